@@ -1,0 +1,67 @@
+# Social Mission Resource Library: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/socialmission
+HOST ?= 127.0.0.1
+PORT ?= 8000
+N ?= 10000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve install test test-postgres test-browser-deps check lint types migrations-check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the project
+
+run: $(VENV)/.installed ## Install, create the SQLite database, load the starter catalog, serve at http://127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_starter_catalog
+	$(MANAGE) reindex --if-stale
+	DEBUG=$${DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: $(VENV)/.installed ## Serve with gunicorn, as in production (set SECRET_KEY, ALLOWED_HOSTS)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(BIN)/gunicorn socialmission.wsgi -c gunicorn.conf.py -b $(HOST):$(PORT)
+
+test-browser-deps: ## Install Debian's chromium for the browser tests where it is missing
+	bash scripts/install-chromium.sh
+
+test: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite (SQLite)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite against PostgreSQL (DATABASE_URL or the local server)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test ## ruff lint and format check
+	$(BIN)/ruff check socialmission tests bench
+	$(BIN)/ruff format --check socialmission tests bench
+
+types: $(VENV)/.installed-test ## mypy with django-stubs
+	$(BIN)/mypy socialmission
+
+migrations-check: $(VENV)/.installed ## Fail if models and migrations disagree
+	DATA_DIR=$$(mktemp -d) $(MANAGE) makemigrations --check --dry-run
+
+check: lint types migrations-check test ## Lint, types, migrations check and tests
+
+bench: $(VENV)/.installed-test ## Benchmark search over HTTP with N synthetic resources (N=10000|100000|1000000)
+	$(BIN)/python -m bench.run --n $(N)
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var

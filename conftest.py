@@ -1,0 +1,27 @@
+"""Test-wide fixtures: each test gets its own, empty search index directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Keep test runs away from the developer's own data directory.
+os.environ.setdefault("DATA_DIR", str(Path(__file__).parent / "var" / "test"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_search_index(tmp_path: Path, settings: pytest.FixtureRequest) -> Iterator[None]:
+    from socialmission.library import indexing
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"  # type: ignore[attr-defined]
+    indexing.reset_for_tests()
+    yield
+    indexing.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings: pytest.FixtureRequest) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]

@@ -1,0 +1,12 @@
+"""Error pages that keep the site's layout and say what happened in plain words."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

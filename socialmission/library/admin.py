@@ -1,0 +1,80 @@
+"""Curators edit resources and every vocabulary here; each save is searchable at once."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from socialmission.library import models as m
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "description"]
+
+
+for _model in (m.Domain, m.Topic, m.Profession, m.EvidenceLevel):
+    admin.site.register(_model, VocabularyAdmin)
+
+
+@admin.register(m.ResourceType)
+class ResourceTypeAdmin(VocabularyAdmin):
+    list_display = ["name", "slug", "csl_type", "schema_org_type", "position", "is_active"]
+
+
+@admin.register(m.ActionArea)
+class ActionAreaAdmin(VocabularyAdmin):
+    list_display = ["name", "slug", "mapped_domains", "position", "is_active"]
+    filter_horizontal = ["domains"]
+
+    @admin.display(description="Maps to domains")
+    def mapped_domains(self, obj: m.ActionArea) -> str:
+        return ", ".join(d.name for d in obj.domains.all())
+
+
+@admin.register(m.Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "equivalent"]
+    search_fields = ["term", "equivalent"]
+
+
+@admin.register(m.Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "resource_type", "year", "status", "published_at"]
+    list_filter = ["status", "resource_type", "domains", "topics", "professions", "evidence_level"]
+    search_fields = ["title", "doi", "pmid", "venue", "organization"]
+    filter_horizontal = ["domains", "topics", "professions"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["title", "authors", "organization", "year", "resource_type", "status",
+                           "published_at", "curated_by"]}),
+        ("Publication", {"fields": ["venue", "volume", "issue", "pages", "doi", "pmid", "url",
+                                    "language"]}),
+        ("Description", {"fields": ["description", "keywords"]}),
+        ("Tags", {"fields": ["domains", "topics", "professions", "evidence_level"]}),
+        ("Program example summary", {"fields": ["need", "intervention", "results",
+                                                "reviewed_on"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        if obj.status == m.Resource.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        if obj.curated_by is None:
+            obj.curated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(m.IndexChange)
+class IndexChangeAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "resource_id", "created_at"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

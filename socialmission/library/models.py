@@ -1,0 +1,240 @@
+"""Resources and the vocabularies that describe them, plus the outbox the search index follows.
+
+The database is the single source of truth. Every change to a resource or a vocabulary writes
+an ``IndexChange`` row in the same transaction (see ``signals.py``); the search index applies
+those rows in order (see ``indexing.py``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VocabularyQuerySet(models.QuerySet["Vocabulary"]):
+    def active(self) -> VocabularyQuerySet:
+        return self.filter(is_active=True)
+
+
+class Vocabulary(models.Model):
+    """A curator-editable list of terms; its slug is what URLs and the index use."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text=_("Order in lists and facets."))
+    is_active = models.BooleanField(default=True)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Domain(Vocabulary):
+    """What a school acts on; also the domains of the self-assessment."""
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class Topic(Vocabulary):
+    """A goal or outcome area."""
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class Profession(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class ResourceType(Vocabulary):
+    # The schema.org type and CSL type the exports and page metadata use for this kind.
+    csl_type = models.CharField(max_length=40, default="article-journal")
+    schema_org_type = models.CharField(max_length=60, default="CreativeWork")
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class EvidenceLevel(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class ActionArea(Vocabulary):
+    """The library's older six Action Areas; kept so old links and tags resolve to domains."""
+
+    domains = models.ManyToManyField(Domain, related_name="action_areas", blank=True)
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class Synonym(models.Model):
+    """Two phrases a search treats as the same, in both directions (URM ↔ underrepresented…)."""
+
+    term = models.CharField(max_length=200)
+    equivalent = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "equivalent"], name="synonym_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(term="") & ~Q(equivalent=""), name="synonym_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ↔ {self.equivalent}"
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def published(self) -> ResourceQuerySet:
+        return self.filter(status=Resource.Status.PUBLISHED)
+
+    def with_vocabularies(self) -> ResourceQuerySet:
+        return self.select_related("resource_type", "evidence_level").prefetch_related(
+            "domains", "topics", "professions"
+        )
+
+
+class Resource(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(max_length=1000)
+    slug = models.SlugField(max_length=120, blank=True)
+    # A list of {"family": …, "given": …} or {"literal": …}, the shape CSL-JSON uses.
+    authors = models.JSONField(default=list, blank=True)
+    organization = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    venue = models.CharField(max_length=500, blank=True, help_text=_("Journal, publisher or site."))
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True, db_index=True)
+    url = models.URLField("URL", max_length=2000, blank=True)
+    language = models.CharField(max_length=12, default="en", blank=True)
+    keywords = models.TextField(blank=True, help_text=_("Separated by semicolons."))
+    description = models.TextField(blank=True)
+
+    resource_type = models.ForeignKey(
+        ResourceType, on_delete=models.PROTECT, related_name="resources"
+    )
+    domains = models.ManyToManyField(Domain, related_name="resources", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="resources", blank=True)
+    professions = models.ManyToManyField(Profession, related_name="resources", blank=True)
+    evidence_level = models.ForeignKey(
+        EvidenceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+    )
+
+    # The structured summary of a program example (Rural Health Information Hub's model).
+    need = models.TextField(blank=True)
+    intervention = models.TextField(blank=True)
+    results = models.TextField(blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curated_resources",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    history = HistoricalRecords(m2m_fields=[domains, topics, professions])
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "withdrawn"]),
+                name="resource_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="resource_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.slug = slugify(self.title)[:100] or "resource"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:resource", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def author_names(self) -> list[str]:
+        """Authors as displayed: "Family Given" or the literal name."""
+        names = []
+        for author in self.authors or []:
+            if author.get("literal"):
+                names.append(author["literal"])
+            else:
+                names.append(" ".join(p for p in (author.get("family"), author.get("given")) if p))
+        return names
+
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(";") if k.strip()]
+
+
+class IndexChange(models.Model):
+    """The outbox: one row per change the search index must apply, in id order.
+
+    ``resource_id`` is a plain integer, not a foreign key, so that a deletion can still be
+    recorded after the resource row is gone.
+    """
+
+    class Kind(models.TextChoices):
+        RESOURCE = "resource", _("Resource changed")
+        VOCABULARY = "vocabulary", _("Vocabulary changed")
+        SYNONYMS = "synonyms", _("Synonyms changed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    resource_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["resource", "vocabulary", "synonyms"]),
+                name="indexchange_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.resource_id or ''}"

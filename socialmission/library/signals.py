@@ -1,0 +1,130 @@
+"""Write outbox rows for every change the search index must follow.
+
+The handlers run inside the transaction of the change itself (views run with
+ATOMIC_REQUESTS, the admin and services in ``transaction.atomic``), so the outbox row and the
+change commit together or not at all. After commit, ``indexing.sync_soon`` applies them in this
+process at once; any other process applies them on its next search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from socialmission.library import models as m
+
+VOCABULARY_MODELS: tuple[type[m.Vocabulary], ...] = (
+    m.Domain,
+    m.Topic,
+    m.Profession,
+    m.ResourceType,
+    m.EvidenceLevel,
+)
+
+
+def _after_commit() -> None:
+    from socialmission.library import indexing
+
+    transaction.on_commit(indexing.sync_quietly)
+
+
+def enqueue_resources(resource_ids: list[int] | set[int]) -> None:
+    if not resource_ids:
+        return
+    m.IndexChange.objects.bulk_create(
+        [m.IndexChange(kind=m.IndexChange.Kind.RESOURCE, resource_id=pk) for pk in resource_ids],
+        batch_size=1000,
+    )
+    _after_commit()
+
+
+def enqueue(kind: str) -> None:
+    m.IndexChange.objects.create(kind=kind)
+    _after_commit()
+
+
+@receiver(post_save, sender=m.Resource)
+@receiver(post_delete, sender=m.Resource)
+def resource_changed(sender: type, instance: m.Resource, **kwargs: Any) -> None:
+    enqueue_resources([instance.pk])
+
+
+def _resource_m2m_changed(
+    sender: type, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        return
+    if not reverse:
+        if action != "pre_clear":
+            enqueue_resources([instance.pk])
+        return
+    # Changed from the vocabulary's side: the resources are in pk_set, or, for clear,
+    # whatever was linked before the clear.
+    if action == "pre_clear":
+        enqueue_resources(set(instance.resources.values_list("pk", flat=True)))
+    elif pk_set:
+        enqueue_resources(pk_set)
+
+
+for _field in ("domains", "topics", "professions"):
+    m2m_changed.connect(
+        _resource_m2m_changed,
+        sender=getattr(m.Resource, _field).through,
+        dispatch_uid=f"library-index-{_field}",
+    )
+
+
+def _linked_resource_ids(instance: m.Vocabulary) -> set[int]:
+    return set(instance.resources.values_list("pk", flat=True))  # type: ignore[attr-defined]
+
+
+def vocabulary_pre_save(sender: type[m.Vocabulary], instance: m.Vocabulary, **kwargs: Any) -> None:
+    # The index stores slugs and active flags; remember the old ones to see what changed.
+    if instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values("slug", "is_active").first()
+        instance._index_old = old  # type: ignore[attr-defined]
+
+
+def vocabulary_post_save(
+    sender: type[m.Vocabulary], instance: m.Vocabulary, created: bool, **kwargs: Any
+) -> None:
+    enqueue(m.IndexChange.Kind.VOCABULARY)
+    old = getattr(instance, "_index_old", None)
+    if old and (old["slug"] != instance.slug or old["is_active"] != instance.is_active):
+        enqueue_resources(_linked_resource_ids(instance))
+
+
+def vocabulary_pre_delete(
+    sender: type[m.Vocabulary], instance: m.Vocabulary, **kwargs: Any
+) -> None:
+    enqueue(m.IndexChange.Kind.VOCABULARY)
+    enqueue_resources(_linked_resource_ids(instance))
+
+
+for _model in VOCABULARY_MODELS:
+    pre_save.connect(vocabulary_pre_save, sender=_model, dispatch_uid=f"idx-pre-{_model.__name__}")
+    post_save.connect(vocabulary_post_save, sender=_model, dispatch_uid=f"idx-{_model.__name__}")
+    pre_delete.connect(
+        vocabulary_pre_delete, sender=_model, dispatch_uid=f"idx-del-{_model.__name__}"
+    )
+
+
+@receiver(post_save, sender=m.ActionArea)
+@receiver(post_delete, sender=m.ActionArea)
+def action_area_changed(sender: type, **kwargs: Any) -> None:
+    enqueue(m.IndexChange.Kind.VOCABULARY)
+
+
+@receiver(m2m_changed, sender=m.ActionArea.domains.through)
+def action_area_domains_changed(sender: type, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_"):
+        enqueue(m.IndexChange.Kind.VOCABULARY)
+
+
+@receiver(post_save, sender=m.Synonym)
+@receiver(post_delete, sender=m.Synonym)
+def synonyms_changed(sender: type, **kwargs: Any) -> None:
+    enqueue(m.IndexChange.Kind.SYNONYMS)

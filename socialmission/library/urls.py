@@ -1,0 +1,11 @@
+from django.urls import path
+
+from socialmission.library import views
+
+app_name = "library"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_view, name="search"),
+    path("resources/<int:pk>-<slug:slug>/", views.resource_detail, name="resource"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource-short"),
+]

@@ -64,3 +64,11 @@ class Record:
     id: str = ""
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """A record a parser could not read: where it is and why, for the import report."""
+
+    position: str  # "line 12" or "record 3"
+    reason: str

@@ -1,0 +1,216 @@
+"""Small text helpers shared by every bibliographic format (pure code).
+
+Functions:
+
+- ``clean(value)``: collapse runs of whitespace (including newlines and NBSP) to one space, strip.
+- ``normalize_doi(value)``: a bare, lower-case DOI ("10.1000/xyz") from "https://doi.org/…",
+  "http://dx.doi.org/…", "doi:…", "DOI …", "… [doi]"; "" when the value holds no DOI.
+- ``normalize_pmid(value)``: the PubMed id digits from "123", "PMID: 123", "pmid:123",
+  "https://pubmed.ncbi.nlm.nih.gov/123/", "123 [pubmed]"; "" when there is none.
+- ``find_pmid(text)``: a PMID mentioned anywhere in free text ("PMID: 123", "{PMID:} 123"); "".
+- ``normalize_pmcid(value)``: "PMC123" from "PMC123", "pmc123", "PMCID: PMC123"; "".
+- ``normalize_title(value)``: a matching key for duplicate detection: casefolded, accents and
+  punctuation removed, English stop words dropped, spaces collapsed.
+- ``extract_year(value)``: the first plausible four-digit year in a messy date ("2019///",
+  "2019/05/01/", "Spring 2018", "2015 Oct-Dec") as an int, or None.
+- ``parse_date(value)``: (year, month, day) from a messy date; English month names and numeric
+  forms are understood, unknown parts are None.
+- ``month_number(value)``: 1-12 from "Jun", "June", "06", "6" (English names only); or None.
+- ``join_pages(start, end)``: "SP-EP", "SP" or "" from the two halves of a page range.
+- ``split_pages(pages)``: (start, end) from "12-34", "12\u201334", "12--34", "e123".
+- ``split_list(value, separators)``: split a multi-value cell ("a; b; c") into clean, non-empty parts.
+- ``strip_accents(value)``: "Gödel" → "Godel".
+- ``unique(values)``: first-seen order, no duplicates or empty strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SPACE_RE = re.compile(r"\s+")
+
+# A DOI is "10." + registrant code + "/" + suffix; the suffix may hold almost anything but
+# whitespace. Trailing sentence punctuation is trimmed afterwards because exports often glue it on.
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_PMID_URL_RE = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})")
+_PMID_LABEL_RE = re.compile(r"\bPMID\W{0,4}(\d{1,10})\b", re.IGNORECASE)
+_PMCID_RE = re.compile(r"\bPMC\s*(\d{1,10})\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# Function words that vary between two exports of the same title ("The effect of …" vs
+# "Effect of …"); dropping them makes the duplicate key robust without merging different works.
+_STOP_WORDS = frozenset(
+    "a an and are as at be by for from in into is it of on or the to with".split()
+)
+
+
+def clean(value: object) -> str:
+    """Collapse whitespace (newlines, tabs, non-breaking spaces) to single spaces and strip."""
+    if value is None:
+        return ""
+    return _SPACE_RE.sub(" ", str(value).replace("\u00a0", " ")).strip()
+
+
+def normalize_doi(value: object) -> str:
+    """Return the bare lower-case DOI held in ``value`` ("" if none)."""
+    text = clean(value)
+    if not text:
+        return ""
+    # Percent-encoded slashes appear in DOIs copied from resolver URLs.
+    text = text.replace("%2F", "/").replace("%2f", "/")
+    match = _DOI_RE.search(text)
+    if not match:
+        return ""
+    doi = match.group(0)
+    # MEDLINE LID/AID values end in " [doi]" (already cut by the \S+), and prose adds ".", ",", ";".
+    doi = doi.rstrip(".,;:)]}>\"'")
+    # BibTeX exports escape underscores in DOIs ("10.1000/a\_b").
+    doi = doi.replace("\\_", "_")
+    return doi.lower()
+
+
+def normalize_pmid(value: object) -> str:
+    """Return the PubMed id digits in ``value`` ("" if none)."""
+    text = clean(value)
+    if not text:
+        return ""
+    if text.isdigit():
+        return text.lstrip("0") or ""
+    for pattern in (_PMID_URL_RE, _PMID_LABEL_RE):
+        match = pattern.search(text)
+        if match:
+            return match.group(1).lstrip("0")
+    # "12345678 [pubmed]" and similar: digits followed by a bracketed qualifier.
+    match = re.fullmatch(r"(\d{1,9})\s*\[[^\]]*\]", text)
+    return match.group(1).lstrip("0") if match else ""
+
+
+def find_pmid(text: object) -> str:
+    """Find a PMID mentioned in free text (notes, extra fields); "" if there is none.
+
+    Only labelled mentions count ("PMID: 123", "{PMID:} 123", a PubMed URL): a bare number in a
+    note is as likely a grant or page number.
+    """
+    value = clean(text).replace("{", "").replace("}", "")
+    for pattern in (_PMID_URL_RE, _PMID_LABEL_RE):
+        match = pattern.search(value)
+        if match:
+            return match.group(1).lstrip("0")
+    return ""
+
+
+def normalize_pmcid(value: object) -> str:
+    """Return "PMC<digits>" from a PMCID in ``value`` ("" if none)."""
+    match = _PMCID_RE.search(clean(value))
+    return f"PMC{match.group(1)}" if match else ""
+
+
+def strip_accents(value: str) -> str:
+    """Remove combining marks after compatibility decomposition ("Gödel" → "Godel")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_title(value: object) -> str:
+    """A key for duplicate matching: casefold, no accents or punctuation, no stop words."""
+    text = strip_accents(clean(value)).casefold()
+    # Every non-alphanumeric character (punctuation, symbols, LaTeX braces) separates words.
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    words = [w for w in text.split() if w not in _STOP_WORDS]
+    return " ".join(words)
+
+
+def extract_year(value: object) -> int | None:
+    """The first plausible year (1500-2100) in a messy date string, or None."""
+    if isinstance(value, int):
+        return value if 1500 <= value <= 2100 else None
+    match = _YEAR_RE.search(clean(value))
+    return int(match.group(1)) if match else None
+
+
+def month_number(value: object) -> int | None:
+    """1-12 from an English month name or abbreviation, or a number string; None otherwise."""
+    text = clean(value).strip(".").casefold()
+    if not text:
+        return None
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(text[:3]) if text[:3] in _MONTHS and text.isalpha() else None
+
+
+def parse_date(value: object) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) from dates as exporters write them.
+
+    Understood: "2019", "2019///", "2019/05/01/", "2019/05", "2019-05-01", "2019 May 3",
+    "2015 Oct-Dec" (first month kept), "May 2019", "3 May 2019". Anything missing is None.
+    """
+    text = clean(value)
+    year = extract_year(text)
+    if year is None:
+        return None, None, None
+    numeric = re.match(r"^\s*(\d{4})(?:[/\-.](\d{1,2}))?(?:[/\-.](\d{1,2}))?", text)
+    if numeric and numeric.group(2):
+        month = int(numeric.group(2))
+        day = int(numeric.group(3)) if numeric.group(3) else None
+        if not 1 <= month <= 12:
+            return year, None, None
+        if day is not None and not 1 <= day <= 31:
+            day = None
+        return year, month, day
+    month: int | None = None
+    day: int | None = None
+    for token in re.split(r"[\s,/\-.]+", text):
+        if not token or token == str(year):
+            continue
+        if token.isalpha() and month is None:
+            month = month_number(token)
+        elif token.isdigit() and len(token) <= 2 and day is None:
+            day = int(token) if 1 <= int(token) <= 31 else None
+    if month is None:
+        day = None
+    return year, month, day
+
+
+def join_pages(start: object, end: object = "") -> str:
+    """"SP-EP" from a start and end page; just "SP" when there is no (different) end page."""
+    first, last = clean(start), clean(end)
+    if first and last and last != first:
+        return f"{first}-{last}"
+    return first or last
+
+
+def split_pages(pages: object) -> tuple[str, str]:
+    """(start, end) from a page range in any dash style ("12-34", en dash, "12--34")."""
+    text = clean(pages)
+    parts = re.split(r"\s*(?:-+|\u2013|\u2014)\s*", text, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return text, ""
+
+
+def split_list(value: object, separators: str = ";") -> list[str]:
+    """Split a multi-value cell on any of ``separators``; clean and drop empty parts."""
+    text = clean(value)
+    if not text:
+        return []
+    pattern = "[" + re.escape(separators) + "]"
+    return [part for part in (clean(p) for p in re.split(pattern, text)) if part]
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Values in first-seen order without duplicates (case-sensitive) or empty strings."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.add(value)
+            result.append(value)
+    return result

@@ -1,0 +1,213 @@
+"""The bridge between library resources (ORM) and neutral bibliographic Records (pure).
+
+Owns the one mapping in each direction:
+
+- ``resource_to_record(resource)``: what every export, feed and page-metadata block starts from.
+- ``records_for(queryset)``: the same for many resources, with vocabularies prefetched and rows
+  read in chunks, so exporting the whole library stays flat in memory and queries.
+- ``record_fields_for_resource(record)``: the concrete ``Resource`` field values an imported
+  Record gives, cleaned and cut to the column sizes (vocabularies are resolved by the importer,
+  which knows the database; see ``record_vocabulary_names``).
+
+Where a resource's "venue" goes: for works that live inside a container (articles, web pages,
+chapters) it is the CSL ``container-title``; for works that stand alone (books, reports,
+datasets, documents, videos) it is the ``publisher``. Going back, venue is the container title,
+or the publisher when there is none, so a round trip through any format keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import QuerySet
+
+from socialmission.bibliography.record import Name, Record
+from socialmission.bibliography.text import (
+    clean,
+    normalize_doi,
+    normalize_pmid,
+    unique,
+)
+from socialmission.library.models import Resource
+
+# CSL types whose venue is a publisher rather than a container.
+STANDALONE_CSL_TYPES = frozenset(
+    {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
+)
+
+CHUNK_SIZE = 2000
+
+# Column sizes of ``Resource``; values are cut to these so PostgreSQL never refuses a row.
+_MAX_LENGTHS = {
+    field_name: Resource._meta.get_field(field_name).max_length  # type: ignore[union-attr]
+    for field_name in (
+        "title",
+        "organization",
+        "venue",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+        "url",
+        "language",
+    )
+}
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def record_id(resource: Resource) -> str:
+    """The stable record id of a resource in exports (a BibTeX key, a CSL-JSON id)."""
+    return f"smrl{resource.pk}"
+
+
+def _name_from_json(author: Any) -> Name | None:
+    if not isinstance(author, dict):
+        text = clean(author)
+        return Name(literal=text) if text else None
+    literal = clean(author.get("literal"))
+    family = clean(author.get("family"))
+    given = clean(author.get("given"))
+    if literal:
+        return Name(literal=literal)
+    if family or given:
+        return Name(family=family, given=given)
+    return None
+
+
+def _name_to_json(name: Name) -> dict[str, str] | None:
+    if name.literal:
+        return {"literal": clean(name.literal)}
+    family, given = clean(name.family), clean(name.given)
+    if not family and not given:
+        return None
+    # A name with only a given part is a single-word name; keep it as the family name.
+    if not family:
+        return {"family": given, "given": ""}
+    return {"family": family, "given": given}
+
+
+def resource_to_record(resource: Resource) -> Record:
+    """The neutral Record of one resource (vocabularies as names, in their display order).
+
+    Reads ``resource_type``, ``evidence_level`` and the three many-to-many relations; use
+    ``records_for`` for many resources so those come prefetched.
+    """
+    csl_type = resource.resource_type.csl_type or "article-journal"
+    standalone = csl_type in STANDALONE_CSL_TYPES
+    authors = [n for n in (_name_from_json(a) for a in (resource.authors or [])) if n]
+    return Record(
+        id=record_id(resource),
+        title=resource.title,
+        type=csl_type,
+        authors=authors,
+        organization=resource.organization,
+        year=resource.year,
+        container_title="" if standalone else resource.venue,
+        publisher=resource.venue if standalone else "",
+        volume=resource.volume,
+        issue=resource.issue,
+        pages=resource.pages,
+        doi=resource.doi,
+        pmid=resource.pmid,
+        url=resource.url,
+        abstract=resource.description,
+        keywords=resource.keyword_list(),
+        language=resource.language,
+        resource_type=resource.resource_type.name,
+        domains=[d.name for d in _ordered(resource.domains.all())],
+        topics=[t.name for t in _ordered(resource.topics.all())],
+        professions=[p.name for p in _ordered(resource.professions.all())],
+        evidence_level=resource.evidence_level.name if resource.evidence_level else "",
+        source=f"resource {resource.pk}",
+    )
+
+
+def _ordered(terms: Iterable[Any]) -> list[Any]:
+    # Sorted in Python so a prefetched relation is not queried again.
+    return sorted(terms, key=lambda term: (term.position, term.name))
+
+
+def records_for(queryset: QuerySet[Resource], *, chunk_size: int = CHUNK_SIZE) -> Iterator[Record]:
+    """Records for every resource of ``queryset``, in its order, read ``chunk_size`` at a time.
+
+    Each chunk costs one query for the resources and one per vocabulary relation, whatever
+    the size of the library.
+    """
+    resources = queryset.select_related("resource_type", "evidence_level").prefetch_related(
+        "domains", "topics", "professions"
+    )
+    for resource in resources.iterator(chunk_size=chunk_size):
+        yield resource_to_record(resource)
+
+
+def _cut(field_name: str, value: str) -> str:
+    limit = _MAX_LENGTHS[field_name]
+    return value[:limit] if limit else value
+
+
+def _valid_url(value: str) -> str:
+    url = clean(value)
+    if not url or len(url) > _MAX_LENGTHS["url"]:
+        return ""
+    try:
+        _url_validator(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def record_fields_for_resource(record: Record) -> dict[str, Any]:
+    """The ``Resource`` field values a Record gives (concrete columns only, no relations).
+
+    Identifiers are normalised (bare lower-case DOI, PMID digits); a URL that is not a valid
+    http(s) address is dropped rather than stored; text is cut to the column sizes. Keys are
+    always all present, with "" / None / [] for what the record lacks, so callers can tell
+    "empty" from "unknown" by value.
+    """
+    authors = [a for a in (_name_to_json(n) for n in record.authors) if a]
+    venue = clean(record.container_title) or clean(record.publisher)
+    year = record.year if isinstance(record.year, int) and 1 <= record.year <= 32767 else None
+    return {
+        "title": _cut("title", clean(record.title)),
+        "authors": authors,
+        "organization": _cut("organization", clean(record.organization)),
+        "year": year,
+        "venue": _cut("venue", venue),
+        "volume": _cut("volume", clean(record.volume)),
+        "issue": _cut("issue", clean(record.issue)),
+        "pages": _cut("pages", clean(record.pages)),
+        "doi": _cut("doi", normalize_doi(record.doi)),
+        "pmid": _cut("pmid", normalize_pmid(record.pmid)),
+        "url": _valid_url(record.url),
+        "language": _cut("language", clean(record.language)),
+        "keywords": "; ".join(unique(clean(k).replace(";", ",") for k in record.keywords)),
+        # Abstracts keep their paragraph breaks; only the ends are trimmed.
+        "description": (record.abstract or "").strip(),
+    }
+
+
+@dataclass(frozen=True)
+class VocabularyNames:
+    """The vocabulary terms a Record names (our own CSV export carries them)."""
+
+    resource_type: str = ""
+    evidence_level: str = ""
+    domains: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    professions: list[str] = field(default_factory=list)
+
+
+def record_vocabulary_names(record: Record) -> VocabularyNames:
+    return VocabularyNames(
+        resource_type=clean(record.resource_type),
+        evidence_level=clean(record.evidence_level),
+        domains=unique(clean(d) for d in record.domains),
+        topics=unique(clean(t) for t in record.topics),
+        professions=unique(clean(p) for p in record.professions),
+    )

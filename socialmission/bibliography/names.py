@@ -35,6 +35,8 @@ _ORGANISATION_WORDS = frozenset(
 _PARTICLES = frozenset("da de del della der di dos du la le st ten ter van von zu".split())
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv 2nd 3rd".split())
 _INITIALS_RE = re.compile(r"^[A-Z]{1,3}$")
+# Vancouver initials as Embase and EndNote write them: "JA", "J.A.", "D.-G.", "E."
+_TRAILING_INITIALS_RE = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
 def looks_like_organisation(text: str) -> bool:
@@ -72,7 +74,7 @@ def parse_name(text: str) -> Name:
     words = value.split(" ")
     if len(words) == 1:
         return Name(family=value)
-    if _INITIALS_RE.match(words[-1]) and not words[0].isupper():
+    if _TRAILING_INITIALS_RE.match(words[-1]) and not words[0].isupper():
         # MEDLINE AU / Vancouver form: "Smith JA", "van der Berg H".
         return Name(family=" ".join(words[:-1]), given=words[-1])
     for index, word in enumerate(words[1:-1], start=1):

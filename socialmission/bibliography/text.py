@@ -19,15 +19,20 @@ Functions:
 - ``join_pages(start, end)``: "SP-EP", "SP" or "" from the two halves of a page range.
 - ``split_pages(pages)``: (start, end) from "12-34", "12\u201334", "12--34", "e123".
 - ``split_list(value, separators)``: split a multi-value cell ("a; b; c") into clean, non-empty parts.
+- ``decode(data)``: text from the bytes of an uploaded file: BOM first (UTF-8/16/32), then strict
+  UTF-8, then charset-normalizer's best guess (GBK, Windows-1252, …); the BOM is removed.
 - ``strip_accents(value)``: "Gödel" → "Godel".
 - ``unique(values)``: first-seen order, no duplicates or empty strings.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
+
+import charset_normalizer
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -214,3 +219,45 @@ def unique(values: Iterable[str]) -> list[str]:
             seen.add(value)
             result.append(value)
     return result
+
+
+_CJK_LEGACY = frozenset(
+    {"cp949", "euc_kr", "johab", "big5", "big5hkscs", "euc_jp", "euc_jis_2004", "shift_jis", "cp932"}
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode an uploaded file's bytes to text, without a leading BOM.
+
+    Order matters: a BOM is authoritative; strict UTF-8 is next because almost every modern export
+    is UTF-8 and detectors occasionally mislabel short UTF-8 files; only then is the encoding
+    guessed (old BibTeX files in GBK or Windows-1252).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    matches = list(charset_normalizer.from_bytes(data))
+    if matches:
+        best = matches[0]
+        if best.encoding in _CJK_LEGACY:
+            # Short CJK files are ambiguous between the East Asian double-byte codecs (a
+            # two-character Chinese name decodes "cleanly" as Korean too). Chinese exports (CNKI,
+            # Wanfang, old BibTeX) are by far the most common legacy CJK source, so GB18030 wins
+            # whenever it decodes the file about as cleanly as the detector's first choice.
+            for match in matches:
+                if match.encoding == "gb18030" and match.chaos <= best.chaos + 0.1:
+                    best = match
+                    break
+        return str(best).lstrip("\ufeff")
+    return data.decode("cp1252", errors="replace")

@@ -1,0 +1,463 @@
+"""RIS: read the exports of reference managers and databases, write what they all read back.
+
+The only module that imports ``rispy``. rispy maps tags to fields and writes RIS, but its line
+reader does not survive real exports, so records are cut out here first (see ``_records``):
+
+- separators other than "TY  - " ("TY - ", "ER  -" without the trailing space);
+- vendor junk between records (Ovid "1." lines, "Record #1 of 2", "Provider:" headers);
+- continuation lines with and without indentation, including one that starts with "ER" text;
+- Rayyan's keywords continued on untagged lines (one keyword a line);
+- CRLF records whose abstracts hold bare LF line breaks.
+
+rispy needs one line per tag with no continuation lines (it crashes on a continuation of a
+repeated tag), so each record is handed to it in that canonical form, and line numbers stay ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+import rispy
+
+from socialmission.bibliography.names import format_name, parse_name
+from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.bibliography.text import (
+    clean,
+    decode,
+    find_pmid,
+    join_pages,
+    month_number,
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+    parse_date,
+    split_pages,
+    unique,
+)
+
+# "XX  - value": two capitals/digits, one or two spaces, a dash, then a space before any value.
+_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
+# Tags whose untagged continuation lines are new values, not wrapped text.
+_LINE_LIST_TAGS = frozenset({"KW"})
+# Continuations of these tags keep their line break (abstracts and notes have paragraphs).
+_MULTILINE_TAGS = frozenset({"AB", "N1", "N2"})
+
+RIS_TO_CSL: dict[str, str] = {
+    "ABST": "article",
+    "ADVS": "motion_picture",
+    "AGGR": "dataset",
+    "ANCIENT": "classic",
+    "ART": "graphic",
+    "BILL": "bill",
+    "BLOG": "post-weblog",
+    "BOOK": "book",
+    "CASE": "legal_case",
+    "CHAP": "chapter",
+    "CHART": "figure",
+    "CLSWK": "classic",
+    "COMP": "software",
+    "CONF": "paper-conference",
+    "CPAPER": "paper-conference",
+    "CTLG": "document",
+    "DATA": "dataset",
+    "DBASE": "dataset",
+    "DICT": "entry-dictionary",
+    "EBOOK": "book",
+    "ECHAP": "chapter",
+    "EDBOOK": "book",
+    "EJOUR": "article-journal",
+    "ELEC": "webpage",
+    "ENCYC": "entry-encyclopedia",
+    "EQUA": "document",
+    "FIGURE": "figure",
+    "GEN": "document",
+    "GOVDOC": "report",
+    "GRANT": "document",
+    "HEAR": "hearing",
+    "ICOMM": "personal_communication",
+    "INPR": "article-journal",
+    "JFULL": "periodical",
+    "JOUR": "article-journal",
+    "LEGAL": "regulation",
+    "MANSCPT": "manuscript",
+    "MAP": "map",
+    "MGZN": "article-magazine",
+    "MPCT": "motion_picture",
+    "MULTI": "webpage",
+    "MUSIC": "musical_score",
+    "NEWS": "article-newspaper",
+    "PAMP": "pamphlet",
+    "PAT": "patent",
+    "PCOMM": "personal_communication",
+    "RPRT": "report",
+    "SER": "periodical",
+    "SLIDE": "speech",
+    "SOUND": "song",
+    "STAND": "standard",
+    "STAT": "legislation",
+    "THES": "thesis",
+    "UNPB": "manuscript",
+    "VIDEO": "motion_picture",
+    "WEB": "webpage",
+}
+CSL_TO_RIS: dict[str, str] = {
+    "article": "GEN",
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "bill": "BILL",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "classic": "CLSWK",
+    "dataset": "DATA",
+    "document": "GEN",
+    "entry-dictionary": "DICT",
+    "entry-encyclopedia": "ENCYC",
+    "figure": "FIGURE",
+    "graphic": "ART",
+    "hearing": "HEAR",
+    "legal_case": "CASE",
+    "legislation": "STAT",
+    "manuscript": "MANSCPT",
+    "map": "MAP",
+    "motion_picture": "MPCT",
+    "musical_score": "MUSIC",
+    "pamphlet": "PAMP",
+    "paper-conference": "CPAPER",
+    "patent": "PAT",
+    "periodical": "SER",
+    "personal_communication": "PCOMM",
+    "post-weblog": "BLOG",
+    "regulation": "LEGAL",
+    "report": "RPRT",
+    "software": "COMP",
+    "song": "SOUND",
+    "speech": "SLIDE",
+    "standard": "STAND",
+    "thesis": "THES",
+    "webpage": "ELEC",
+}
+# EndNote and some vendors write the type's display name instead of its code.
+_TYPE_WORDS = (
+    ("journal", "article-journal"),
+    ("chapter", "chapter"),
+    ("section", "chapter"),
+    ("conference", "paper-conference"),
+    ("book", "book"),
+    ("report", "report"),
+    ("thesis", "thesis"),
+    ("dissertation", "thesis"),
+    ("web", "webpage"),
+    ("newspaper", "article-newspaper"),
+    ("magazine", "article-magazine"),
+)
+_BOOKISH = frozenset({"book", "chapter", "paper-conference", "entry-encyclopedia"})
+# Placeholders some vendors (Ovid) write instead of leaving a field out.
+_BLANKS = frozenset({"no-specified", "not specified", "not-specified", "n/a", "na", "none"})
+
+
+def sniff(head: bytes) -> bool:
+    """True when the first bytes read as RIS: a "TY  - " line before any other tag line."""
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    for line in text.splitlines()[:60]:
+        match = _TAG_RE.match(line.strip("\r"))
+        if match:
+            return match.group(1) == "TY"
+    return False
+
+
+def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
+    """Parse RIS bytes (any encoding) into Records, one RecordError per unreadable record."""
+    yield from parse_text(decode(stream.read()))
+
+
+def parse_text(text: str) -> Iterator[Record | RecordError]:
+    """Parse RIS text; see the module docstring for the variants understood."""
+    for number, line_no, tags, closed in _records(text):
+        position = f"record {number} (line {line_no})"
+        if not closed:
+            yield RecordError(position, "record has no end line ('ER  -'); the file may be cut short")
+            continue
+        try:
+            yield _to_record(tags, position)
+        except ValueError as exc:
+            yield RecordError(position, str(exc))
+
+
+def _records(text: str) -> Iterator[tuple[int, int, list[tuple[str, str]], bool]]:
+    """(record number, line of its TY, its (tag, value) pairs, whether an ER closed it)."""
+    number = 0
+    start = 0
+    tags: list[tuple[str, str]] | None = None
+    # splitlines() also breaks on bare LF inside CRLF files, which is right: those lines are
+    # continuation lines of the value above them.
+    for line_no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        line = raw.rstrip()
+        match = _TAG_RE.match(line.lstrip("\ufeff"))
+        if match:
+            tag, value = match.group(1), clean(match.group(2))
+            if tag == "TY":
+                if tags is not None:
+                    # A new record started without closing the previous one.
+                    yield number, start, tags, False
+                number += 1
+                start = line_no
+                tags = [("TY", value)]
+            elif tags is None:
+                continue  # a tag line outside any record is vendor junk
+            elif tag == "ER":
+                yield number, start, tags, True
+                tags = None
+            else:
+                tags.append((tag, value))
+            continue
+        if tags is None or not line.strip():
+            continue  # junk between records ("1.", "Record #1 of 2") and blank lines
+        last_tag, last_value = tags[-1]
+        if last_tag in _LINE_LIST_TAGS:
+            tags.append((last_tag, clean(line)))
+        elif last_value:
+            glue = "\n" if last_tag in _MULTILINE_TAGS else " "
+            tags[-1] = (last_tag, f"{last_value}{glue}{line.strip()}")
+        else:
+            tags[-1] = (last_tag, line.strip())
+    if tags is not None:
+        yield number, start, tags, False
+
+
+def _rispy_entry(tags: list[tuple[str, str]]) -> dict[str, Any]:
+    """Let rispy map the canonical tag lines to its field names (repeats become lists)."""
+    # Newlines inside a value would read as continuation lines: keep them out of rispy's input and
+    # put them back from our own pairs for the multi-line fields.
+    lines = [f"{tag}  - {value.replace(chr(10), ' ')}" for tag, value in tags if value]
+    lines.append("ER  - ")
+    parser = rispy.RisParser(enforce_list_tags=False, list_tags=[*rispy.LIST_TYPE_TAGS, "KW"])
+    entries = parser.parse_lines(iter(lines))
+    return entries[0] if entries else {}
+
+
+def _values(entry: dict[str, Any], *keys: str) -> list[str]:
+    found: list[str] = []
+    for key in keys:
+        value = entry.get(key)
+        if isinstance(value, list):
+            found.extend(clean(v) for v in value)
+        elif value:
+            found.append(clean(value))
+    return [v for v in found if v and v.casefold() not in _BLANKS]
+
+
+def _first(entry: dict[str, Any], *keys: str) -> str:
+    values = _values(entry, *keys)
+    return values[0] if values else ""
+
+
+def _csl_type(ty: str) -> str:
+    code = clean(ty).upper()
+    if code in RIS_TO_CSL:
+        return RIS_TO_CSL[code]
+    words = code.casefold()
+    for word, csl in _TYPE_WORDS:
+        if word in words:
+            return csl
+    return "article"
+
+
+def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
+    entry = _rispy_entry(tags)
+    unknown: dict[str, list[str]] = dict(entry.get("unknown_tag") or {})
+    raw: dict[str, list[str]] = {}
+    for tag, value in tags:
+        if value:
+            raw.setdefault(tag, []).append(value)
+
+    record = Record(type=_csl_type(_first(entry, "type_of_reference")), source=position)
+    # ST (short title) and TT (translated title) are the only title some exporters write.
+    record.title = _first(entry, "title", "primary_title", "short_title", "translated_title")
+    record.title = record.title or clean(" ".join(raw.get("CT", [])))
+    if not record.title and not (raw.keys() - {"TY"}):
+        raise ValueError("record is empty: it has a type line and nothing else")
+
+    people = [parse_name(v) for v in _values(entry, "authors", "first_authors")]
+    record.authors = [n for n in people if n.family or n.given or n.literal]
+    if record.type in _BOOKISH:
+        record.editors = [parse_name(v) for v in _values(entry, "secondary_authors") if v]
+
+    for date in (_first(entry, "year"), _first(entry, "publication_year"), _first(entry, "date")):
+        year, month, day = parse_date(date)
+        if year is not None:
+            record.year = year
+            if month is not None:
+                record.month, record.day = month, day
+            break
+    if record.year is not None and record.month is None:
+        # DA often holds the month ("2019/05/01" or just "Jun") when PY holds only the year.
+        da = _first(entry, "date")
+        year, month, day = parse_date(da)
+        if month is None and da:
+            month, day = month_number(da.split()[0]), None
+        if month and year in (None, record.year):
+            record.month, record.day = month, day
+
+    record.container_title = _first(
+        entry, "secondary_title", "alternate_title3", "journal_name", "alternate_title2"
+    ) or _first(entry, "alternate_title1")
+    if record.type in {"book", "report", "thesis", "webpage"} and record.container_title:
+        # For a whole book T2 is the series, not a venue the book appeared in.
+        record.extra["collection_title"] = record.container_title
+        record.container_title = ""
+    record.volume = _first(entry, "volume") or clean(" ".join(unknown.get("VO", [])))
+    record.issue = _first(entry, "number")
+    start, end = _first(entry, "start_page"), _first(entry, "end_page")
+    if start and not end:
+        start, end = split_pages(start)
+    record.pages = join_pages(start, end)
+    if "specified" in record.pages.casefold():
+        record.pages = ""  # Ovid writes "SP - No" / "EP - Pagination Specified"
+
+    record.doi = next((normalize_doi(v) for v in raw.get("DO", []) if normalize_doi(v)), "")
+    links = [*_values(entry, "urls"), *raw.get("L2", []), *raw.get("LK", []), *raw.get("L1", [])]
+    urls = unique(url for v in _values(entry, "urls") for url in v.split() if "://" in url)
+    if not record.doi:
+        record.doi = next(
+            (normalize_doi(u) for u in [*links, *raw.get("M3", [])] if "doi" in u.casefold()
+             and normalize_doi(u)),
+            "",
+        )
+    record.url = next((u for u in urls if normalize_doi(u) != record.doi or not record.doi), "")
+    if not record.url and urls:
+        record.url = urls[0]
+    record.pmid = _pmid(raw, links)
+    record.pmcid = next(
+        (normalize_pmcid(v) for tag in ("C2", "C6", "AN") for v in raw.get(tag, []) if normalize_pmcid(v)),
+        "",
+    )
+
+    abstract = [v for tag, v in tags if tag in ("AB", "N2") and v]
+    record.abstract = abstract[0].strip() if abstract else ""
+    record.keywords = unique(k.lstrip("*").strip() for k in _values(entry, "keywords"))
+    record.language = _first(entry, "language")
+    record.publisher = _first(entry, "publisher") or clean(" ".join(unknown.get("PU", [])))
+    record.publisher_place = _first(entry, "place_published")
+    for value in _values(entry, "issn") + unknown.get("BN", []) + unknown.get("SN", []):
+        _identify_standard_number(record, value)
+    record.note = "\n".join(v for tag, v in tags if tag == "N1" and v)
+    record.id = _first(entry, "id")
+    accession = _first(entry, "accession_number")
+    if accession:
+        record.extra["accession_number"] = accession
+    database = _first(entry, "name_of_database", "database_provider")
+    if database:
+        record.extra["database"] = database
+    return record
+
+
+def _pmid(raw: dict[str, list[str]], links: list[str]) -> str:
+    """Where the exports in the wild put the PubMed id.
+
+    EndNote's PubMed export: AN with DP "NLM"; Embase: C5 when DB lists Medline; Scopus: C2;
+    Lens and Rayyan: PubMed links in L2/UR; anyone: "PMID: …" in a note.
+    """
+    provider = " ".join(raw.get("DP", []) + raw.get("DB", [])).casefold()
+    medline = any(word in provider for word in ("nlm", "pubmed", "medline"))
+    for tag, condition in (("AN", medline), ("C5", medline), ("C2", "scopus" in provider)):
+        if condition:
+            for value in raw.get(tag, []):
+                if clean(value).isdigit():
+                    return normalize_pmid(value)
+    for url in links:
+        if "pubmed" in url.casefold():
+            pmid = normalize_pmid(url)
+            if pmid:
+                return pmid
+    for tag in ("N1", "M1", "AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "AB"):
+        for value in raw.get(tag, []):
+            pmid = find_pmid(value)
+            if pmid:
+                return pmid
+    return ""
+
+
+def _identify_standard_number(record: Record, value: str) -> None:
+    """Put SN values where they belong: ISSN or ISBN by shape, else by the record's type.
+
+    Exports pack several numbers in one SN ("1128-045X 1123-6337", "0894-9867, 0894-9867") and add
+    qualifiers ("2325-9671 (electronic)", "03064530 (ISSN)").
+    """
+    for token in re.split(r"[;,\s]+", re.sub(r"\([^)]*\)", " ", value)):
+        digits = re.sub(r"[^\dXx]", "", token)
+        if not any(ch.isdigit() for ch in digits):
+            continue
+        if len(digits) == 8:
+            if not record.issn:
+                record.issn = f"{digits[:4]}-{digits[4:].upper()}"
+        elif len(digits) in (10, 13):
+            if not record.isbn:
+                record.isbn = token
+        else:
+            target = "isbn" if record.type in _BOOKISH else "issn"
+            if not getattr(record, target):
+                setattr(record, target, token)
+
+
+def render(records: Iterable[Record]) -> str:
+    """RIS text for the records, in the tag set Zotero and EndNote both read."""
+    entries = [_to_entry(record) for record in records]
+    return rispy.dumps(entries, skip_unknown_tags=True, enforce_list_tags=True) if entries else ""
+
+
+def _ris_date(record: Record) -> str:
+    if record.year is None:
+        return ""
+    month = f"{record.month:02d}" if record.month else ""
+    day = f"{record.day:02d}" if record.day and record.month else ""
+    return f"{record.year}/{month}/{day}/"
+
+
+def _to_entry(record: Record) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type_of_reference": CSL_TO_RIS.get(record.type, "GEN")}
+
+    def put(key: str, value: str) -> None:
+        if value:
+            entry[key] = value.replace("\r", " ").replace("\n", " ")
+
+    put("title", record.title)
+    names = [_name_line(n) for n in record.authors]
+    if names:
+        entry["authors"] = names
+    if record.editors:
+        entry["secondary_authors"] = [_name_line(n) for n in record.editors]
+    if record.year is not None:
+        put("year", str(record.year))
+        put("date", _ris_date(record))
+    put("secondary_title", record.container_title)
+    put("volume", record.volume)
+    put("number", record.issue)
+    start, end = split_pages(record.pages)
+    put("start_page", start)
+    put("end_page", end)
+    put("doi", record.doi)
+    if record.url:
+        entry["urls"] = [record.url]
+    put("abstract", record.abstract)
+    if record.keywords:
+        entry["keywords"] = [k.replace("\n", " ") for k in record.keywords]
+    put("language", record.language)
+    put("publisher", record.publisher)
+    put("place_published", record.publisher_place)
+    put("issn", record.isbn or record.issn)
+    if record.pmid:
+        # AN with DP "NLM" is how EndNote marks a PubMed id, and what our reader understands.
+        put("accession_number", record.pmid)
+        put("database_provider", "NLM")
+    put("custom2", record.pmcid)
+    if record.note:
+        entry["notes"] = [record.note.replace("\n", " ")]
+    put("id", record.id)
+    return entry
+
+
+def _name_line(name: Name) -> str:
+    return format_name(name, inverted=True)

@@ -1,0 +1,218 @@
+"""Which bibliographic format a file is in, and one entry point to read or write any of them.
+
+Owns the registry of formats (``FORMATS``), content-based detection (``detect_format``), reading an
+upload whatever its compression or encoding (``parse_file``), reading a pasted record
+(``parse_text``), and rendering an export (``render``, ``EXPORT_FORMATS``).
+
+Each format module exposes ``parse(stream) -> Iterator[Record | RecordError]``, ``sniff(head)``
+and, for export formats, ``render(records) -> str``. Modules are imported lazily, on first use,
+so one broken or missing format module cannot take the others down.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import importlib
+import io
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import BinaryIO
+
+from socialmission.bibliography.record import Record, RecordError
+from socialmission.bibliography.text import decode
+
+GZIP_MAGIC = b"\x1f\x8b"
+# How much of a file detection looks at: enough to get past BOMs, XML prologues, vendor headers
+# and a first long abstract.
+HEAD_SIZE = 64 * 1024
+
+
+class UnsupportedFormat(ValueError):
+    """The file is not in a bibliographic format we read; the message says what it looks like."""
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One bibliographic format: its module, a human label, and the file names it usually has."""
+
+    name: str
+    label: str
+    module: str
+    extensions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    """What an HTTP response carrying this export needs."""
+
+    name: str
+    label: str
+    media_type: str
+    extension: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        # Order matters for detection: the most specific signatures first. PubMed XML and
+        # CSL-JSON have unmistakable openings; WoS tagged ("FN ") before MEDLINE ("PMID-") before
+        # RIS ("TY  - "); BibTeX ("@article{") next; CSV last because almost any text is a CSV.
+        Format("pubmed_xml", "PubMed XML", "socialmission.bibliography.pubmed_xml", (".xml",)),
+        Format("csljson", "CSL-JSON", "socialmission.bibliography.csljson", (".json",)),
+        Format("wos", "Web of Science (tagged)", "socialmission.bibliography.wos", (".txt", ".ciw")),
+        Format("medline", "MEDLINE / PubMed (.nbib)", "socialmission.bibliography.medline",
+               (".nbib", ".medline", ".txt")),
+        Format("ris", "RIS", "socialmission.bibliography.ris", (".ris", ".txt")),
+        Format("bibtex", "BibTeX / BibLaTeX", "socialmission.bibliography.bibtex", (".bib", ".bibtex")),
+        Format("csv", "CSV", "socialmission.bibliography.csv_format", (".csv", ".tsv")),
+    )
+}  # fmt: skip
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    e.name: e
+    for e in (
+        ExportFormat("ris", "RIS", "application/x-research-info-systems", ".ris"),
+        ExportFormat("bibtex", "BibTeX", "application/x-bibtex", ".bib"),
+        ExportFormat("csljson", "CSL-JSON", "application/vnd.citationstyles.csl+json", ".json"),
+        ExportFormat("csv", "CSV", "text/csv", ".csv"),
+    )
+}
+
+def _module(name: str) -> ModuleType | None:
+    """The format's module, or None while it does not exist or cannot be imported."""
+    try:
+        return importlib.import_module(FORMATS[name].module)
+    except ImportError:
+        return None
+
+
+def available_formats() -> list[str]:
+    """Names of the formats whose module can be imported right now."""
+    return [name for name in FORMATS if _module(name) is not None]
+
+
+def _gunzip(data: bytes, limit: int | None = None) -> bytes:
+    """Decompress gzip bytes; with ``limit``, only as much as needed for that many bytes."""
+    if limit is None:
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise UnsupportedFormat(f"the file looks gzip-compressed but cannot be unpacked: {exc}") from exc
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return decompressor.decompress(data, limit)
+    except zlib.error:
+        return b""
+
+
+def _describe_non_bibliographic(head: bytes) -> str | None:
+    """A clear reason when the content is recognisably something other than a bibliography."""
+    text = decode(head[:HEAD_SIZE]).lstrip("\ufeff \t\r\n")
+    lowered = text[:4096].casefold()
+    if not text.strip():
+        return "the file is empty"
+    if lowered.startswith("<!doctype html") or re.search(r"<html[\s>]", lowered[:2048]):
+        return "the file is an HTML web page, not a bibliographic export"
+    if "<oai-pmh" in lowered:
+        return ("the file is an OAI-PMH response (a harvesting protocol message), "
+                "not a bibliographic export")  # fmt: skip
+    if lowered.startswith("<?xml") or lowered.startswith("<"):
+        if "<rss" in lowered or "<feed" in lowered:
+            return "the file is an RSS or Atom news feed, not a bibliographic export"
+        return "the file is XML, but not PubMed XML (the only XML bibliographic format we read)"
+    if lowered.startswith("%pdf"):
+        return "the file is a PDF document, not a bibliographic export"
+    if head.startswith(b"PK\x03\x04"):
+        return "the file is a ZIP archive (or a Word/Excel document); export the references as RIS, BibTeX or CSV"
+    return None
+
+
+def detect_format(head: bytes, filename: str = "") -> str | None:
+    """The format name for a file's first bytes, or None when no format claims it.
+
+    Content decides; the file name only breaks ties between formats that both claim the content.
+    Gzip-compressed content is looked inside.
+    """
+    if head.startswith(GZIP_MAGIC):
+        head = _gunzip(head, HEAD_SIZE)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Sniffers look for ASCII signatures; give them UTF-8 (EndNote on Windows writes UTF-16).
+        head = decode(head[: len(head) // 2 * 2]).encode("utf-8")
+    claims = []
+    for name in FORMATS:
+        module = _module(name)
+        if module is None:
+            continue
+        try:
+            if module.sniff(head):
+                claims.append(name)
+        except Exception:  # noqa: S112 - one format's sniffer must not break detection
+            continue
+    if not claims:
+        return None
+    lowered = filename.casefold().removesuffix(".gz")
+    for name in claims:
+        if any(lowered.endswith(ext) for ext in FORMATS[name].extensions):
+            return name
+    return claims[0]
+
+
+def parse_file(
+    stream: BinaryIO, fmt: str | None = None, filename: str = ""
+) -> Iterator[Record | RecordError]:
+    """Records (and per-record errors) from an uploaded file, lazily.
+
+    Gzip is unpacked here; text formats decode their bytes with ``text.decode`` (BOM, UTF-8, then
+    charset-normalizer). Raises ``UnsupportedFormat`` at call time (not on iteration) when the file
+    is not one we can read, with a message naming what it is instead.
+    """
+    data = stream.read()
+    if data.startswith(GZIP_MAGIC):
+        data = _gunzip(data)
+    if fmt is None:
+        if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+            raise UnsupportedFormat("the file is empty")
+        fmt = detect_format(data[:HEAD_SIZE], filename)
+        if fmt is None:
+            reason = _describe_non_bibliographic(data)
+            if reason is None:
+                known = ", ".join(FORMATS[name].label for name in FORMATS)
+                reason = f"the file is not in a bibliographic format we recognise ({known})"
+            raise UnsupportedFormat(reason)
+    elif fmt not in FORMATS:
+        raise UnsupportedFormat(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
+    module = _module(fmt)
+    if module is None:
+        raise UnsupportedFormat(f"reading {FORMATS[fmt].label} files is not available")
+    records: Iterator[Record | RecordError] = module.parse(io.BytesIO(data))
+    return records
+
+
+def parse_text(text: str) -> list[Record | RecordError]:
+    """Records from a pasted reference (RIS, BibTeX, MEDLINE, CSL-JSON …), detected by content."""
+    data = text.strip().encode("utf-8")
+    fmt = detect_format(data[:HEAD_SIZE])
+    if fmt is None:
+        reason = _describe_non_bibliographic(data) or (
+            "the text is not a reference in a format we recognise "
+            "(paste RIS, BibTeX, MEDLINE/PubMed, CSL-JSON or Web of Science records)"
+        )
+        raise UnsupportedFormat(reason)
+    return list(parse_file(io.BytesIO(data), fmt))
+
+
+def render(records: Iterable[Record], fmt: str) -> str:
+    """The export text for ``records`` in one of ``EXPORT_FORMATS``."""
+    if fmt not in EXPORT_FORMATS:
+        raise UnsupportedFormat(
+            f"cannot export as {fmt!r}; export formats: {', '.join(EXPORT_FORMATS)}"
+        )
+    module = _module(fmt)
+    if module is None or not hasattr(module, "render"):
+        raise UnsupportedFormat(f"exporting {EXPORT_FORMATS[fmt].label} is not available")
+    result: str = module.render(records)
+    return result

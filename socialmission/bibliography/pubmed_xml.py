@@ -1,0 +1,347 @@
+"""PubMed XML (efetch ``PubmedArticleSet``, baseline/update files, the older
+``MedlineCitationSet``, and ``PubmedBookArticle``): parse and sniff.
+
+Parsing streams with ``lxml.etree.iterparse`` and frees every article once it is mapped, so a
+100 MB baseline file needs memory for one article at a time, not for the whole tree. The DTD is
+never loaded and entities are not resolved (no network, no XXE). Gzipped input is accepted here
+too, although the format registry normally gunzips first.
+
+Element reference: https://www.nlm.nih.gov/bsd/licensee/elements_descriptions.html
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from lxml import etree
+
+from socialmission.bibliography.medline import (
+    csl_type,
+    language_code,
+    mesh_keyword,
+    strip_final_period,
+)
+from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.bibliography.text import (
+    clean,
+    month_number,
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+    parse_date,
+    unique,
+)
+
+FORMAT = "pubmed_xml"
+
+_ROOTS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
+_RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
+_SNIFF_RE = re.compile(
+    rb"<(?:!DOCTYPE\s+)?(?:PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)\b"
+)
+
+
+def sniff(head: bytes) -> bool:
+    """True when the start of the file names a PubMed XML root (gzipped heads are opened)."""
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8192)
+        except zlib.error:
+            return False
+    return bool(_SNIFF_RE.search(head[:8192]))
+
+
+def _text(element: etree._Element | None) -> str:
+    """All text inside ``element`` with inline markup (<i>, <sub>, MathML) flattened."""
+    if element is None:
+        return ""
+    if len(element) == 0:
+        return clean(element.text)
+    return clean("".join(_flatten(element)))
+
+
+def _flatten(element: etree._Element) -> Iterator[str]:
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child.tag.startswith(_MATHML):
+            # MathML is pretty-printed one token per line; its layout whitespace is not text.
+            yield "".join(part.strip() for part in child.itertext())
+        else:
+            yield from _flatten(child)
+        yield child.tail or ""
+
+
+def _names(author_list: etree._Element | None) -> list[Name]:
+    names: list[Name] = []
+    if author_list is None:
+        return names
+    for author in author_list.iterfind("Author"):
+        # ValidYN="N" marks a name the publisher got wrong and later corrected in the list.
+        if author.get("ValidYN") == "N":
+            continue
+        collective = _text(author.find("CollectiveName"))
+        if collective:
+            names.append(Name(literal=collective))
+            continue
+        family = _text(author.find("LastName"))
+        given = _text(author.find("ForeName")) or _text(author.find("Initials"))
+        suffix = _text(author.find("Suffix"))
+        if suffix:
+            given = f"{given}, {suffix}" if given else suffix
+        if family:
+            names.append(Name(family=family, given=given))
+    return names
+
+
+def _date(node: etree._Element | None) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) from a PubDate-like element: Year/Month/Day or a MedlineDate string
+    such as "2019 Jan-Feb" or "2015 Oct-Dec" (first month kept)."""
+    if node is None:
+        return None, None, None
+    year_text = node.findtext("Year")
+    if year_text:
+        year, _, _ = parse_date(year_text)
+        month = month_number(node.findtext("Month") or "") if node.findtext("Month") else None
+        day_text = clean(node.findtext("Day") or "")
+        day = int(day_text) if month and day_text.isdigit() and 1 <= int(day_text) <= 31 else None
+        return year, month, day
+    return parse_date(node.findtext("MedlineDate") or "")
+
+
+def _abstract(abstract: etree._Element | None) -> str:
+    if abstract is None:
+        return ""
+    parts: list[str] = []
+    for section in abstract.iterfind("AbstractText"):
+        text = _text(section)
+        if not text:
+            continue
+        label = clean(section.get("Label", ""))
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def _article_ids(pubmed_data: etree._Element | None) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    if pubmed_data is None:
+        return ids
+    id_list = pubmed_data.find("ArticleIdList")
+    if id_list is None:
+        return ids
+    for article_id in id_list.iterfind("ArticleId"):
+        id_type = article_id.get("IdType", "")
+        if id_type and id_type not in ids and article_id.text:
+            ids[id_type] = clean(article_id.text)
+    return ids
+
+
+def _keywords(citation: etree._Element) -> tuple[list[str], list[str]]:
+    """(keywords, MeSH headings): author keywords, then MeSH descriptors."""
+    mesh = [
+        _text(d)
+        for d in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")
+        if _text(d)
+    ]
+    author_keywords = [_text(k) for k in citation.iterfind("KeywordList/Keyword")]
+    return unique([mesh_keyword(m) for m in mesh] + author_keywords), mesh
+
+
+def _citation_record(
+    citation: etree._Element, pubmed_data: etree._Element | None, position: str
+) -> Record | RecordError:
+    """Map a MedlineCitation (with its PubmedData sibling when there is one)."""
+    pmid = normalize_pmid(citation.findtext("PMID") or "")
+    article = citation.find("Article")
+    if article is None:
+        return RecordError(position=position, reason=f"PMID {pmid or '?'} has no <Article>")
+    title = strip_final_period(_text(article.find("ArticleTitle")))
+    if not title or title in ("[Not Available]", "Not Available"):
+        title = strip_final_period(_text(article.find("VernacularTitle")))
+    if not title:
+        return RecordError(position=position, reason=f"PMID {pmid or '?'} has no ArticleTitle")
+    journal = article.find("Journal")
+    journal_issue = journal.find("JournalIssue") if journal is not None else None
+    year, month, day = _date(journal_issue.find("PubDate") if journal_issue is not None else None)
+    if year is None:
+        year, month, day = _date(article.find("ArticleDate"))
+    journal_info = citation.find("MedlineJournalInfo")
+    medline_ta = clean(journal_info.findtext("MedlineTA") or "") if journal_info is not None else ""
+    container = _text(journal.find("Title")) if journal is not None else ""
+    pages = clean(article.findtext("Pagination/MedlinePgn") or "")
+    if not pages:
+        start = clean(article.findtext("Pagination/StartPage") or "")
+        end = clean(article.findtext("Pagination/EndPage") or "")
+        pages = f"{start}-{end}" if start and end else start
+    ids = _article_ids(pubmed_data)
+    doi = ""
+    for location in article.iterfind("ELocationID"):
+        if location.get("EIdType") == "doi":
+            doi = normalize_doi(location.text or "")
+            if doi:
+                break
+    doi = doi or normalize_doi(ids.get("doi", ""))
+    publication_types = [_text(p) for p in article.iterfind("PublicationTypeList/PublicationType")]
+    keywords, mesh = _keywords(citation)
+    extra: dict[str, str] = {}
+    if medline_ta:
+        extra["container_title_short"] = medline_ta
+    if publication_types:
+        extra["publication_types"] = "; ".join(publication_types)
+    if mesh:
+        extra["mesh"] = "; ".join(mesh)
+    return Record(
+        title=title,
+        type=csl_type(publication_types),
+        authors=_names(article.find("AuthorList")),
+        year=year,
+        month=month,
+        day=day,
+        container_title=container or medline_ta,
+        volume=clean(journal_issue.findtext("Volume") or "") if journal_issue is not None else "",
+        issue=clean(journal_issue.findtext("Issue") or "") if journal_issue is not None else "",
+        pages=pages,
+        doi=doi,
+        pmid=pmid,
+        pmcid=normalize_pmcid(ids.get("pmc", "")),
+        issn=clean(journal.findtext("ISSN") or "") if journal is not None else "",
+        abstract=_abstract(article.find("Abstract")),
+        keywords=keywords,
+        language=language_code(article.findtext("Language") or ""),
+        id=f"pmid:{pmid}" if pmid else "",
+        source=f"{FORMAT} {position}",
+        extra=extra,
+    )
+
+
+def _book_record(book_article: etree._Element, position: str) -> Record | RecordError:
+    """Map a PubmedBookArticle (NCBI Bookshelf): a whole book or a chapter of one."""
+    document = book_article.find("BookDocument")
+    if document is None:
+        return RecordError(position=position, reason="PubmedBookArticle without <BookDocument>")
+    pmid = normalize_pmid(document.findtext("PMID") or "")
+    book = document.find("Book")
+    book_title = strip_final_period(_text(book.find("BookTitle") if book is not None else None))
+    chapter_title = strip_final_period(_text(document.find("ArticleTitle")))
+    title = chapter_title or book_title
+    if not title:
+        return RecordError(position=position, reason=f"PMID {pmid or '?'} has no title")
+    year, month, day = _date(book.find("PubDate") if book is not None else None)
+    authors = _names(document.find("AuthorList[@Type='authors']")) or _names(
+        document.find("AuthorList")
+    )
+    editors = _names(book.find("AuthorList[@Type='editors']")) if book is not None else []
+    if not authors and book is not None:
+        authors = _names(book.find("AuthorList[@Type='authors']"))
+    ids = _article_ids(book_article.find("PubmedBookData"))
+    return Record(
+        title=title,
+        type="chapter" if chapter_title and book_title else "book",
+        authors=authors,
+        editors=editors,
+        year=year,
+        month=month,
+        day=day,
+        container_title=book_title if chapter_title else "",
+        publisher=_text(book.find("Publisher/PublisherName")) if book is not None else "",
+        publisher_place=_text(book.find("Publisher/PublisherLocation")) if book is not None else "",
+        doi=normalize_doi(ids.get("doi", "")),
+        pmid=pmid,
+        pmcid=normalize_pmcid(ids.get("pmc", "")),
+        isbn=clean(book.findtext("Isbn") or "") if book is not None else "",
+        abstract=_abstract(document.find("Abstract")),
+        language=language_code(document.findtext("Language") or ""),
+        id=f"pmid:{pmid}" if pmid else "",
+        source=f"{FORMAT} {position}",
+    )
+
+
+def _free(element: etree._Element) -> None:
+    """Drop a mapped article and the already-processed siblings before it from the tree."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _gunzipped(stream: BinaryIO) -> BinaryIO:
+    """``stream`` itself, or a decompressing view of it when it starts with the gzip magic."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(2)[:2]
+    elif stream.seekable():
+        position = stream.tell()
+        head = stream.read(2)
+        stream.seek(position)
+    else:
+        head = b""
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
+    return stream
+
+
+def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
+    """Stream records out of a PubMed XML file (gzipped or not)."""
+    stream = _gunzipped(stream)
+    events = etree.iterparse(
+        stream,
+        events=("start", "end"),
+        tag=_ROOTS + _RECORDS,
+        load_dtd=False,
+        no_network=True,
+        resolve_entities=False,
+        huge_tree=True,
+        remove_comments=True,
+    )
+    counts = {name: 0 for name in _RECORDS}
+    root_seen = False
+    try:
+        for event, element in events:
+            tag = element.tag
+            if event == "start":
+                if tag in _ROOTS:
+                    root_seen = True
+                continue
+            if tag in _ROOTS:
+                continue
+            if tag == "MedlineCitation":
+                # Inside a PubmedArticle the citation is mapped with its parent, not alone.
+                parent = element.getparent()
+                if parent is not None and parent.tag == "PubmedArticle":
+                    continue
+                counts[tag] += 1
+                yield _citation_record(element, None, f"{tag} {counts[tag]}")
+            elif tag == "PubmedArticle":
+                counts[tag] += 1
+                position = f"{tag} {counts[tag]}"
+                citation = element.find("MedlineCitation")
+                if citation is None:
+                    yield RecordError(
+                        position=position, reason="PubmedArticle without <MedlineCitation>"
+                    )
+                else:
+                    yield _citation_record(citation, element.find("PubmedData"), position)
+            else:
+                counts[tag] += 1
+                yield _book_record(element, f"{tag} {counts[tag]}")
+            _free(element)
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None) or "?"
+        yield RecordError(position=f"line {line}", reason=f"the XML is not well-formed: {exc.msg}")
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        yield RecordError(position="file", reason=f"the file could not be read: {exc}")
+        return
+    if not root_seen:
+        root = getattr(events, "root", None)
+        found = f"<{root.tag}>" if root is not None else "no XML element"
+        yield RecordError(
+            position="line 1",
+            reason=f"not PubMed XML: the document root is {found}, expected <PubmedArticleSet> "
+            "or <MedlineCitationSet>",
+        )

@@ -13,7 +13,7 @@ from socialmission.interop.records import (
     records_for,
     resource_to_record,
 )
-from socialmission.interop.tests.factories import make_resource
+from socialmission.interop.tests.builders import make_resource
 from socialmission.library.models import Resource
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,623 @@
+"""The one importer: bibliographic Records in, library resources out, one file per transaction.
+
+``import_records`` takes what a parser yields (``Record`` or ``RecordError``, in file order) and
+returns an ``ImportReport``; ``import_file`` parses a stream first and turns a file nobody can read
+into ``ImportFileError``. The command-line ``import`` and the curator upload page both call
+``import_file``.
+
+What the report's lists mean:
+
+- **created**: a new resource (with the default tags, type and status).
+- **updated**: the record matched a resource already in the library and brought values for
+  fields that resource had empty (an abstract, a DOI, the volume…); those fields were filled.
+  Nothing a curator wrote is ever overwritten, and tags are not touched.
+- **duplicates**: the record matched a resource in the library and had nothing to add, or it
+  repeated an earlier record of the same file (then it is ignored).
+- **rejected**: a record the parser could not read, or one without a title; with its position.
+
+Matching, in this order: the normalised DOI, the PMID, then the normalised title + year + first
+author's family name (a title match is refused when both sides carry different DOIs or PMIDs:
+those are two works, e.g. an article and its erratum).
+
+A whole file is one ``transaction.atomic``: any exception, or the process being killed, leaves the
+library as it was. A dry run does the same work inside the transaction and rolls it back, so its
+report is exactly what a real run would say.
+
+New resources are written with ``bulk_create`` in batches (the throughput target is thousands of
+PubMed records per second), so the per-instance signals do not fire; this module therefore writes
+their history rows (``simple_history``, including the tag relations) and the search-index outbox
+rows itself. Updates go through ``Resource.save`` and get both the ordinary way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from socialmission.accounts.models import User
+from socialmission.bibliography.record import Record, RecordError
+from socialmission.bibliography.text import (
+    normalize_doi,
+    normalize_pmid,
+    normalize_title,
+    strip_accents,
+)
+from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
+from socialmission.library import signals
+from socialmission.library.models import (
+    Domain,
+    EvidenceLevel,
+    Profession,
+    Resource,
+    ResourceType,
+    Topic,
+    Vocabulary,
+)
+
+BATCH_SIZE = 500
+PROGRESS_EVERY = 100
+
+# The resource type a record gets from its CSL type when neither the record nor the import
+# names one. Types not listed fall back to the first resource type whose csl_type matches.
+CSL_TYPE_TO_RESOURCE_TYPE = {
+    "article-journal": "article",
+    "article": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "paper-conference": "article",
+    "review": "article",
+    "report": "report",
+    "book": "book",
+    "chapter": "book",
+    "dataset": "dataset",
+    "motion_picture": "video",
+    "broadcast": "video",
+    "webpage": "website",
+    "post-weblog": "website",
+}
+FALLBACK_RESOURCE_TYPE = "article"
+
+UPDATABLE_FIELDS = (
+    "authors",
+    "organization",
+    "year",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "language",
+    "keywords",
+    "description",
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unknown format, unreadable, no records)."""
+
+
+@dataclass(frozen=True)
+class ImportDefaults:
+    """Tags and type for the resources an import creates, by slug or name.
+
+    ``resource_type`` is used when a record does not name a library type itself; the tag lists
+    are added to every created resource, next to any tags the record itself carries.
+    """
+
+    domains: Sequence[str] = ()
+    topics: Sequence[str] = ()
+    professions: Sequence[str] = ()
+    resource_type: str = ""
+
+
+@dataclass
+class ReportEntry:
+    position: str
+    title: str = ""
+    resource_id: int | None = None
+    # For "rejected": why; for "duplicates": what it matched; for "updated": the fields filled.
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    format: str = ""
+    created: list[ReportEntry] = field(default_factory=list)
+    updated: list[ReportEntry] = field(default_factory=list)
+    duplicates: list[ReportEntry] = field(default_factory=list)
+    rejected: list[ReportEntry] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.duplicates) + len(self.rejected)
+
+    def summary(self) -> str:
+        prefix = "Dry run, nothing saved: " if self.dry_run else ""
+        return (
+            f"{prefix}{self.total} records: {len(self.created)} created, "
+            f"{len(self.updated)} updated, {len(self.duplicates)} duplicates, "
+            f"{len(self.rejected)} rejected"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies
+
+
+class _Terms:
+    """One vocabulary, looked up by slug or by (case-insensitive) name."""
+
+    def __init__(self, model: type[Vocabulary]) -> None:
+        self.label = model._meta.verbose_name
+        self.by_key: dict[str, Vocabulary] = {}
+        for term in model.objects.all():
+            self.by_key[term.slug.casefold()] = term
+            self.by_key[term.name.casefold()] = term
+
+    def get(self, key: str) -> Vocabulary | None:
+        return self.by_key.get(key.strip().casefold()) if key else None
+
+    def require(self, key: str) -> Vocabulary:
+        term = self.get(key)
+        if term is None:
+            choices = sorted({t.slug for t in self.by_key.values()})
+            raise ValueError(f'Unknown {self.label} "{key}". Known: {", ".join(choices)}.')
+        return term
+
+
+@dataclass
+class _Vocabularies:
+    domains: _Terms
+    topics: _Terms
+    professions: _Terms
+    types: _Terms
+    evidence: _Terms
+
+    @classmethod
+    def load(cls) -> _Vocabularies:
+        return cls(
+            domains=_Terms(Domain),
+            topics=_Terms(Topic),
+            professions=_Terms(Profession),
+            types=_Terms(ResourceType),
+            evidence=_Terms(EvidenceLevel),
+        )
+
+
+def validate_defaults(defaults: ImportDefaults) -> None:
+    """Raise ValueError naming the first unknown tag or type (for forms and the command)."""
+    _resolve_defaults(defaults, _Vocabularies.load())
+
+
+@dataclass
+class _ResolvedDefaults:
+    domains: list[Vocabulary]
+    topics: list[Vocabulary]
+    professions: list[Vocabulary]
+    resource_type: Vocabulary | None
+
+
+def _resolve_defaults(defaults: ImportDefaults, vocab: _Vocabularies) -> _ResolvedDefaults:
+    return _ResolvedDefaults(
+        domains=[vocab.domains.require(k) for k in defaults.domains],
+        topics=[vocab.topics.require(k) for k in defaults.topics],
+        professions=[vocab.professions.require(k) for k in defaults.professions],
+        resource_type=(
+            vocab.types.require(defaults.resource_type) if defaults.resource_type else None
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicate matching
+
+
+def _family_key(authors: list[dict[str, str]]) -> str:
+    if not authors:
+        return ""
+    first = authors[0]
+    name = first.get("family") or first.get("literal") or ""
+    return strip_accents(name).casefold().strip()
+
+
+def _title_key(fields: dict[str, Any]) -> tuple[str, int | None, str] | None:
+    title = normalize_title(fields["title"])
+    if not title:
+        return None
+    return (title, fields["year"], _family_key(fields["authors"]))
+
+
+@dataclass
+class _Known:
+    """What a match needs to know about a resource (in the library or created by this file)."""
+
+    resource_id: int | None
+    doi: str
+    pmid: str
+    # Set for resources created by this file: the record that created it.
+    position: str = ""
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.by_doi: dict[str, _Known] = {}
+        self.by_pmid: dict[str, _Known] = {}
+        self.by_title: dict[tuple[str, int | None, str], _Known] = {}
+
+    def add(self, known: _Known, title_key: tuple[str, int | None, str] | None) -> None:
+        if known.doi:
+            self.by_doi.setdefault(known.doi, known)
+        if known.pmid:
+            self.by_pmid.setdefault(known.pmid, known)
+        if title_key:
+            self.by_title.setdefault(title_key, known)
+
+    def find(self, fields: dict[str, Any]) -> tuple[_Known, str] | None:
+        doi, pmid = fields["doi"], fields["pmid"]
+        if doi and doi in self.by_doi:
+            return self.by_doi[doi], f"DOI {doi}"
+        if pmid and pmid in self.by_pmid:
+            return self.by_pmid[pmid], f"PMID {pmid}"
+        key = _title_key(fields)
+        if key and key in self.by_title:
+            known = self.by_title[key]
+            conflicting = (doi and known.doi and doi != known.doi) or (
+                pmid and known.pmid and pmid != known.pmid
+            )
+            if not conflicting:
+                return known, "title, year and first author"
+        return None
+
+    @classmethod
+    def of_library(cls) -> _Index:
+        index = cls()
+        rows = Resource.objects.values_list("pk", "doi", "pmid", "title", "year", "authors")
+        for pk, doi, pmid, title, year, authors in rows.iterator(chunk_size=5000):
+            known = _Known(resource_id=pk, doi=normalize_doi(doi), pmid=normalize_pmid(pmid))
+            key = _title_key({"title": title, "year": year, "authors": authors or []})
+            index.add(known, key)
+        return index
+
+
+# ---------------------------------------------------------------------------------------------
+# The import
+
+
+@dataclass
+class _Pending:
+    """A resource to create, with its tags, waiting for the next batch write."""
+
+    resource: Resource
+    entry: ReportEntry
+    domains: list[Vocabulary]
+    topics: list[Vocabulary]
+    professions: list[Vocabulary]
+    known: _Known
+
+
+class _Importer:
+    def __init__(
+        self,
+        *,
+        defaults: _ResolvedDefaults,
+        vocab: _Vocabularies,
+        status: str,
+        user: User | None,
+        report: ImportReport,
+        change_reason: str,
+    ) -> None:
+        self.defaults = defaults
+        self.vocab = vocab
+        self.status = status
+        self.user = user
+        self.report = report
+        self.change_reason = change_reason
+        self.library = _Index.of_library()
+        self.this_file = _Index()
+        self.pending: list[_Pending] = []
+        self.unresolved: list[tuple[ReportEntry, _Known]] = []
+        self.now = timezone.now()
+
+    def add(self, item: Record | RecordError, number: int) -> None:
+        if isinstance(item, RecordError):
+            self.report.rejected.append(ReportEntry(position=item.position, reason=item.reason))
+            return
+        position = item.source or f"record {number}"
+        fields = record_fields_for_resource(item)
+        if not fields["title"]:
+            self.report.rejected.append(ReportEntry(position=position, reason="no title"))
+            return
+        title = fields["title"]
+
+        earlier = self.this_file.find(fields)
+        if earlier:
+            known, how = earlier
+            entry = ReportEntry(
+                position=position,
+                title=title,
+                resource_id=known.resource_id,
+                reason=f"same {how} as {known.position} of this file",
+            )
+            self.report.duplicates.append(entry)
+            if known.resource_id is None:
+                # Created by this file but not written yet: the id is filled in after the write.
+                self.unresolved.append((entry, known))
+            return
+
+        match = self.library.find(fields)
+        if match:
+            known, how = match
+            self._update(known, fields, how, position)
+            # A later record of the same file matching this one is a duplicate of this one.
+            self.this_file.add(
+                _Known(known.resource_id, fields["doi"], fields["pmid"], position=position),
+                _title_key(fields),
+            )
+            return
+
+        self._create(item, fields, position)
+
+    def _update(self, known: _Known, fields: dict[str, Any], how: str, position: str) -> None:
+        resource = Resource.objects.get(pk=known.resource_id)
+        filled = [
+            name
+            for name in UPDATABLE_FIELDS
+            if fields[name] not in ("", None, []) and getattr(resource, name) in ("", None, [])
+        ]
+        if not filled:
+            self.report.duplicates.append(
+                ReportEntry(
+                    position=position,
+                    title=fields["title"],
+                    resource_id=resource.pk,
+                    reason=f"same {how} as resource {resource.pk}",
+                )
+            )
+            return
+        for name in filled:
+            setattr(resource, name, fields[name])
+        resource._history_user = self.user  # type: ignore[attr-defined]
+        resource._change_reason = self.change_reason  # type: ignore[attr-defined]
+        resource.save()
+        # Identifiers it gained now match later records too.
+        self.library.add(
+            _Known(resource.pk, normalize_doi(resource.doi), normalize_pmid(resource.pmid)), None
+        )
+        self.report.updated.append(
+            ReportEntry(
+                position=position,
+                title=resource.title,
+                resource_id=resource.pk,
+                reason=f"matched resource {resource.pk} by {how}; filled {', '.join(filled)}",
+            )
+        )
+
+    def _tags(self, terms: _Terms, names: list[str], warnings: list[str]) -> list[Vocabulary]:
+        found = []
+        for name in filter(None, names):
+            term = terms.get(name)
+            if term is None:
+                warnings.append(f'unknown {terms.label} "{name}" ignored')
+            else:
+                found.append(term)
+        return found
+
+    def _resource_type(self, record: Record, warnings: list[str]) -> Vocabulary:
+        names = record_vocabulary_names(record)
+        if names.resource_type:
+            term = self.vocab.types.get(names.resource_type)
+            if term is not None:
+                return term
+            warnings.append(f'unknown resource type "{names.resource_type}" ignored')
+        if self.defaults.resource_type is not None:
+            return self.defaults.resource_type
+        slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
+        term = self.vocab.types.get(slug) if slug else None
+        if term is None:
+            term = next(
+                (
+                    t
+                    for t in self.vocab.types.by_key.values()
+                    if getattr(t, "csl_type", "") == record.type
+                ),
+                None,
+            )
+        return term or self.vocab.types.require(FALLBACK_RESOURCE_TYPE)
+
+    def _create(self, record: Record, fields: dict[str, Any], position: str) -> None:
+        warnings: list[str] = []
+        names = record_vocabulary_names(record)
+        evidence = self._tags(self.vocab.evidence, [names.evidence_level], warnings)
+        resource = Resource(
+            **fields,
+            slug=slugify(fields["title"])[:100] or "resource",
+            resource_type=self._resource_type(record, warnings),
+            evidence_level=evidence[0] if evidence else None,
+            status=self.status,
+            published_at=self.now if self.status == Resource.Status.PUBLISHED else None,
+            curated_by=self.user,
+        )
+        pending = _Pending(
+            resource=resource,
+            entry=ReportEntry(position=position, title=fields["title"]),
+            domains=_merge(
+                self.defaults.domains, self._tags(self.vocab.domains, names.domains, warnings)
+            ),
+            topics=_merge(
+                self.defaults.topics, self._tags(self.vocab.topics, names.topics, warnings)
+            ),
+            professions=_merge(
+                self.defaults.professions,
+                self._tags(self.vocab.professions, names.professions, warnings),
+            ),
+            known=_Known(None, fields["doi"], fields["pmid"], position=position),
+        )
+        pending.entry.warnings = warnings
+        self.this_file.add(pending.known, _title_key(fields))
+        self.report.created.append(pending.entry)
+        self.pending.append(pending)
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending resources, their tags, history rows and index outbox rows."""
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        resources = Resource.objects.bulk_create([p.resource for p in batch])
+        for pending, resource in zip(batch, resources, strict=True):
+            pending.known.resource_id = resource.pk
+            pending.entry.resource_id = resource.pk
+        through_rows: dict[str, list[Any]] = {}
+        for name in ("domains", "topics", "professions"):
+            through = getattr(Resource, name).through
+            target = getattr(Resource, name).field.m2m_reverse_field_name()
+            rows = [
+                through(resource_id=p.resource.pk, **{f"{target}_id": term.pk})
+                for p in batch
+                for term in getattr(p, name)
+            ]
+            through_rows[name] = through.objects.bulk_create(rows)
+        self._write_history(resources, through_rows)
+        signals.enqueue_resources([r.pk for r in resources])
+
+    def _write_history(self, resources: list[Resource], through_rows: dict[str, list[Any]]) -> None:
+        """One "created" history row per resource, with its tags, as simple_history keeps them."""
+        history = Resource.history.bulk_history_create(  # type: ignore[attr-defined]
+            resources,
+            default_user=self.user,
+            default_change_reason=self.change_reason,
+            default_date=self.now,
+        )
+        if history and history[0].pk is not None:
+            history_ids = {h.id: h.pk for h in history}
+        else:
+            # Backends that do not return primary keys from bulk inserts: read them back.
+            history_ids = dict(
+                Resource.history.filter(id__in=[r.pk for r in resources]).values_list(  # type: ignore[attr-defined]
+                    "id", "history_id"
+                )
+            )
+        history_model = Resource.history.model  # type: ignore[attr-defined]
+        for name, rows in through_rows.items():
+            m2m_history_model = getattr(history_model, name).model
+            target = getattr(Resource, name).field.m2m_reverse_field_name()
+            m2m_history_model.objects.bulk_create(
+                [
+                    m2m_history_model(
+                        id=row.pk,
+                        history_id=history_ids[row.resource_id],
+                        resource_id=row.resource_id,
+                        **{f"{target}_id": getattr(row, f"{target}_id")},
+                    )
+                    for row in rows
+                ]
+            )
+
+    def finish(self) -> None:
+        self.flush()
+        for entry, known in self.unresolved:
+            entry.resource_id = known.resource_id
+
+
+def _merge(first: list[Vocabulary], second: list[Vocabulary]) -> list[Vocabulary]:
+    seen: set[int] = set()
+    merged = []
+    for term in [*first, *second]:
+        if term.pk not in seen:
+            seen.add(term.pk)
+            merged.append(term)
+    return merged
+
+
+def import_records(
+    records_or_errors: Iterable[Record | RecordError],
+    *,
+    dry_run: bool = False,
+    defaults: ImportDefaults | None = None,
+    status: str = Resource.Status.DRAFT,
+    user: User | None = None,
+    progress: Callable[[int], None] | None = None,
+    change_reason: str = "Imported",
+    format_name: str = "",
+) -> ImportReport:
+    """Import parsed records in one transaction and report what became of each.
+
+    Raises ValueError for an unknown default tag/type or status (before anything is written);
+    any exception raised while iterating ``records_or_errors`` (a parser giving up on the whole
+    file) propagates after the transaction has been rolled back.
+    """
+    if status not in (Resource.Status.DRAFT, Resource.Status.PUBLISHED):
+        raise ValueError(f'Status must be "draft" or "published", not "{status}".')
+    report = ImportReport(dry_run=dry_run, format=format_name)
+    with transaction.atomic():
+        vocab = _Vocabularies.load()
+        importer = _Importer(
+            defaults=_resolve_defaults(defaults or ImportDefaults(), vocab),
+            vocab=vocab,
+            status=status,
+            user=user,
+            report=report,
+            change_reason=change_reason,
+        )
+        number = 0
+        for number, item in enumerate(records_or_errors, start=1):
+            importer.add(item, number)
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number)
+        importer.finish()
+        if progress is not None:
+            progress(number)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def import_file(
+    stream: BinaryIO,
+    *,
+    filename: str = "",
+    fmt: str | None = None,
+    dry_run: bool = False,
+    defaults: ImportDefaults | None = None,
+    status: str = Resource.Status.DRAFT,
+    user: User | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Detect the format, parse and import one file; ImportFileError if it cannot be read."""
+    from socialmission.bibliography import formats
+
+    if fmt is None:
+        head = stream.read(8192)
+        stream.seek(0)
+        fmt = formats.detect_format(head, filename)
+        if fmt is None:
+            raise ImportFileError(
+                f"{filename or 'The file'}: not a format the library can import "
+                "(RIS, BibTeX, CSL-JSON, MEDLINE, PubMed XML, Web of Science or CSV)."
+            )
+    try:
+        report = import_records(
+            formats.parse_file(stream, fmt, filename),
+            dry_run=dry_run,
+            defaults=defaults,
+            status=status,
+            user=user,
+            progress=progress,
+            change_reason=f"Imported from {filename}" if filename else "Imported",
+            format_name=fmt,
+        )
+    except formats.UnsupportedFormat as error:
+        raise ImportFileError(f"{filename or 'The file'}: {error}") from error
+    if report.total == 0:
+        raise ImportFileError(f"{filename or 'The file'}: no bibliographic records found ({fmt}).")
+    return report

@@ -1,0 +1,237 @@
+"""The importer: created / updated / duplicates / rejected, defaults, history, index, atomicity."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.interop.importer import ImportDefaults, import_records, validate_defaults
+from socialmission.interop.tests.builders import make_resource
+from socialmission.library.models import IndexChange, Resource
+
+pytestmark = pytest.mark.django_db
+
+
+def article(n: int = 1, **fields: object) -> Record:
+    values: dict[str, object] = {
+        "title": f"Community-based medical education, study {n}",
+        "authors": [Name(family="Strasser", given="Roger"), Name(family="Neusy", given="A")],
+        "year": 2010 + n,
+        "container_title": "Medical Education",
+        "doi": f"10.1111/medu.{n}",
+        "pmid": str(20000000 + n),
+        "source": f"record {n}",
+    }
+    values.update(fields)
+    return Record(**values)  # type: ignore[arg-type]
+
+
+def test_creates_resources_with_fields_defaults_history_and_index_rows() -> None:
+    curator = get_user_model().objects.create_user("cur", password="x")  # noqa: S106
+    before_outbox = IndexChange.objects.count()
+    report = import_records(
+        [article(1), article(2, type="report", container_title="", publisher="WHO")],
+        defaults=ImportDefaults(
+            domains=["community-engagement"], topics=["Specialty choice"], professions=["medicine"]
+        ),
+        status="published",
+        user=curator,
+        change_reason="Imported from test.ris",
+    )
+    assert [e.position for e in report.created] == ["record 1", "record 2"]
+    assert report.updated == report.duplicates == report.rejected == []
+    first = Resource.objects.get(pk=report.created[0].resource_id)
+    assert first.title == "Community-based medical education, study 1"
+    assert first.authors == [
+        {"family": "Strasser", "given": "Roger"},
+        {"family": "Neusy", "given": "A"},
+    ]
+    assert (first.year, first.venue, first.doi, first.pmid) == (
+        2011,
+        "Medical Education",
+        "10.1111/medu.1",
+        "20000001",
+    )
+    assert first.resource_type.slug == "article"
+    assert first.status == "published" and first.published_at is not None
+    assert first.curated_by == curator
+    assert first.slug == "community-based-medical-education-study-1"
+    assert [d.slug for d in first.domains.all()] == ["community-engagement"]
+    assert [t.slug for t in first.topics.all()] == ["specialty-choice"]
+    assert [p.slug for p in first.professions.all()] == ["medicine"]
+    second = Resource.objects.get(pk=report.created[1].resource_id)
+    assert second.resource_type.slug == "report"
+    assert second.venue == "WHO"
+    # The curator history has the creation, by the importing user, with its tags.
+    entry = first.history.get()
+    assert entry.history_type == "+"
+    assert entry.history_user == curator
+    assert entry.history_change_reason == "Imported from test.ris"
+    assert [d.domain.slug for d in entry.domains.all()] == ["community-engagement"]
+    # The search index is told about both.
+    new_rows = IndexChange.objects.order_by("id")[before_outbox:]
+    assert {row.resource_id for row in new_rows} >= {first.pk, second.pk}
+
+
+def test_duplicates_in_the_library_and_in_the_file() -> None:
+    existing = make_resource(
+        title="Holistic review in admissions",
+        doi="10.1000/holistic",
+        pmid="",
+        description="Already described.",
+        year=2019,
+        authors=[{"family": "Grbic", "given": "D"}],
+    )
+    report = import_records(
+        [
+            # Same DOI (in another spelling), nothing new: duplicate.
+            Record(
+                title="Holistic review in admissions",
+                doi="https://doi.org/10.1000/HOLISTIC",
+                year=2019,
+                source="record 1",
+            ),
+            # Same title + year + first author, brings a PMID: fills it, updated.
+            Record(
+                title="Holistic Review in Admissions.",
+                year=2019,
+                pmid="999",
+                authors=[Name(family="Grbić", given="Douglas")],
+                source="record 2",
+            ),
+            # A new work, then the same one again in the file (by PMID).
+            article(5, source="record 3"),
+            Record(title="Something else entirely", pmid="20000005", source="record 4"),
+            # Same title as record 3 but another DOI: a different work.
+            article(5, doi="10.1111/erratum", pmid="", source="record 5"),
+        ]
+    )
+    assert [e.position for e in report.duplicates] == ["record 1", "record 4"]
+    assert report.duplicates[0].resource_id == existing.pk
+    assert "DOI 10.1000/holistic" in report.duplicates[0].reason
+    assert report.duplicates[1].reason == "same PMID 20000005 as record 3 of this file"
+    assert report.duplicates[1].resource_id == report.created[0].resource_id is not None
+    assert [e.position for e in report.updated] == ["record 2"]
+    assert "filled pmid" in report.updated[0].reason
+    existing.refresh_from_db()
+    assert existing.pmid == "999"
+    assert existing.description == "Already described."
+    assert existing.history.first().history_type == "~"
+    assert [e.position for e in report.created] == ["record 3", "record 5"]
+
+
+def test_updates_never_overwrite_curated_values() -> None:
+    existing = make_resource(doi="10.1000/x", venue="Curated venue", volume="")
+    report = import_records(
+        [
+            Record(
+                title="Other title",
+                doi="10.1000/x",
+                container_title="Theirs",
+                volume="12",
+                source="record 1",
+            )
+        ]
+    )
+    existing.refresh_from_db()
+    assert existing.venue == "Curated venue"
+    assert existing.volume == "12"
+    assert existing.title != "Other title"
+    assert report.updated[0].reason.endswith("filled volume")
+
+
+def test_rejections_keep_their_position_and_reason() -> None:
+    report = import_records(
+        [
+            RecordError(position="line 12", reason="unterminated entry"),
+            Record(title=" ", source="record 2"),
+            article(3),
+        ]
+    )
+    assert [(e.position, e.reason) for e in report.rejected] == [
+        ("line 12", "unterminated entry"),
+        ("record 2", "no title"),
+    ]
+    assert len(report.created) == 1
+
+
+def test_dry_run_reports_the_same_and_saves_nothing() -> None:
+    make_resource(doi="10.1111/medu.1", volume="")
+    records = [article(1, container_title="", volume="3"), article(2), article(3)]
+    before = (Resource.objects.count(), IndexChange.objects.count())
+    dry = import_records(records, dry_run=True)
+    assert (Resource.objects.count(), IndexChange.objects.count()) == before
+    assert dry.dry_run and "Dry run" in dry.summary()
+    real = import_records(records)
+    assert [e.position for e in dry.created] == [e.position for e in real.created]
+    assert [e.position for e in dry.updated] == [e.position for e in real.updated] == ["record 1"]
+    assert real.summary() == "3 records: 2 created, 1 updated, 0 duplicates, 0 rejected"
+
+
+def test_a_failure_mid_file_leaves_the_library_as_it_was() -> None:
+    make_resource(doi="10.1000/keep")
+
+    def records():  # type: ignore[no-untyped-def]
+        for n in range(1, 1200):  # more than one write batch
+            yield article(n)
+        raise RuntimeError("parser gave up")
+
+    before = sorted(Resource.objects.values_list("pk", flat=True))
+    history = Resource.history.count()
+    with pytest.raises(RuntimeError):
+        import_records(records())
+    assert sorted(Resource.objects.values_list("pk", flat=True)) == before
+    assert Resource.history.count() == history
+
+
+def test_record_tags_and_type_by_name_with_warnings_for_unknown_ones() -> None:
+    report = import_records(
+        [
+            Record(
+                title="Toolkit for community partners",
+                type="webpage",
+                resource_type="Toolkit",
+                domains=["Community Engagement", "Astrology"],
+                evidence_level="Promising",
+                source="record 1",
+            ),
+            Record(title="A web page", type="webpage", source="record 2"),
+        ],
+        defaults=ImportDefaults(resource_type="video"),
+    )
+    toolkit = Resource.objects.get(pk=report.created[0].resource_id)
+    assert toolkit.resource_type.slug == "toolkit"
+    assert toolkit.evidence_level.slug == "promising"
+    assert [d.slug for d in toolkit.domains.all()] == ["community-engagement"]
+    assert report.created[0].warnings == ['unknown domain "Astrology" ignored']
+    # The record named no library type: the import's default wins over the CSL type.
+    assert Resource.objects.get(pk=report.created[1].resource_id).resource_type.slug == "video"
+
+
+def test_csl_type_picks_the_resource_type_without_defaults() -> None:
+    report = import_records(
+        [
+            Record(title="A", type="motion_picture", source="1"),
+            Record(title="B", type="book", source="2"),
+            Record(title="C", type="patent", source="3"),
+        ]
+    )
+    slugs = [Resource.objects.get(pk=e.resource_id).resource_type.slug for e in report.created]
+    assert slugs == ["video", "book", "article"]
+
+
+def test_unknown_defaults_and_status_are_refused_before_writing() -> None:
+    with pytest.raises(ValueError, match='Unknown domain "nope"'):
+        validate_defaults(ImportDefaults(domains=["nope"]))
+    with pytest.raises(ValueError, match="Unknown resource type"):
+        import_records([article(1)], defaults=ImportDefaults(resource_type="poem"))
+    with pytest.raises(ValueError, match="Status"):
+        import_records([article(1)], status="withdrawn")
+    assert not Resource.objects.exists()
+
+
+def test_progress_is_reported() -> None:
+    seen: list[int] = []
+    import_records([article(n) for n in range(1, 251)], progress=seen.append)
+    assert seen == [100, 200, 250]

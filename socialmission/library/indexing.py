@@ -1,13 +1,384 @@
-"""Keeps the search index in step with the database (implemented below in this module)."""
+"""Keeps the search index in step with the database, across processes and crashes.
+
+How it works:
+
+* Every change writes an ``IndexChange`` row in the same transaction (``signals.py``).
+* ``sync()`` applies the pending rows in id order under an exclusive file lock (one writer at
+  a time across every process), commits the tantivy index, then marks the rows applied. If a
+  process dies in between, the rows are still pending and are applied again: applying is
+  idempotent (delete by id, add the current version).
+* Every search first calls ``engine()``: a cheap check for pending rows (applied at once,
+  whoever made them, so a change is searchable in every process as soon as it is committed,
+  even if the process that made it died right after commit), then a reader reload (~10 µs).
+* The index lives in a generation directory named by the ``CURRENT`` file. A full rebuild
+  writes a new generation and switches ``CURRENT`` atomically, so readers never see a
+  half-built index. A missing, unreadable or older-schema generation is rebuilt on first use
+  (and at start-up from ``wsgi.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from socialmission.library.engine import SCHEMA_VERSION, IndexDocument, SearchEngine
+from socialmission.library.models import IndexChange, Resource
+
+logger = logging.getLogger(__name__)
+
+CURRENT_FILE = "CURRENT"
+VERSION_FILE = "VERSION"
+LOCK_FILE = "write.lock"
+APPLY_BATCH = 2_000
+KEEP_APPLIED = timedelta(days=7)
+DISPLAY_DESCRIPTION = 400
+
+# The index's facet keys and the many-to-many fields they come from.
+M2M_FACETS = (("domain", "domains"), ("topic", "topics"), ("profession", "professions"))
+
+
+class IndexUnavailable(RuntimeError):
+    """The index could not be opened or rebuilt (for example, the directory is not writable)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# From database rows to index documents
+
+
+def _author_names(authors: object) -> list[str]:
+    """"Family Given" or the literal name, as a result list shows them."""
+    if not isinstance(authors, list):
+        return []
+    names = []
+    for author in authors:
+        if isinstance(author, dict):
+            name = author.get("literal") or " ".join(
+                filter(None, (author.get("family"), author.get("given")))
+            )
+            if name:
+                names.append(str(name))
+    return names
+
+
+def _authors_text(authors: object) -> str:
+    return "; ".join(_author_names(authors))
+
+
+def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
+    """Index documents for the given resources that are published; others are left out.
+
+    Plain ``values()`` queries, one per many-to-many field, instead of model instances: a
+    full rebuild reads every resource, and this keeps it within the time budget.
+    """
+    id_list = list(ids)
+    if not id_list:
+        return []
+    rows = list(
+        Resource.objects.filter(pk__in=id_list, status=Resource.Status.PUBLISHED).values(
+            "id", "slug", "title", "authors", "organization", "venue", "keywords", "description",
+            "year", "published_at", "resource_type__slug", "evidence_level__slug",
+        )
+    )
+    if not rows:
+        return []
+    published_ids = [row["id"] for row in rows]
+    tags: dict[int, list[str]] = {pk: [] for pk in published_ids}
+    tag_slugs: dict[int, dict[str, list[str]]] = {pk: {} for pk in published_ids}
+    for key, field_name in M2M_FACETS:
+        through = getattr(Resource, field_name).through
+        target = through._meta.get_field(field_name[:-1]).name  # "domain", "topic", …
+        pairs = through.objects.filter(resource_id__in=published_ids).values_list(
+            "resource_id", f"{target}__slug"
+        )
+        for resource_id, slug in pairs:
+            tags[resource_id].append(f"{key}:{slug}")
+            tag_slugs[resource_id].setdefault(key, []).append(slug)
+    documents = []
+    for row in rows:
+        facets = tags[row["id"]]
+        facets.append(f"type:{row['resource_type__slug']}")
+        if row["evidence_level__slug"]:
+            facets.append(f"evidence:{row['evidence_level__slug']}")
+        published_at = row["published_at"]
+        documents.append(
+            IndexDocument(
+                id=row["id"],
+                title=row["title"],
+                authors=_authors_text(row["authors"]),
+                organization=row["organization"],
+                venue=row["venue"],
+                keywords=row["keywords"],
+                description=row["description"],
+                facets=facets,
+                year=row["year"],
+                added=int(published_at.timestamp()) if published_at else 0,
+                display={
+                    "slug": row["slug"],
+                    "title": row["title"],
+                    "authors": _author_names(row["authors"]),
+                    "organization": row["organization"],
+                    "year": row["year"],
+                    "venue": row["venue"],
+                    "type": row["resource_type__slug"],
+                    "evidence": row["evidence_level__slug"] or "",
+                    "tags": tag_slugs[row["id"]],
+                    "description": row["description"][:DISPLAY_DESCRIPTION],
+                },
+            )
+        )
+    return documents
+
+
+def iter_all_documents(chunk: int = APPLY_BATCH) -> Iterator[list[IndexDocument]]:
+    ids = list(
+        Resource.objects.filter(status=Resource.Status.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), chunk):
+        yield documents_for(ids[start : start + chunk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Directories and the cross-process write lock
+
+
+def index_root() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+def _current_generation(root: Path) -> str | None:
+    try:
+        name = (root / CURRENT_FILE).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def _set_current_generation(root: Path, name: str) -> None:
+    temporary = root / f"{CURRENT_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(name)
+    os.replace(temporary, root / CURRENT_FILE)
+
+
+@contextlib.contextmanager
+def write_lock(root: Path, *, timeout: float | None) -> Iterator[bool]:
+    """Hold the exclusive writer lock; yields False if it could not be had within ``timeout``.
+
+    An flock, so the kernel releases it when a holder dies, even by kill -9.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a+") as handle:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.01)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open_generation(root: Path, name: str) -> SearchEngine | None:
+    """Open a generation, or None if it is missing, of another schema version or unreadable."""
+    path = root / name
+    try:
+        if (path / VERSION_FILE).read_text().strip() != str(SCHEMA_VERSION):
+            return None
+        return SearchEngine(path)
+    except (OSError, ValueError) as exc:
+        logger.warning("Search index %s cannot be opened (%s); it will be rebuilt.", path, exc)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+    generation: str
+
+
+def rebuild(*, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+    """Build a fresh index from the database and switch every process to it."""
+    root = index_root()
+    with write_lock(root, timeout=None):
+        report = _rebuild_locked(root, progress=progress)
+    _state.forget()
+    return report
+
+
+def _rebuild_locked(root: Path, *, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+    started = time.perf_counter()
+    name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path = root / name
+    path.mkdir(parents=True)
+    engine = SearchEngine(path)
+    writer = engine.writer(heap_size=256_000_000, threads=2)
+    count = 0
+    # The outbox rows already committed now are what this build covers: it reads the resources
+    # after this point, so it sees those changes. Rows committed later (even with a smaller id,
+    # which PostgreSQL allows) stay pending and the next sync applies them.
+    covered = list(
+        IndexChange.objects.filter(applied_at__isnull=True).values_list("id", flat=True)
+    )
+    total = Resource.objects.filter(status=Resource.Status.PUBLISHED).count()
+    for documents in iter_all_documents():
+        for document in documents:
+            writer.add_document(document.to_tantivy())
+        count += len(documents)
+        if progress:
+            progress(count, total)
+    writer.commit()
+    writer.wait_merging_threads()
+    (path / VERSION_FILE).write_text(str(SCHEMA_VERSION))
+    _mark_applied(covered)
+    _set_current_generation(root, name)
+    for old in root.glob("gen-*"):
+        # A process still reading an old generation keeps its open files (POSIX semantics).
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return RebuildReport(documents=count, seconds=time.perf_counter() - started, generation=name)
+
+
+def _open_or_rebuild_locked(root: Path) -> SearchEngine:
+    name = _current_generation(root)
+    engine = _open_generation(root, name) if name else None
+    if engine is None:
+        report = _rebuild_locked(root)
+        engine = _open_generation(root, report.generation)
+        if engine is None:
+            raise IndexUnavailable(f"The search index at {root} could not be built.")
+    return engine
+
+
+def _mark_applied(ids: list[int]) -> None:
+    now = timezone.now()
+    for start in range(0, len(ids), 900):  # under SQLite's limit on query parameters
+        IndexChange.objects.filter(id__in=ids[start : start + 900]).update(applied_at=now)
+
+
+def _pending_exists() -> bool:
+    return IndexChange.objects.filter(applied_at__isnull=True).exists()
+
+
+def sync(*, timeout: float = 5.0) -> int:
+    """Apply every pending change; returns how many outbox rows were applied.
+
+    Returns 0 without waiting longer than ``timeout`` when another process holds the lock
+    (it is applying the same rows).
+    """
+    root = index_root()
+    if not _pending_exists():
+        return 0
+    applied = 0
+    with write_lock(root, timeout=timeout) as acquired:
+        if not acquired:
+            return 0
+        engine = _open_or_rebuild_locked(root)
+        while True:
+            rows = list(
+                IndexChange.objects.filter(applied_at__isnull=True)
+                .order_by("id")
+                .values_list("id", "resource_id")[:APPLY_BATCH]
+            )
+            if not rows:
+                break
+            resource_ids = {rid for _, rid in rows if rid is not None}
+            if resource_ids:
+                writer = engine.writer()
+                try:
+                    engine.replace_documents(writer, resource_ids, documents_for(resource_ids))
+                    writer.commit()
+                finally:
+                    writer.wait_merging_threads()
+            _mark_applied([pk for pk, _ in rows])
+            applied += len(rows)
+        IndexChange.objects.filter(applied_at__lt=timezone.now() - KEEP_APPLIED).delete()
+    return applied
 
 
 def sync_quietly() -> None:
-    pass
+    """Run after a commit: make the change searchable now, never fail the request for it."""
+    try:
+        sync()
+    except Exception:
+        logger.exception("Applying index changes failed; the next search will retry.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+class _ProcessState:
+    """The engine this process reads from; reopened when CURRENT names another generation."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.root: Path | None = None
+        self.generation: str | None = None
+        self.engine: SearchEngine | None = None
+
+    def forget(self) -> None:
+        with self.lock:
+            self.root = self.generation = self.engine = None
+
+    def current(self) -> SearchEngine:
+        root = index_root()
+        with self.lock:
+            name = _current_generation(root)
+            if self.engine is None or root != self.root or name != self.generation:
+                engine = _open_generation(root, name) if name else None
+                if engine is None:
+                    with write_lock(root, timeout=None):
+                        engine = _open_or_rebuild_locked(root)
+                    name = _current_generation(root)
+                self.root, self.generation, self.engine = root, name, engine
+            return self.engine
+
+
+_state = _ProcessState()
+
+
+def engine() -> SearchEngine:
+    """The engine to search, brought up to date with every committed change."""
+    current = _state.current()
+    if _pending_exists():
+        # Short wait: if another process holds the lock, it is applying these very rows.
+        sync(timeout=0.5)
+        current = _state.current()
+    current.reload()
+    return current
 
 
 def ensure_index_at_startup() -> None:
-    pass
+    """Open (or rebuild) the index and apply what is pending; logs rather than crashing."""
+    try:
+        engine()
+    except Exception:
+        logger.exception("The search index could not be prepared at start-up.")
 
 
 def reset_for_tests() -> None:
-    pass
+    _state.forget()

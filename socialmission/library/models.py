@@ -226,9 +226,18 @@ class IndexChange(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     resource_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the index holds the change. Rows are marked rather than a "last position" kept,
+    # because on PostgreSQL ids are handed out before commit and can commit out of order.
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(applied_at__isnull=True), name="indexchange_pending"
+            ),
+            models.Index(fields=["kind", "id"], name="indexchange_kind"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["resource", "vocabulary", "synonyms"]),

@@ -7,12 +7,23 @@ with the database (``indexing.py``) stay below this module.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
+from django.urls import reverse
+
+from socialmission.library import engine as engine_module
+from socialmission.library import indexing
+from socialmission.library.engine import EngineQuery, EngineResult
 from socialmission.library.facets import FACETS
+from socialmission.library.models import IndexChange, Synonym
+
+logger = logging.getLogger(__name__)
 
 SORTS = ("relevance", "newest", "oldest", "title")
 MAX_QUERY_LENGTH = 500
@@ -121,6 +132,52 @@ class Hit:
     resource_id: int
     score: float
     snippet: str = ""  # safe HTML: escaped text with <mark> around matched terms
+    title_html: str = ""  # the title, escaped, with <mark> around matched terms
+
+
+@dataclass
+class ResultItem:
+    """One result as a list shows it, drawn from the index (no database query)."""
+
+    id: int
+    slug: str
+    title: str
+    title_html: str
+    snippet: str
+    description: str
+    authors: list[str]
+    organization: str
+    year: int | None
+    venue: str
+    type: tuple[str, str]  # (slug, label)
+    evidence: tuple[str, str] | None
+    tags: dict[str, list[tuple[str, str]]]  # facet key → [(slug, label)]
+
+    @classmethod
+    def from_display(cls, hit: Any, labels: dict[str, dict[str, str]]) -> ResultItem:
+        d = hit.display
+
+        def labelled(key: str, slug: str) -> tuple[str, str]:
+            return (slug, labels.get(key, {}).get(slug, slug))
+
+        return cls(
+            id=hit.id,
+            slug=d.get("slug") or "resource",
+            title=d.get("title", ""),
+            title_html=hit.title_html,
+            snippet=hit.snippet_html,
+            description=d.get("description", ""),
+            authors=d.get("authors", []),
+            organization=d.get("organization", ""),
+            year=d.get("year"),
+            venue=d.get("venue", ""),
+            type=labelled("type", d.get("type", "")),
+            evidence=labelled("evidence", d["evidence"]) if d.get("evidence") else None,
+            tags={k: [labelled(k, s) for s in v] for k, v in d.get("tags", {}).items()},
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:resource", kwargs={"pk": self.id, "slug": self.slug})
 
 
 @dataclass
@@ -144,10 +201,171 @@ class SearchResults:
     total: int
     hits: list[Hit]
     facets: list[FacetResult]
-    resources: list[Any] = field(default_factory=list)  # Resource objects in hit order
+    items: list[ResultItem] = field(default_factory=list)  # what the result list shows
     suggestion: str | None = None  # a close spelling when nothing matched
     year_bounds: tuple[int | None, int | None] = (None, None)
 
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a search
+
+
+class _VocabularyCache:
+    """Labels, order and active flags of vocabulary terms, and the synonym table.
+
+    Reloaded when a vocabulary or synonym change appears in the outbox, which any process can
+    see, so a curator's edit reaches every server process on its next search.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: object = object()
+        self.terms: dict[str, list[tuple[str, str]]] = {}  # facet key → [(slug, label)] active
+        self.labels: dict[str, dict[str, str]] = {}
+        self.synonyms: dict[str, list[str]] = {}
+
+    def refresh(self) -> None:
+        version = (
+            IndexChange.objects.filter(kind__in=[IndexChange.Kind.VOCABULARY, IndexChange.Kind.SYNONYMS])
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if version == self.version:
+            return
+        with self.lock:
+            terms: dict[str, list[tuple[str, str]]] = {}
+            labels: dict[str, dict[str, str]] = {}
+            for facet in FACETS:
+                model = apps.get_model("library", facet.model_name)
+                rows = list(model.objects.order_by("position", "name").values_list("slug", "name", "is_active"))
+                terms[facet.key] = [(slug, name) for slug, name, active in rows if active]
+                labels[facet.key] = {slug: name for slug, name, _ in rows}
+            synonyms: dict[str, list[str]] = {}
+            for term, equivalent in Synonym.objects.values_list("term", "equivalent"):
+                a, b = engine_module.fold(term), engine_module.fold(equivalent)
+                if a and b and a != b:
+                    synonyms.setdefault(a, []).append(equivalent)
+                    synonyms.setdefault(b, []).append(term)
+            self.terms, self.labels, self.synonyms = terms, labels, synonyms
+            self.version = version
+
+
+_vocabulary = _VocabularyCache()
+
+
+def vocabulary_terms() -> dict[str, list[tuple[str, str]]]:
+    """Active terms per facet key, in curator order: what facets and browse lists show."""
+    _vocabulary.refresh()
+    return _vocabulary.terms
+
+
+def _engine_query(params: SearchParams, *, offset: int, limit: int, with_facets: bool) -> EngineQuery:
+    clauses = engine_module.parse_user_query(params.q)
+    clauses = engine_module.expand_synonyms(clauses, _vocabulary.synonyms)
+    return EngineQuery(
+        clauses=clauses,
+        filters=dict(params.filters),
+        year_from=params.year_from,
+        year_to=params.year_to,
+        sort=params.sort,
+        offset=offset,
+        limit=limit,
+        facet_keys=tuple(f.key for f in FACETS) if with_facets else (),
+    )
+
+
+def _run(query: EngineQuery) -> EngineResult:
+    try:
+        return indexing.engine().search(query)
+    except ValueError:
+        # tantivy reports a damaged index as ValueError: rebuild it once and answer from that.
+        logger.exception("Search failed; rebuilding the index and trying once more.")
+        indexing.rebuild()
+        return indexing.engine().search(query)
+
+
+def search(params: SearchParams) -> SearchResults:
+    _vocabulary.refresh()
+    offset = (params.page - 1) * params.per_page
+    result = _run(_engine_query(params, offset=offset, limit=params.per_page, with_facets=True))
+
+    facets = []
+    for facet in FACETS:
+        counts = result.facet_counts.get(facet.key, {})
+        selected = set(params.selected(facet.key))
+        labels = _vocabulary.labels.get(facet.key, {})
+        values = [
+            FacetValue(slug=slug, label=label, count=counts.get(slug, 0), selected=slug in selected)
+            for slug, label in _vocabulary.terms.get(facet.key, [])
+        ]
+        # A selected term that a curator has since deactivated still shows, so it can be unticked.
+        listed = {v.slug for v in values}
+        values += [
+            FacetValue(slug=s, label=labels.get(s, s), count=counts.get(s, 0), selected=True)
+            for s in params.selected(facet.key)
+            if s not in listed
+        ]
+        facets.append(FacetResult(key=facet.key, label=str(facet.label), values=values))
+
+    hits = [
+        Hit(resource_id=h.id, score=h.score, snippet=h.snippet_html, title_html=h.title_html)
+        for h in result.hits
+    ]
+    items = [ResultItem.from_display(h, _vocabulary.labels) for h in result.hits]
+
+    suggestion = None
+    if result.total == 0 and params.q:
+        suggestion = _spelling_suggestion(params)
+    return SearchResults(
+        params=params,
+        total=result.total,
+        hits=hits,
+        facets=facets,
+        items=items,
+        suggestion=suggestion,
+        year_bounds=(result.year_min, result.year_max),
+    )
+
+
+def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
+    """Every matching published resource id in the requested order (for exports and feeds)."""
+    _vocabulary.refresh()
+    cap = limit if limit is not None else max(1, indexing.engine().num_docs())
+    query = _engine_query(params, offset=0, limit=cap, with_facets=False)
+    query.documents = False
+    return [hit.id for hit in _run(query).hits]
+
+
+def _spelling_suggestion(params: SearchParams) -> str | None:
+    """Rewrite the query with each unknown word replaced by its closest indexed word.
+
+    Offered only if the rewritten query finds something under the same filters.
+    """
+    current = indexing.engine()
+    changed = False
+    words = []
+    for word in params.q.split():
+        bare = word.strip('"-')
+        replacement = current.suggest_word(bare) if bare and bare != "OR" else None
+        if replacement:
+            words.append(word.replace(bare, replacement))
+            changed = True
+        else:
+            words.append(word)
+    if not changed:
+        return None
+    suggestion = " ".join(words)
+    probe = _run(_engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False))
+    return suggestion if probe.total else None
+
+
+def count_without_filters(params: SearchParams) -> int:
+    """How many results the same words find with no filters: offered when nothing matched."""
+    query = _engine_query(SearchParams(q=params.q), offset=0, limit=1, with_facets=False)
+    query.documents = False
+    return _run(query).total

@@ -1,13 +1,157 @@
-from django.http import HttpRequest, HttpResponse
+"""Public pages of the library: home, search, resource. Thin: the work is in search.py."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from socialmission.accounts.roles import is_curator
+from socialmission.library import selectors
+from socialmission.library.models import ActionArea, Resource
+from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
+
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "title": "Title A–Z",
+}
 
 
+def _optional_template(name: str) -> str | None:
+    """Templates other apps provide (spotlights, export links); absent ones are skipped."""
+    try:
+        return select_template([name]).template.name
+    except Exception:
+        return None
+
+
+@require_GET
+@transaction.non_atomic_requests
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    results = search(SearchParams(per_page=6))
+    return render(
+        request,
+        "library/home.html",
+        {
+            "results": results,
+            "facets": {f.key: f for f in results.facets},
+            "gap_map": selectors.evidence_gap_map(),
+            "spotlights": selectors.spotlights(),
+            "feed_links_template": _optional_template("interop/includes/feed_links.html"),
+        },
+    )
 
 
+@require_GET
+@transaction.non_atomic_requests
 def search_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    if "action_area" in request.GET:
+        # Old links tagged with the retired Action Areas resolve to the domains they map onto.
+        return _redirect_action_area(request)
+    params = SearchParams.from_query(request.GET)
+    results = search(params)
+    unfiltered = None
+    if results.total == 0 and params.has_filters and params.q:
+        unfiltered = count_without_filters(params)
+    context = {
+        "params": params,
+        "results": results,
+        "sort_options": [(key, SORT_LABELS[key]) for key in SORTS],
+        "active_filters": _active_filters(params, results),
+        "pages": _page_links(params, results.page_count),
+        "unfiltered_count": unfiltered,
+        "start_index": (params.page - 1) * params.per_page + 1,
+        "prev_url": "?" + params.with_changes(page=params.page - 1).urlencode(),
+        "next_url": "?" + params.with_changes(page=params.page + 1).urlencode(),
+        "suggestion_query": (
+            params.with_changes(q=results.suggestion, page=1).urlencode()
+            if results.suggestion
+            else ""
+        ),
+        "feed_links_template": _optional_template("interop/includes/feed_links.html"),
+    }
+    template = "library/includes/search_region.html" if request.htmx else "library/search.html"
+    return render(request, template, context)
 
 
+def _redirect_action_area(request: HttpRequest) -> HttpResponse:
+    query = request.GET.copy()
+    slugs = query.pop("action_area")
+    domains = set(query.getlist("domain"))
+    for area in ActionArea.objects.filter(slug__in=slugs).prefetch_related("domains"):
+        domains.update(d.slug for d in area.domains.all())
+    query.setlist("domain", sorted(domains))
+    return HttpResponsePermanentRedirect(f"{reverse('library:search')}?{query.urlencode()}")
+
+
+def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Each selected value with a link that removes just it."""
+    chips = []
+    labels = {f.key: {v.slug: v.label for v in f.values} for f in results.facets}
+    facet_labels = {f.key: f.label for f in results.facets}
+    for key, values in params.filters.items():
+        for value in values:
+            chips.append(
+                {
+                    "label": f"{facet_labels.get(key, key)}: {labels.get(key, {}).get(value, value)}",
+                    "url": "?" + params.without_filter(key, value).urlencode(),
+                }
+            )
+    if params.year_from is not None or params.year_to is not None:
+        span = f"{params.year_from or '…'}–{params.year_to or '…'}"
+        chips.append(
+            {
+                "label": f"Years: {span}",
+                "url": "?" + params.with_changes(year_from=None, year_to=None, page=1).urlencode(),
+            }
+        )
+    return chips
+
+
+def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]]:
+    """A window of page links around the current page, with gaps marked."""
+    current = params.page
+    wanted = {1, page_count, *range(max(1, current - 2), min(page_count, current + 2) + 1)}
+    links: list[dict[str, object]] = []
+    previous = 0
+    for number in sorted(n for n in wanted if 1 <= n <= page_count):
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append(
+            {
+                "number": number,
+                "current": number == current,
+                "url": "?" + params.with_changes(page=number).urlencode(),
+            }
+        )
+        previous = number
+    return links
+
+
+@require_GET
+@transaction.non_atomic_requests
 def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    return HttpResponse("")
+    resource = get_object_or_404(Resource.objects.with_vocabularies(), pk=pk)
+    curator = is_curator(request.user)
+    if not resource.is_published and not curator:
+        raise Http404("No such resource.")
+    if slug != resource.slug:
+        return redirect(resource, permanent=True)
+    citation_style = request.GET.get("style", "ama")
+    context = {
+        "resource": resource,
+        "is_curator": curator,
+        "citation": selectors.citation(resource, citation_style),
+        "citation_styles": selectors.citation_styles(),
+        "citation_style": citation_style if citation_style in selectors.citation_styles() else "ama",
+        "related": selectors.related_resources(resource),
+        "meta_template": _optional_template("interop/resource_meta.html"),
+        "exports_template": _optional_template("interop/resource_exports.html"),
+        "curation_template": _optional_template("contributions/includes/resource_curation.html"),
+    }
+    return render(request, "library/resource_detail.html", context)

@@ -1,0 +1,618 @@
+"""The tantivy search engine: schema, analysis, query building, facet counting, snippets.
+
+No Django here: this module takes and returns plain data, so it can be tested and benchmarked
+on its own. ``indexing.py`` decides *when* documents are written; ``search.py`` turns a
+request into an ``EngineQuery``.
+
+The user's query is never handed to tantivy's query language. ``parse_user_query`` reads the
+few operators a reader knows ("phrase", -exclude, OR) and treats everything else as words, so
+no input can produce a syntax error; the tantivy ``Query`` objects are built from analysed
+tokens directly.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
+
+# Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 4
+
+TEXT_ANALYZER = "smrl_en"
+SPELL_ANALYZER = "smrl_spell"
+
+# Field weights: the title counts most, then the curated keywords, then who made it.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 4.0,
+    "keywords": 2.0,
+    "authors": 1.5,
+    "organization": 1.5,
+    "venue": 1.0,
+    "description": 1.0,
+}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+SNIPPET_CHARS = 240
+FACET_AGG_SIZE = 10_000
+
+# Words too common to require in every result; still matched inside "phrases".
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for from has have in into is it its of on or that the
+    their this to was were which with""".split()
+)
+
+
+def _text_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(60))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .filter(Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _spell_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(30))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .build()
+    )
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        # Stored only where a snippet is shown; the database holds everything else.
+        builder.add_text_field(
+            name, stored=name in {"title", "description"}, tokenizer_name=TEXT_ANALYZER
+        )
+    builder.add_text_field("spell", stored=False, tokenizer_name=SPELL_ANALYZER)
+    # What a result list shows, as JSON: results are drawn without a database query.
+    builder.add_bytes_field("display", stored=True, indexed=False)
+    # Every facet value of a record as "key:slug", one raw term each, in one columnar field:
+    # one terms aggregation counts all facets at once.
+    builder.add_text_field("facets", stored=False, fast=True, tokenizer_name="raw")
+    builder.add_integer_field("year", stored=False, indexed=True, fast=True)
+    builder.add_integer_field("added", stored=False, indexed=True, fast=True)
+    builder.add_integer_field("newest", stored=False, indexed=False, fast=True)
+    builder.add_integer_field("title_key", stored=False, indexed=False, fast=True)
+    return builder.build()
+
+
+SCHEMA = build_schema()
+_TEXT = _text_analyzer()
+_SPELL = _spell_analyzer()
+
+
+def analyze(text: str) -> list[str]:
+    return list(_TEXT.analyze(text))
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-folded text, as the spelling field stores it."""
+    return " ".join(_SPELL.analyze(text))
+
+
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_TITLE_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def title_sort_key(title: str) -> int:
+    """An integer that sorts like the first 12 letters of the title, articles ignored.
+
+    tantivy orders by numeric fast fields, so the title's start is packed base-37 into an
+    int64 (37**12 < 2**63). Titles equal in their first 12 letters tie; that is acceptable
+    for browsing.
+    """
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    text = _LEADING_ARTICLE.sub("", text.strip())
+    text = re.sub(r"[^a-z0-9 ]+", "", text)
+    text = " ".join(text.split())[:12].ljust(12)
+    key = 0
+    for ch in text:
+        key = key * 37 + _TITLE_ALPHABET.index(ch)
+    return key
+
+
+@dataclass
+class IndexDocument:
+    """What the index holds of one published resource."""
+
+    id: int
+    title: str
+    authors: str = ""
+    organization: str = ""
+    venue: str = ""
+    keywords: str = ""
+    description: str = ""
+    facets: list[str] = field(default_factory=list)  # "domain:community-engagement", …
+    year: int | None = None
+    added: int = 0  # publication in the library, seconds since the epoch
+    display: dict[str, Any] = field(default_factory=dict)
+
+    def to_tantivy(self) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_unsigned("id", self.id)
+        for name in TEXT_FIELDS:
+            value = getattr(self, name)
+            if value:
+                doc.add_text(name, value)
+        doc.add_text("spell", " ".join((self.title, self.keywords, self.description)))
+        doc.add_bytes("display", json.dumps(self.display, separators=(",", ":")).encode())
+        for value in self.facets:
+            doc.add_text("facets", value)
+        year = self.year or 0
+        if self.year:
+            # Left out when unknown, so year filters and the year range skip the record.
+            doc.add_integer("year", self.year)
+        doc.add_integer("added", self.added)
+        # Newest first means by publication year, then by when the library added it.
+        doc.add_integer("newest", year * 10_000_000_000 + self.added)
+        doc.add_integer("title_key", title_sort_key(self.title))
+        return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# The user's query language
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One unit of a query: a word, a "phrase" (several words), or a group of alternatives."""
+
+    words: tuple[str, ...]  # raw words as typed; one word, or a phrase
+    negated: bool = False
+    phrase: bool = False
+    alternatives: tuple[Clause, ...] = ()  # set for OR groups and synonym expansions
+
+    def text(self) -> str:
+        if self.alternatives:
+            return " OR ".join(a.text() for a in self.alternatives)
+        joined = " ".join(self.words)
+        return f'"{joined}"' if self.phrase else joined
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD_CHARS = re.compile(r"[\w'’-]+", re.UNICODE)
+
+
+def parse_user_query(text: str) -> list[Clause]:
+    """Read "phrases", -exclusions and OR; every other character is part of a word or ignored.
+
+    Unbalanced quotes close at the end of the input; a lone "-" or "OR" is dropped; symbols
+    such as * ( ) : are treated as separators, never as syntax.
+    """
+    raw: list[Clause | str] = []
+    for match in _TOKEN.finditer(text):
+        minus, quoted, bare = match.groups()
+        if quoted is not None:
+            words = tuple(_WORD_CHARS.findall(quoted))
+            if words:
+                raw.append(Clause(words=words, negated=bool(minus), phrase=len(words) > 1))
+            continue
+        if bare == "OR":
+            raw.append("OR")
+            continue
+        negated = bare.startswith("-") and len(bare) > 1
+        words = tuple(w.strip("-'’") for w in _WORD_CHARS.findall(bare))
+        words = tuple(w for w in words if w)
+        if not words:
+            continue
+        # "health-equity" or "community/academic" stay together as a phrase.
+        raw.append(Clause(words=words, negated=negated, phrase=len(words) > 1))
+
+    clauses: list[Clause] = []
+    pending_or = False
+    for item in raw:
+        if item == "OR":
+            pending_or = bool(clauses) and not clauses[-1].negated
+            continue
+        assert isinstance(item, Clause)
+        if pending_or and not item.negated:
+            previous = clauses.pop()
+            options = previous.alternatives or (previous,)
+            clauses.append(Clause(words=(), alternatives=(*options, item)))
+        else:
+            clauses.append(item)
+        pending_or = False
+    return clauses
+
+
+def expand_synonyms(clauses: list[Clause], synonyms: dict[str, list[str]]) -> list[Clause]:
+    """Replace a word, run of words or phrase that has synonyms by a group of alternatives.
+
+    ``synonyms`` maps a folded phrase ("urm") to its equivalents ("underrepresented in
+    medicine"); the longest run of plain words that matches wins.
+    """
+    if not synonyms:
+        return clauses
+    longest = max(len(k.split()) for k in synonyms)
+    result: list[Clause] = []
+    i = 0
+    while i < len(clauses):
+        clause = clauses[i]
+        if clause.negated or clause.alternatives:
+            result.append(clause)
+            i += 1
+            continue
+        matched = False
+        if clause.phrase:
+            key = fold(" ".join(clause.words))
+            if key in synonyms:
+                result.append(_synonym_group(clause, synonyms[key]))
+                matched = True
+            i += 1
+        else:
+            for size in range(min(longest, len(clauses) - i), 0, -1):
+                run = clauses[i : i + size]
+                if any(c.negated or c.phrase or c.alternatives for c in run):
+                    continue
+                key = fold(" ".join(w for c in run for w in c.words))
+                if key in synonyms:
+                    original = Clause(words=tuple(w for c in run for w in c.words), phrase=size > 1)
+                    result.append(_synonym_group(original, synonyms[key]))
+                    i += size
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+        if not matched:
+            result.append(clause)
+    return result
+
+
+def _synonym_group(original: Clause, equivalents: Iterable[str]) -> Clause:
+    options = [original]
+    for equivalent in equivalents:
+        words = tuple(_WORD_CHARS.findall(equivalent))
+        if words:
+            options.append(Clause(words=words, phrase=len(words) > 1))
+    return Clause(words=(), alternatives=tuple(options))
+
+
+def _field_query(field_name: str, tokens: Sequence[str]) -> Query:
+    if len(tokens) == 1:
+        return Query.term_query(SCHEMA, field_name, tokens[0])
+    return Query.phrase_query(SCHEMA, field_name, list(tokens))
+
+
+def _clause_query(clause: Clause) -> Query | None:
+    if clause.alternatives:
+        options = [q for q in (_clause_query(a) for a in clause.alternatives) if q is not None]
+        if not options:
+            return None
+        return Query.boolean_query([(Occur.Should, q) for q in options])
+    tokens = analyze(" ".join(clause.words))
+    if not tokens:
+        return None
+    per_field = [
+        Query.boost_query(_field_query(name, tokens), boost) for name, boost in FIELD_BOOSTS.items()
+    ]
+    return Query.disjunction_max_query(per_field, tie_breaker=0.2)
+
+
+def text_query(clauses: list[Clause]) -> Query | None:
+    """All positive clauses must match (AND), negated ones must not; None for no text."""
+    positive = [c for c in clauses if not c.negated]
+    # Stop words are not required unless the query has nothing else.
+    if any(not _is_stop_word(c) for c in positive):
+        positive = [c for c in positive if not _is_stop_word(c)]
+    subqueries: list[tuple[Occur, Query]] = []
+    for clause in positive:
+        query = _clause_query(clause)
+        if query is not None:
+            subqueries.append((Occur.Must, query))
+    for clause in clauses:
+        if clause.negated:
+            query = _clause_query(Clause(words=clause.words, phrase=clause.phrase))
+            if query is not None:
+                subqueries.append((Occur.MustNot, query))
+    if not subqueries:
+        return None
+    if all(occur == Occur.MustNot for occur, _ in subqueries):
+        subqueries.append((Occur.Must, Query.all_query()))
+    return Query.boolean_query(subqueries)
+
+
+def _is_stop_word(clause: Clause) -> bool:
+    return not clause.alternatives and not clause.phrase and clause.words[0].lower() in STOP_WORDS
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a search
+
+
+@dataclass
+class EngineQuery:
+    clauses: list[Clause]
+    filters: dict[str, tuple[str, ...]]  # facet key → selected slugs (OR within a facet)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"  # relevance | newest | oldest | title | added
+    offset: int = 0
+    limit: int = 20
+    facet_keys: tuple[str, ...] = ()
+    documents: bool = True  # fetch stored display data and snippets for the hits
+
+
+@dataclass
+class EngineHit:
+    id: int
+    score: float
+    title_html: str = ""
+    snippet_html: str = ""
+    display: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EngineResult:
+    total: int
+    hits: list[EngineHit]
+    facet_counts: dict[str, dict[str, int]]  # facet key → slug → count
+    year_min: int | None = None
+    year_max: int | None = None
+
+
+def _facet_filter(key: str, slugs: tuple[str, ...]) -> Query:
+    return Query.term_set_query(SCHEMA, "facets", [f"{key}:{slug}" for slug in slugs])
+
+
+def _year_filter(year_from: int | None, year_to: int | None) -> Query | None:
+    if year_from is None and year_to is None:
+        return None
+    return Query.range_query(
+        SCHEMA, "year", tantivy.FieldType.Integer, lower_bound=year_from, upper_bound=year_to
+    )
+
+
+def _combine(parts: list[Query]) -> Query:
+    if not parts:
+        return Query.all_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Must, q) for q in parts])
+
+
+def _as_filter(query: Query) -> Query:
+    # Filters must not change relevance scores.
+    return Query.const_score_query(query, 0.0)
+
+
+class SearchEngine:
+    """One opened index directory. Thread-safe for searching; writing needs ``writer()``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+        self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
+        self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
+        self.index.config_reader("Manual")
+
+    def reload(self) -> None:
+        self.index.reload()
+
+    def writer(self, *, heap_size: int = 64_000_000, threads: int = 1) -> tantivy.IndexWriter:
+        return self.index.writer(heap_size=heap_size, num_threads=threads)
+
+    @staticmethod
+    def replace_documents(writer: tantivy.IndexWriter, ids: Iterable[int], docs: Iterable[IndexDocument]) -> None:
+        for resource_id in ids:
+            writer.delete_documents_by_term("id", resource_id)
+        for doc in docs:
+            writer.add_document(doc.to_tantivy())
+
+    def num_docs(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def search(self, q: EngineQuery) -> EngineResult:
+        searcher = self.index.searcher()
+        text = text_query(q.clauses)
+        filters = {key: _facet_filter(key, slugs) for key, slugs in q.filters.items() if slugs}
+        year = _year_filter(q.year_from, q.year_to)
+
+        common: list[Query] = [] if text is None else [text]
+        if year is not None:
+            common.append(_as_filter(year))
+        main = _combine(common + [_as_filter(f) for f in filters.values()])
+
+        order_field, order = self._order(q.sort, has_text=text is not None)
+        result = searcher.search(
+            main,
+            limit=max(1, q.limit),  # tantivy panics on limit 0
+            count=True,
+            offset=q.offset,
+            order_by_field=order_field,
+            order=order,
+        )
+        total = int(result.count or 0)
+        hits = [] if q.limit <= 0 else self._hits(searcher, text, result.hits, q.documents)
+
+        facet_counts, year_stats = self._facet_counts(searcher, main, common, filters, q)
+        return EngineResult(
+            total=total,
+            hits=hits,
+            facet_counts=facet_counts,
+            year_min=year_stats[0],
+            year_max=year_stats[1],
+        )
+
+    @staticmethod
+    def _order(sort: str, *, has_text: bool) -> tuple[str | None, Any]:
+        if sort == "newest":
+            return "newest", Order.Desc
+        if sort == "oldest":
+            return "newest", Order.Asc
+        if sort == "title":
+            return "title_key", Order.Asc
+        if sort == "added" or not has_text:
+            # With no words to rank by, "relevance" means the newest additions first.
+            return "added", Order.Desc
+        return None, Order.Desc
+
+    def _hits(
+        self,
+        searcher: tantivy.Searcher,
+        text: Query | None,
+        raw_hits: list[tuple[Any, tantivy.DocAddress]],
+        with_documents: bool,
+    ) -> list[EngineHit]:
+        if not raw_hits:
+            return []
+        addresses = [address for _, address in raw_hits]
+        ids = searcher.fast_field_values("id", addresses)
+        hits = [
+            EngineHit(id=int(resource_id), score=float(score))
+            for (score, _), resource_id in zip(raw_hits, ids, strict=True)
+        ]
+        if not with_documents:
+            return hits
+        generators = None
+        if text is not None:
+            title_gen = tantivy.SnippetGenerator.create(searcher, text, SCHEMA, "title")
+            title_gen.set_max_num_chars(1000)
+            body_gen = tantivy.SnippetGenerator.create(searcher, text, SCHEMA, "description")
+            body_gen.set_max_num_chars(SNIPPET_CHARS)
+            generators = (title_gen, body_gen)
+        for hit, address in zip(hits, addresses, strict=True):
+            doc = searcher.doc(address)
+            hit.display = json.loads(bytes(doc.get_first("display") or b"{}"))
+            if generators:
+                title = str(doc.get_first("title") or "")
+                hit.title_html = _highlight(generators[0].snippet_from_doc(doc), title)
+                hit.snippet_html = _highlight(generators[1].snippet_from_doc(doc))
+        return hits
+
+    def _facet_counts(
+        self,
+        searcher: tantivy.Searcher,
+        main: Query,
+        common: list[Query],
+        filters: dict[str, Query],
+        q: EngineQuery,
+    ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
+        if not q.facet_keys:
+            return {}, (None, None)
+        aggregation = {
+            "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}},
+            "years": {"stats": {"field": "year"}},
+        }
+        counts: dict[str, dict[str, int]] = {key: {} for key in q.facet_keys}
+        result = searcher.aggregate(main, aggregation)
+        self._add_buckets(counts, result["facets"]["buckets"], keys=set(q.facet_keys) - set(filters))
+        # Disjunctive counts: a facet with a selection is counted with every filter but its own,
+        # so a reader sees what widening that choice would add.
+        for key in filters:
+            if key not in counts:
+                continue
+            others = [_as_filter(f) for k, f in filters.items() if k != key]
+            result_for_key = searcher.aggregate(
+                _combine(common + others), {"facets": aggregation["facets"]}
+            )
+            self._add_buckets(counts, result_for_key["facets"]["buckets"], keys={key})
+        years = result["years"]
+        if not years.get("count"):
+            return counts, (None, None)
+        return counts, (int(years["min"]), int(years["max"]))
+
+    @staticmethod
+    def _add_buckets(
+        counts: dict[str, dict[str, int]], buckets: list[dict[str, Any]], *, keys: set[str]
+    ) -> None:
+        for bucket in buckets:
+            key, _, slug = str(bucket["key"]).partition(":")
+            if key in keys:
+                counts[key][slug] = int(bucket["doc_count"])
+
+    def suggest_word(self, word: str) -> str | None:
+        """The indexed word closest in spelling to ``word`` (edit distance ≤ 2), or None."""
+        folded = fold(word)
+        if len(folded) < 3 or " " in folded:
+            return None
+        searcher = self.index.searcher()
+        if searcher.doc_freq("spell", folded) > 0:
+            return None
+        best: tuple[int, int, str] | None = None
+        for prefix in (folded[:2], folded[:1]):
+            for term, freq in searcher.terms_with_prefix("spell", prefix, limit=20_000):
+                if abs(len(term) - len(folded)) > 2:
+                    continue
+                distance = _edit_distance(folded, term, limit=2)
+                if distance <= 2 and (best is None or (distance, -freq) < (best[0], -best[1])):
+                    best = (distance, freq, term)
+            if best is not None:
+                break
+        return best[2] if best else None
+
+
+def _highlight(snippet: tantivy.Snippet, full_text: str | None = None) -> str:
+    """Escaped text with <mark> around the matched ranges.
+
+    With ``full_text`` the whole text is returned (titles); otherwise the snippet's fragment,
+    with an ellipsis where it cuts the text. tantivy reports ranges as UTF-8 byte offsets
+    within the fragment, so the slicing is done on bytes.
+    """
+    fragment_range = snippet.fragment_range()
+    fragment_start, fragment_end = fragment_range.start, fragment_range.end
+    if full_text is not None:
+        text = full_text.encode("utf-8")
+        shift = fragment_start
+    else:
+        text = snippet.fragment().encode("utf-8")
+        shift = 0
+    if not text:
+        return ""
+    parts: list[str] = []
+    position = 0
+    for span in snippet.highlighted():
+        begin, end = span.start + shift, span.end + shift
+        if begin < position or end > len(text):
+            continue
+        parts.append(html.escape(text[position:begin].decode("utf-8", "replace")))
+        parts.append(f"<mark>{html.escape(text[begin:end].decode('utf-8', 'replace'))}</mark>")
+        position = end
+    parts.append(html.escape(text[position:].decode("utf-8", "replace")))
+    result = "".join(parts)
+    if full_text is None and parts:
+        if fragment_start > 0:
+            result = "… " + result
+        if snippet.fragment() and fragment_end > 0 and not snippet.fragment().endswith((".", "!", "?")):
+            result = result + " …"
+    return result
+
+
+def _edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Levenshtein distance with transpositions, giving up (limit + 1) once past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_row: list[int] | None = None
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        new_row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            new_row[j] = min(row[j] + 1, new_row[j - 1] + 1, row[j - 1] + cost)
+            if (
+                previous_row is not None
+                and i > 1
+                and j > 1
+                and ca == b[j - 2]
+                and a[i - 2] == cb
+            ):
+                new_row[j] = min(new_row[j], previous_row[j - 2] + 1)
+        if min(new_row) > limit:
+            return limit + 1
+        previous_row, row = row, new_row
+    return row[-1]

@@ -1,0 +1,100 @@
+"""Reads for the library's pages that are more than a filter."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db.models import Count, Q
+
+from django.utils.safestring import SafeString, mark_safe
+
+from socialmission.library.models import Resource
+from socialmission.library.search import SearchParams, search, vocabulary_terms
+
+GAP_MAP_SECONDS = 60
+_gap_map_cache: dict[str, Any] = {}
+
+
+def evidence_gap_map() -> dict[str, Any]:
+    """Domain × topic matrix of published resource counts; each cell links to its search.
+
+    Recomputed at most once a minute per process: it is a map of where evidence is thin,
+    not a live counter.
+    """
+    cached = _gap_map_cache.get("value")
+    if cached and time.monotonic() - _gap_map_cache["at"] < GAP_MAP_SECONDS:
+        return cached
+    terms = vocabulary_terms()
+    topics = terms.get("topic", [])
+    rows = []
+    for slug, label in terms.get("domain", []):
+        results = search(SearchParams(filters={"domain": (slug,)}, per_page=1))
+        topic_counts = {v.slug: v.count for f in results.facets if f.key == "topic" for v in f.values}
+        cells = [
+            {
+                "topic": topic_label,
+                "count": topic_counts.get(topic_slug, 0),
+                "url": "?" + SearchParams(
+                    filters={"domain": (slug,), "topic": (topic_slug,)}
+                ).urlencode(),
+            }
+            for topic_slug, topic_label in topics
+        ]
+        rows.append({"domain": label, "slug": slug, "total": results.total, "cells": cells})
+    value = {"topics": [label for _, label in topics], "rows": rows}
+    _gap_map_cache.update(value=value, at=time.monotonic())
+    return value
+
+
+def clear_caches() -> None:
+    _gap_map_cache.clear()
+
+
+def spotlights() -> dict[str, Any]:
+    """The home page's Resource and Champion spotlights, from the contributions app."""
+    from socialmission.contributions import selectors as contributions
+
+    return {
+        "resource": contributions.current_resource_spotlight(),
+        "champion": contributions.current_champion_spotlight(),
+    }
+
+
+def citation_styles() -> dict[str, str]:
+    from socialmission.bibliography.citations import STYLES
+
+    return dict(STYLES)
+
+
+def citation(resource: Resource, style: str = "ama") -> SafeString:
+    """The formatted citation as safe HTML (citeproc escapes the record's text)."""
+    from socialmission.bibliography.citations import STYLES, format_citation
+    from socialmission.interop.records import resource_to_record
+
+    if style not in STYLES:
+        style = "ama"
+    html = format_citation(resource_to_record(resource), style)
+    return mark_safe(html)  # noqa: S308 - produced by citeproc's HTML formatter, which escapes
+
+
+def related_resources(resource: Resource, limit: int = 5) -> list[Resource]:
+    """Published resources sharing the most domains and topics with this one."""
+    domain_ids = [d.pk for d in resource.domains.all()]
+    topic_ids = [t.pk for t in resource.topics.all()]
+    if not domain_ids and not topic_ids:
+        return []
+    return list(
+        Resource.objects.published()
+        .exclude(pk=resource.pk)
+        .annotate(
+            shared=Count("domains", filter=Q(domains__in=domain_ids), distinct=True)
+            + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)
+        )
+        .filter(shared__gt=0)
+        .select_related("resource_type")
+        .order_by("-shared", "-published_at", "pk")[:limit]
+    )
+
+
+

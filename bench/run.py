@@ -1,0 +1,585 @@
+"""``make bench``: measure the search page over HTTP against a production-style server.
+
+Steps: prepare (or reuse) the synthetic catalog of N resources in var/bench/<N>-seed<seed>/,
+migrate it, build the search index (timed the first time: the "full reindex" figure), start
+gunicorn with gunicorn.conf.py on a free loopback port with DEBUG off, warm it up, then send the
+fixed query mix (``queries.py``) from one keep-alive client to the full search page, to its htmx
+partial (``HX-Request: true``) and to the home page; then from several clients at once for
+requests per second. gunicorn is stopped at the end, whatever happens. The figures go to
+bench/results/<N>-<timestamp>.json and a short table.
+
+    python -m bench.run --n 100000 [--seed 42] [--queries 200] [--repeat 2] [--concurrency 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from bench import generate
+from bench.queries import DEFAULT_SEED as DEFAULT_QUERY_SEED
+from bench.queries import KINDS, MAX_FILTERS, BenchQuery, query_mix
+from bench.stats import summarize
+
+REPO_ROOT = generate.REPO_ROOT
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+HOST = "127.0.0.1"
+REINDEX_RECORD = "reindex.json"
+PUBMED_RECORDS = 20_000
+
+# Issue 2's targets on a two-core machine, by catalog size: (scenario, statistic, limit in ms).
+LATENCY_TARGETS: dict[int, list[tuple[str, str, float]]] = {
+    100_000: [("search", "p50", 15.0), ("search", "p95", 50.0)],
+    1_000_000: [("search", "p95", 250.0)],
+}
+REINDEX_TARGET_SECONDS = {100_000: 60.0}
+PUBMED_TARGET_PER_SECOND = 2_000.0
+
+console = Console()
+
+
+@dataclass
+class Sample:
+    scenario: str
+    path: str
+    kind: str
+    filters: int
+    status: int
+    bytes: int
+    ms: float
+
+
+def bench_env(data_dir: Path) -> dict[str, str]:
+    """The environment of every process that touches the bench data: production-like."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SEARCH_INDEX_DIR", "DEBUG", "WEB_CONCURRENCY"}
+    }
+    env.update(
+        DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="socialmission.settings",
+        DEBUG="false",
+        SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [sys.executable, "-m", "socialmission", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"socialmission {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done
+
+
+def prepare_catalog(n: int, seed: int, data_dir: Path) -> dict[str, Any]:
+    # A separate process: Django reads DATA_DIR once, when it starts.
+    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [
+            sys.executable,
+            "-m",
+            "bench.generate",
+            "--n",
+            str(n),
+            "--seed",
+            str(seed),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    marker = generate.read_marker(data_dir)
+    if not generate.marker_matches(marker, n, seed):
+        raise RuntimeError(f"the catalog in {data_dir} was not completed")
+    assert marker is not None
+    return marker
+
+
+def ensure_index(env: dict[str, str], data_dir: Path, *, force: bool) -> dict[str, Any]:
+    """Build the index fully and time it, unless a previous run did; then bring it up to date."""
+    record_path = data_dir / REINDEX_RECORD
+    record: dict[str, Any] | None = None
+    with contextlib.suppress(OSError, ValueError):
+        record = json.loads(record_path.read_text())
+    index_dir = data_dir / "index"
+    if force or record is None or not index_dir.exists():
+        with console.status("Full reindex (timed)…"):
+            started = time.perf_counter()
+            done = manage(env, "reindex")
+            seconds = time.perf_counter() - started
+        record = {
+            "seconds": round(seconds, 2),
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "command": "socialmission reindex (whole process, Django start-up included)",
+            "output": done.stdout.strip()[-2000:],
+        }
+        record_path.write_text(json.dumps(record, indent=2) + "\n")
+    else:
+        with console.status("Bringing the index up to date…"):
+            manage(env, "reindex", "--if-stale")
+        record["reused"] = True
+    return record
+
+
+def directory_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run gunicorn with the project's gunicorn.conf.py; always stop it on the way out."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "socialmission.wsgi",
+                "-c",
+                "gunicorn.conf.py",
+                "-b",
+                f"{HOST}:{port}",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own process group: Ctrl-C reaches only us, and we stop the whole server
+            # (master and workers) by that group's id, which is the master's pid.
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base_url}/", timeout=5).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer in 90 s:\n{log_path.read_text()[-3000:]}")
+
+
+def timed_get(
+    client: httpx.Client,
+    scenario: str,
+    path: str,
+    kind: str = "",
+    filters: int = 0,
+    headers: dict[str, str] | None = None,
+) -> Sample:
+    started = time.perf_counter()
+    response = client.get(path, headers=headers)
+    body = response.content
+    ms = (time.perf_counter() - started) * 1000
+    return Sample(scenario, path, kind, filters, response.status_code, len(body), ms)
+
+
+def run_sequential(
+    base_url: str,
+    scenario: str,
+    queries: Sequence[BenchQuery],
+    repeat: int,
+    headers: dict[str, str] | None = None,
+    base: str = "/search/",
+) -> list[Sample]:
+    """One client, one keep-alive connection, one request at a time."""
+    samples = []
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        for _ in range(repeat):
+            for query in queries:
+                samples.append(
+                    timed_get(
+                        client, scenario, query.path(base), query.kind, query.filter_count, headers
+                    )
+                )
+    return samples
+
+
+def run_concurrent(
+    base_url: str,
+    queries: Sequence[BenchQuery],
+    clients: int,
+    duration: float,
+    per_client: int | None = None,
+) -> tuple[list[Sample], float]:
+    """``clients`` threads, each with its own connection, cycling through the mix from its own
+    starting point until ``duration`` seconds have passed (or each has sent ``per_client``
+    requests); returns the samples and the wall time."""
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients + 1)
+    deadline = 0.0
+
+    def worker(offset: int) -> None:
+        mine = []
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            start_gate.wait()
+            i = offset
+            while time.perf_counter() < deadline and (
+                per_client is None or i - offset < per_client
+            ):
+                query = queries[i % len(queries)]
+                mine.append(
+                    timed_get(client, "concurrent", query.path(), query.kind, query.filter_count)
+                )
+                i += 1
+        with lock:
+            samples.extend(mine)
+
+    threads = [
+        threading.Thread(target=worker, args=(k * len(queries) // clients,), daemon=True)
+        for k in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    deadline = started + duration
+    start_gate.wait()
+    for thread in threads:
+        thread.join()
+    return samples, time.perf_counter() - started
+
+
+def describe(samples: Sequence[Sample], wall_seconds: float | None = None) -> dict[str, Any]:
+    ok = [s.ms for s in samples if s.status == 200]
+    summary: dict[str, Any] = summarize(ok, wall_seconds)
+    summary["errors"] = sum(1 for s in samples if s.status != 200)
+    summary["mean_bytes"] = round(sum(s.bytes for s in samples) / len(samples)) if samples else 0
+    return summary
+
+
+def breakdown(samples: Sequence[Sample]) -> dict[str, Any]:
+    return {
+        "by_kind": {kind: describe([s for s in samples if s.kind == kind]) for kind in KINDS},
+        "by_filter_count": {
+            str(k): describe([s for s in samples if s.filters == k]) for k in range(MAX_FILTERS + 1)
+        },
+    }
+
+
+def pubmed_throughput() -> dict[str, Any] | None:
+    """Issue 4's parse throughput, if the bibliography app provides its benchmark."""
+    try:
+        module = importlib.import_module("socialmission.bibliography.benchmarks")
+    except ImportError:
+        return None
+    function = getattr(module, "bench_pubmed_xml", None)
+    if function is None:
+        return None
+    result = function(PUBMED_RECORDS)
+    if is_dataclass(result) and not isinstance(result, type):
+        figures: dict[str, Any] = asdict(result)
+    elif isinstance(result, dict):
+        figures = dict(result)
+    else:
+        figures = {"records_per_second": float(result)}
+    figures.setdefault("records", PUBMED_RECORDS)
+    rate = figures.get("records_per_second")
+    if isinstance(rate, int | float):
+        figures["target_records_per_second"] = PUBMED_TARGET_PER_SECOND
+        figures["meets_target"] = rate >= PUBMED_TARGET_PER_SECOND
+    return figures
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        info["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 (git from PATH is fine here)
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    return info
+
+
+def check_targets(n: int, results: dict[str, Any]) -> list[dict[str, Any]]:
+    checks = []
+    for scenario, statistic, limit in LATENCY_TARGETS.get(n, []):
+        value = results["scenarios"][scenario].get(statistic)
+        checks.append(
+            {
+                "what": f"{scenario} {statistic} ms",
+                "limit": limit,
+                "measured": value,
+                "met": value is not None and value <= limit,
+            }
+        )
+    if n in REINDEX_TARGET_SECONDS and "seconds" in results["reindex"]:
+        value = results["reindex"]["seconds"]
+        limit = REINDEX_TARGET_SECONDS[n]
+        checks.append(
+            {"what": "full reindex s", "limit": limit, "measured": value, "met": value <= limit}
+        )
+    return checks
+
+
+def print_table(results: dict[str, Any]) -> None:
+    meta = results["meta"]
+    table = Table(title=f"Search over HTTP, {meta['n']:,} resources (seed {meta['seed']})")
+    for column in (
+        "scenario",
+        "requests",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "mean ms",
+        "req/s",
+        "errors",
+    ):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+
+    def row(label: str, s: dict[str, Any]) -> None:
+        def cell(key: str) -> str:
+            return f"{s[key]:.1f}" if key in s else "-"
+
+        table.add_row(
+            label,
+            str(s.get("count", 0)),
+            cell("p50"),
+            cell("p95"),
+            cell("p99"),
+            cell("mean"),
+            cell("requests_per_second"),
+            str(s.get("errors", 0)),
+        )
+
+    for name, summary in results["scenarios"].items():
+        row(name, summary)
+    for kind, summary in results["search_breakdown"]["by_kind"].items():
+        row(f"  search, {kind}", summary)
+    for count, summary in results["search_breakdown"]["by_filter_count"].items():
+        row(f"  search, {count} filters", summary)
+    console.print(table)
+    catalog = results["catalog"]
+    console.print(
+        f"Catalog: {catalog['published']:,} published of {meta['n']:,}; database "
+        f"{catalog['database_bytes'] / 1e6:,.0f} MB, index {catalog['index_bytes'] / 1e6:,.0f} MB; "
+        f"generated in {catalog['generate_seconds']:.0f} s. Full reindex: "
+        f"{results['reindex'].get('seconds', '-')} s."
+    )
+    if results.get("pubmed_xml"):
+        console.print(f"PubMed XML parsing: {results['pubmed_xml']}")
+    for check in results["targets"]:
+        mark = "[green]met[/green]" if check["met"] else "[red]MISSED[/red]"
+        console.print(f"Target {check['what']} ≤ {check['limit']}: {check['measured']} {mark}")
+
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    n, seed = args.n, args.seed
+    data_dir = (args.data_dir or generate.default_data_dir(n, seed)).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"Catalog of {n:,} resources in {data_dir}")
+    catalog = prepare_catalog(n, seed, data_dir)
+    env = bench_env(data_dir)
+    manage(env, "migrate", "--noinput")
+    reindex = (
+        {"skipped": True} if args.skip_reindex else ensure_index(env, data_dir, force=args.reindex)
+    )
+    catalog["database_bytes"] = sum(directory_bytes(p) for p in data_dir.glob("library.sqlite3*"))
+    catalog["index_bytes"] = (
+        directory_bytes(data_dir / "index") if (data_dir / "index").exists() else 0
+    )
+
+    queries = query_mix(args.queries, args.query_seed)
+    port = args.port or free_port()
+    base_url = f"http://{HOST}:{port}"
+    log_path = data_dir / "gunicorn.log"
+    scenarios: dict[str, Any] = {}
+    with gunicorn(env, port, log_path) as process:
+        with console.status(f"Starting gunicorn on {base_url}…"):
+            wait_until_up(base_url, process, log_path)
+        with console.status("Warming up (every query once, from two clients)…"):
+            # Both workers must have seen the whole mix: two connections, two workers.
+            run_concurrent(base_url, queries, 2, duration=600, per_client=len(queries))
+            run_sequential(base_url, "warmup", queries, 1, headers={"HX-Request": "true"})
+            run_sequential(base_url, "warmup", [BenchQuery("home", "", ())] * 10, 1, base="/")
+        with console.status(f"Search page: {len(queries)} queries, {args.repeat} times…"):
+            search = run_sequential(base_url, "search", queries, args.repeat)
+        with console.status("Search partial (htmx)…"):
+            partial = run_sequential(
+                base_url, "search_htmx", queries, args.repeat, headers={"HX-Request": "true"}
+            )
+        with console.status("Home page…"):
+            home = run_sequential(
+                base_url, "home", [BenchQuery("home", "", ())] * args.home_requests, 1, base="/"
+            )
+        concurrent: list[Sample] = []
+        wall = 0.0
+        if args.concurrency > 0:
+            with console.status(f"{args.concurrency} clients at once for {args.duration:.0f} s…"):
+                concurrent, wall = run_concurrent(
+                    base_url, queries, args.concurrency, args.duration
+                )
+    scenarios["search"] = describe(search)
+    scenarios["search_htmx"] = describe(partial)
+    scenarios["home"] = describe(home)
+    if concurrent:
+        scenarios[f"concurrent_{args.concurrency}_clients"] = describe(concurrent, wall)
+    results: dict[str, Any] = {
+        "meta": {
+            "n": n,
+            "seed": seed,
+            "query_seed": args.query_seed,
+            "queries": len(queries),
+            "repeat": args.repeat,
+            "concurrency": args.concurrency,
+            "duration_seconds": args.duration,
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "server": "gunicorn -c gunicorn.conf.py (gthread, workers = CPUs, 2 threads), DEBUG off",
+            "client": "httpx keep-alive, same machine, loopback",
+            "machine": machine(),
+        },
+        "catalog": catalog,
+        "reindex": reindex,
+        "scenarios": scenarios,
+        "search_breakdown": breakdown(search),
+        "slowest_search_queries": [
+            {"path": s.path, "ms": round(s.ms, 2)}
+            for s in sorted(search, key=lambda s: s.ms, reverse=True)[:10]
+        ],
+    }
+    if not args.skip_pubmed:
+        with console.status("PubMed XML parsing…"):
+            results["pubmed_xml"] = pubmed_throughput()
+    results["targets"] = check_targets(n, results)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n", type=int, default=10_000, help="resources in the catalog: 10000, 100000 or 1000000"
+    )
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--queries", type=int, default=200, help="size of the query mix")
+    parser.add_argument("--query-seed", type=int, default=DEFAULT_QUERY_SEED)
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="times the mix is sent in the one-client runs"
+    )
+    parser.add_argument("--home-requests", type=int, default=50)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="clients in the requests-per-second run (0 skips it)",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=15.0, help="seconds the requests-per-second run lasts"
+    )
+    parser.add_argument("--port", type=int, help="default: a free port on 127.0.0.1")
+    parser.add_argument("--data-dir", type=Path, help="default var/bench/<n>-seed<seed>")
+    parser.add_argument(
+        "--reindex", action="store_true", help="time a full reindex even if a previous run did"
+    )
+    parser.add_argument(
+        "--skip-reindex",
+        action="store_true",
+        help="leave the index as it is (only for working on the harness)",
+    )
+    parser.add_argument("--skip-pubmed", action="store_true")
+    parser.add_argument("--output", type=Path, help="default bench/results/<n>-<timestamp>.json")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.repeat < 1 or args.queries < 1 or args.concurrency < 0:
+        parser.error("--n, --repeat and --queries must be positive, --concurrency not negative")
+
+    # gunicorn must be stopped on SIGTERM too: turn it into the same path as Ctrl-C.
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        results = benchmark(args)
+    except KeyboardInterrupt:
+        console.print("[red]Interrupted; the server was stopped.[/red]")
+        return 130
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        console.print(str(exc), style="red", markup=False)
+        return 1
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or RESULTS_DIR / f"{args.n}-{stamp}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    console.print(f"Written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

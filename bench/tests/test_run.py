@@ -1,0 +1,107 @@
+"""The HTTP harness, against a small local server: what it sends, records and reports."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bench import run
+from bench.queries import BenchQuery, query_mix
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn does
+    seen: list[tuple[str, str | None]] = []
+
+    def do_GET(self) -> None:
+        type(self).seen.append((self.path, self.headers.get("HX-Request")))
+        status = 500 if "broken" in self.path else 200
+        body = b"partial" if self.headers.get("HX-Request") else b"<html>full page</html>"
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    _Handler.seen = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_sequential_run_sends_every_query_in_order_and_times_it(server: str) -> None:
+    queries = query_mix()[:25]
+    samples = run.run_sequential(server, "search", queries, repeat=2)
+    assert [s.path for s in samples] == [q.path() for q in queries] * 2
+    assert [path for path, _ in _Handler.seen] == [q.path() for q in queries] * 2
+    assert all(s.status == 200 and s.ms > 0 for s in samples)
+    assert {s.kind for s in samples} == {q.kind for q in queries}
+
+
+def test_htmx_run_sends_the_header(server: str) -> None:
+    samples = run.run_sequential(
+        server, "search_htmx", query_mix()[:3], 1, headers={"HX-Request": "true"}
+    )
+    assert [hx for _, hx in _Handler.seen] == ["true"] * 3
+    assert all(s.bytes == len(b"partial") for s in samples)
+
+
+def test_concurrent_run_counts_requests_per_second(server: str) -> None:
+    queries = query_mix()
+    samples, wall = run.run_concurrent(server, queries, clients=3, duration=60, per_client=10)
+    assert len(samples) == 30
+    assert 0 < wall < 60
+    summary = run.describe(samples, wall)
+    assert summary["requests_per_second"] == pytest.approx(30 / wall, rel=1e-3)
+
+
+def test_errors_are_counted_and_left_out_of_the_latencies(server: str) -> None:
+    queries = [BenchQuery("common", "health", ()), BenchQuery("common", "broken", ())]
+    samples = run.run_sequential(server, "search", queries, repeat=3)
+    summary = run.describe(samples)
+    assert summary["errors"] == 3
+    assert summary["count"] == 3
+
+
+def test_targets_are_checked_for_the_sizes_the_issue_names() -> None:
+    results = {
+        "scenarios": {"search": {"p50": 12.0, "p95": 61.0}},
+        "reindex": {"seconds": 40.0},
+    }
+    checks = {c["what"]: c["met"] for c in run.check_targets(100_000, results)}
+    assert checks == {"search p50 ms": True, "search p95 ms": False, "full reindex s": True}
+    assert run.check_targets(10_000, results) == []
+
+
+def test_pubmed_figure_is_reported_when_the_benchmark_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("socialmission.bibliography.benchmarks")
+    module.bench_pubmed_xml = lambda n: 2500.0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "socialmission.bibliography.benchmarks", module)
+    figures = run.pubmed_throughput()
+    assert figures is not None
+    assert figures["records_per_second"] == 2500.0
+    assert figures["meets_target"] is True
+
+
+def test_bench_environment_is_production_like(tmp_path: object) -> None:
+    env = run.bench_env(tmp_path)  # type: ignore[arg-type]
+    assert env["DEBUG"] == "false"
+    assert env["SECRET_KEY"]
+    assert env["DATA_DIR"] == str(tmp_path)
+    assert "DATABASE_URL" not in env
+    assert set(env["ALLOWED_HOSTS"].split(",")) == {"127.0.0.1", "localhost"}

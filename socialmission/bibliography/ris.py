@@ -34,6 +34,7 @@ from socialmission.bibliography.text import (
     normalize_pmid,
     parse_date,
     split_pages,
+    standard_numbers,
     unique,
 )
 
@@ -381,25 +382,14 @@ def _pmid(raw: dict[str, list[str]], links: list[str]) -> str:
 
 
 def _identify_standard_number(record: Record, value: str) -> None:
-    """Put SN values where they belong: ISSN or ISBN by shape, else by the record's type.
-
-    Exports pack several numbers in one SN ("1128-045X 1123-6337", "0894-9867, 0894-9867") and add
-    qualifiers ("2325-9671 (electronic)", "03064530 (ISSN)").
-    """
-    for token in re.split(r"[;,\s]+", re.sub(r"\([^)]*\)", " ", value)):
-        digits = re.sub(r"[^\dXx]", "", token)
-        if not any(ch.isdigit() for ch in digits):
-            continue
-        if len(digits) == 8:
-            if not record.issn:
-                record.issn = f"{digits[:4]}-{digits[4:].upper()}"
-        elif len(digits) in (10, 13):
-            if not record.isbn:
-                record.isbn = token
-        else:
-            target = "isbn" if record.type in _BOOKISH else "issn"
-            if not getattr(record, target):
-                setattr(record, target, token)
+    """Put SN values where they belong: ISSN or ISBN by shape, else by the record's type."""
+    issns, isbns, others = standard_numbers(value)
+    record.issn = record.issn or (issns[0] if issns else "")
+    record.isbn = record.isbn or (isbns[0] if isbns else "")
+    if others:
+        target = "isbn" if record.type in _BOOKISH else "issn"
+        if not getattr(record, target):
+            setattr(record, target, others[0])
 
 
 def render(records: Iterable[Record]) -> str:

@@ -19,6 +19,9 @@ Functions:
 - ``join_pages(start, end)``: "SP-EP", "SP" or "" from the two halves of a page range.
 - ``split_pages(pages)``: (start, end) from "12-34", "12\u201334", "12--34", "e123".
 - ``split_list(value, separators)``: split a multi-value cell ("a; b; c") into clean, non-empty parts.
+- ``standard_numbers(value)``: (ISSNs, ISBNs, others) from an identifier cell that packs several
+  ("1128-045X 1123-6337", "2689-6575(ELECTRONIC),26896567(PRINT)", "978-…; 978-…"); ISSNs come back
+  as "NNNN-NNNC".
 - ``decode(data)``: text from the bytes of an uploaded file: BOM first (UTF-8/16/32), then strict
   UTF-8, then charset-normalizer's best guess (GBK, Windows-1252, …); the BOM is removed.
 - ``strip_accents(value)``: "Gödel" → "Godel".
@@ -219,6 +222,26 @@ def unique(values: Iterable[str]) -> list[str]:
             seen.add(value)
             result.append(value)
     return result
+
+
+def standard_numbers(value: object) -> tuple[list[str], list[str], list[str]]:
+    """Split an ISSN/ISBN cell into (ISSNs, ISBNs, unrecognised values), by the digit count."""
+    issns: list[str] = []
+    isbns: list[str] = []
+    others: list[str] = []
+    # Qualifiers like "(electronic)" or "(ISSN)" separate numbers as much as commas do.
+    text = re.sub(r"\([^)]*\)", " ", clean(value))
+    for token in re.split(r"[;,\s]+", text):
+        digits = re.sub(r"[^\dXx]", "", token)
+        if not any(ch.isdigit() for ch in digits):
+            continue
+        if len(digits) == 8:
+            issns.append(f"{digits[:4]}-{digits[4:].upper()}")
+        elif len(digits) in (10, 13):
+            isbns.append(token)
+        else:
+            others.append(token)
+    return unique(issns), unique(isbns), unique(others)
 
 
 _CJK_LEGACY = frozenset(

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The protocol endpoints, mounted at the site root."""
+
+from django.urls import path
+
+from socialmission.interop import views
 
 app_name = "interop"
-urlpatterns: list = []
+urlpatterns = [
+    path("oai/", views.oai, name="oai"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

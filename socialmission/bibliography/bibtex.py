@@ -211,6 +211,7 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
         yield RecordError("record 1 (line 1)", f"the file could not be read as BibTeX: {exc}")
         return
 
+    by_key = {entry.get("ID", "").casefold(): entry for entry in database.entries}
     results: list[tuple[int, Record | RecordError]] = []
     cursor = 0
     number = 0
@@ -236,7 +237,8 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
             results.append((line, RecordError(position, _CONTAINER_TYPES[entry_type])))
             continue
         try:
-            results.append((line, _to_record(entry, position)))
+            parent = by_key.get(entry.get("crossref", "").casefold()) if entry.get("crossref") else None
+            results.append((line, _to_record(entry, position, parent)))
         except ValueError as exc:
             results.append((line, RecordError(position, str(exc))))
     for skipped_line, skipped_type in openings[cursor:]:
@@ -312,8 +314,17 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
-def _to_record(entry: dict[str, str], position: str) -> Record:
-    raw = {k.lower(): v for k, v in entry.items() if k not in ("ID", "ENTRYTYPE")}
+def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | None = None) -> Record:
+    inherited = set(entry.get("_FROM_CROSSREF", []))
+    raw = {k.lower(): v for k, v in entry.items() if k not in ("ID", "ENTRYTYPE", "_FROM_CROSSREF")}
+    # bibtexparser copies a crossref parent's fields verbatim, but BibLaTeX's inheritance renames
+    # the parent's title parts: its title is the child's booktitle, and its subtitle is not the
+    # child's subtitle.
+    for name in ("subtitle", "titleaddon"):
+        if name in inherited:
+            raw.pop(name, None)
+    if parent is not None and not raw.get("booktitle") and parent.get("title"):
+        raw["booktitle"] = parent["title"] + (f": {parent['subtitle']}" if parent.get("subtitle") else "")
 
     def field(*names: str) -> str:
         for name in names:

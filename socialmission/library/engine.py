@@ -25,7 +25,7 @@ import tantivy
 from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"
@@ -140,7 +140,7 @@ class IndexDocument:
     description: str = ""
     facets: list[str] = field(default_factory=list)  # "domain:community-engagement", …
     year: int | None = None
-    added: int = 0  # publication in the library, seconds since the epoch
+    added: int = 0  # publication in the library, milliseconds since the epoch
     display: dict[str, Any] = field(default_factory=dict)
 
     def to_tantivy(self) -> tantivy.Document:
@@ -158,9 +158,10 @@ class IndexDocument:
         if self.year:
             # Left out when unknown, so year filters and the year range skip the record.
             doc.add_integer("year", self.year)
-        doc.add_integer("added", self.added)
+        # The low bits of the id break ties between resources added in the same millisecond.
+        doc.add_integer("added", self.added * 1024 + self.id % 1024)
         # Newest first means by publication year, then by when the library added it.
-        doc.add_integer("newest", year * 10_000_000_000 + self.added)
+        doc.add_integer("newest", year * 10**13 + self.added)
         doc.add_integer("title_key", title_sort_key(self.title))
         return doc
 
@@ -186,7 +187,7 @@ class Clause:
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD_CHARS = re.compile(r"[\w'’-]+", re.UNICODE)
+_WORD_CHARS = re.compile(r"[\w'’]+", re.UNICODE)
 
 
 def parse_user_query(text: str) -> list[Clause]:
@@ -207,7 +208,7 @@ def parse_user_query(text: str) -> list[Clause]:
             raw.append("OR")
             continue
         negated = bare.startswith("-") and len(bare) > 1
-        words = tuple(w.strip("-'’") for w in _WORD_CHARS.findall(bare))
+        words = tuple(w.strip("'’") for w in _WORD_CHARS.findall(bare))
         words = tuple(w for w in words if w)
         if not words:
             continue
@@ -297,7 +298,8 @@ def _clause_query(clause: Clause) -> Query | None:
         return Query.boolean_query([(Occur.Should, q) for q in options])
     tokens = analyze(" ".join(clause.words))
     if not tokens:
-        return None
+        # Words the analyser drops (longer than any indexed word) can match nothing.
+        return Query.empty_query()
     per_field = [
         Query.boost_query(_field_query(name, tokens), boost) for name, boost in FIELD_BOOSTS.items()
     ]
@@ -410,7 +412,8 @@ class SearchEngine:
     @staticmethod
     def replace_documents(writer: tantivy.IndexWriter, ids: Iterable[int], docs: Iterable[IndexDocument]) -> None:
         for resource_id in ids:
-            writer.delete_documents_by_term("id", resource_id)
+            # By query: delete_documents_by_term types a Python int as i64, missing the u64 id.
+            writer.delete_documents_by_query(Query.term_query(SCHEMA, "id", resource_id))
         for doc in docs:
             writer.add_document(doc.to_tantivy())
 

@@ -123,7 +123,7 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
                 description=row["description"],
                 facets=facets,
                 year=row["year"],
-                added=int(published_at.timestamp()) if published_at else 0,
+                added=int(published_at.timestamp() * 1000) if published_at else 0,
                 display={
                     "slug": row["slug"],
                     "title": row["title"],

@@ -1,0 +1,61 @@
+"""The e-mails the moderation workflow sends, one function each.
+
+Services call these through ``transaction.on_commit`` so that nothing is mailed for a change
+that rolled back. Messages are plain text rendered from templates in
+``templates/contributions/email/``; links are absolute, built from ``settings.SITE_URL``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from socialmission.contributions.models import Nomination, Suggestion
+
+Item = Suggestion | Nomination
+
+
+def _send(item: Item, template: str, subject: str, **context: Any) -> None:
+    context = {
+        "item": item,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "status_url": item.status_url(),
+        **context,
+    }
+    body = render_to_string(f"contributions/email/{template}.txt", context)
+    # Subjects never carry what a contributor typed: header injection and spam both need it.
+    send_mail(
+        f"[{settings.SITE_NAME}] {subject}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [item.submitter_email],
+    )
+
+
+def send_received(item: Item) -> None:
+    subject = (
+        "Thank you for your suggestion"
+        if isinstance(item, Suggestion)
+        else "Thank you for your nomination"
+    )
+    _send(item, "received", subject)
+
+
+def send_published(item: Item, public_url: str) -> None:
+    _send(item, "published", "Your contribution is published", public_url=public_url)
+
+
+def send_merged(item: Suggestion, public_url: str) -> None:
+    _send(item, "merged", "Your suggestion is already in the library", public_url=public_url)
+
+
+def send_declined(item: Item) -> None:
+    _send(item, "declined", "About your contribution")
+
+
+def send_question(item: Item) -> None:
+    _send(item, "question", "A question about your contribution")

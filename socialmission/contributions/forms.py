@@ -1,0 +1,437 @@
+"""Forms for contributors and curators. They validate and normalise input; services decide."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.contributions.models import (
+    LONG_TEXT_MAX,
+    Nomination,
+    Suggestion,
+    http_url_validator,
+)
+from socialmission.contributions.records import authors_text, parse_authors
+from socialmission.contributions.services import validate_links
+from socialmission.library.models import (
+    Domain,
+    EvidenceLevel,
+    Profession,
+    Resource,
+    ResourceType,
+    Topic,
+)
+
+
+class _VocabularyFields(forms.Form):
+    """Checkbox lists of the active vocabularies (curators edit them; never hard-coded)."""
+
+    domains = forms.ModelMultipleChoiceField(
+        Domain.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    professions = forms.ModelMultipleChoiceField(
+        Profession.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+def _url_field(**kwargs: Any) -> forms.URLField:
+    # Only web links: the model's validator refuses javascript:, data: and file: URLs too.
+    return forms.URLField(
+        label="Link",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        validators=[http_url_validator],
+        **kwargs,
+    )
+
+
+def _clean_doi(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    doi = normalize_doi(value)
+    if not doi:
+        raise ValidationError("This is not a DOI. A DOI looks like 10.1234/abcd, with or without https://doi.org/.")
+    return doi
+
+
+def _clean_pmid(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    pmid = normalize_pmid(value)
+    if not pmid:
+        raise ValidationError("This is not a PubMed id. A PMID is a number such as 31234567.")
+    return pmid
+
+
+class _ResourceMetadataMixin:
+    """DOI/PMID normalisation and the one-author-per-line field, shared by both forms."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_doi(self) -> str:
+        return _clean_doi(self.cleaned_data.get("doi", ""))
+
+    def clean_pmid(self) -> str:
+        return _clean_pmid(self.cleaned_data.get("pmid", ""))
+
+    def clean_authors_text(self) -> list[dict[str, str]]:
+        return parse_authors(self.cleaned_data.get("authors_text", ""))
+
+
+class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The public "suggest a resource" form."""
+
+    authors_text = forms.CharField(
+        label="Authors",
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, “Family, Given” (or an organisation’s name).",
+    )
+    resource_type = forms.ModelChoiceField(
+        ResourceType.objects.active(),
+        required=False,
+        label="Type of resource",
+        empty_label="Not sure",
+    )
+    url = _url_field(help_text="Starting with https:// or http://.")
+    year = forms.IntegerField(label="Year", required=False, min_value=1500, max_value=2100)
+    domains = _VocabularyFields.base_fields["domains"]
+    topics = _VocabularyFields.base_fields["topics"]
+    professions = _VocabularyFields.base_fields["professions"]
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="I have looked at the similar resources above, and mine is different or adds something.",
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "title",
+            "url",
+            "doi",
+            "pmid",
+            "resource_type",
+            "year",
+            "venue",
+            "description",
+            "why",
+            "submitter_name",
+            "submitter_email",
+        ]
+        labels = {
+            "url": "Link",
+            "doi": "DOI",
+            "pmid": "PubMed id (PMID)",
+            "venue": "Journal, publisher or website",
+            "description": "Abstract or description",
+            "why": "Why it matters",
+            "submitter_name": "Your name",
+            "submitter_email": "Your e-mail",
+        }
+        help_texts = {
+            "url": "Starting with https:// or http://.",
+            "why": "What a school could learn or do with it.",
+            "submitter_email": "Private: used only to tell you what became of your suggestion; never shown or shared.",
+        }
+        widgets = {
+            "title": forms.TextInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "why": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    field_order = [
+        "title",
+        "url",
+        "doi",
+        "pmid",
+        "resource_type",
+        "authors_text",
+        "year",
+        "venue",
+        "description",
+        "domains",
+        "topics",
+        "professions",
+        "why",
+        "submitter_name",
+        "submitter_email",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].widget.attrs["inputmode"] = "url"
+        self.fields["submitter_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not (data.get("url") or data.get("doi") or data.get("pmid")):
+            raise ValidationError("Give a link, a DOI or a PubMed id, so curators can find the resource.")
+        return data
+
+    def submitted_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["authors"] = data.pop("authors_text", [])
+        return data
+
+
+class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The public "nominate a champion" form."""
+
+    consent = forms.BooleanField(
+        required=True,
+        label="The nominee agreed to be featured in the library.",
+        error_messages={"required": "Ask the nominee first: we only feature people who agreed."},
+    )
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "nominee_name",
+            "profession",
+            "institution",
+            "role",
+            "story",
+            "links",
+            "submitter_name",
+            "submitter_email",
+            "consent",
+        ]
+        labels = {
+            "nominee_name": "Nominee’s name",
+            "role": "Role or position",
+            "story": "What they did for health equity",
+            "links": "Links (optional)",
+            "submitter_name": "Your name",
+            "submitter_email": "Your e-mail",
+        }
+        help_texts = {
+            "links": "Web pages about their work, one per line, starting with https:// or http://.",
+            "submitter_email": "Private: used only to tell you what became of your nomination; never shown or shared.",
+        }
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 6}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_links(self) -> str:
+        return validate_links(self.cleaned_data.get("links", ""))
+
+
+class PasteForm(forms.Form):
+    record = forms.CharField(
+        label="Paste one RIS, BibTeX or MEDLINE record",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your answer", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+# Curators
+
+
+class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
+    authors_text = SuggestionForm.base_fields["authors_text"]
+    url = _url_field()
+    resource_type = forms.ModelChoiceField(
+        ResourceType.objects.active(), required=False, label="Type of resource"
+    )
+    evidence_level = forms.ModelChoiceField(
+        EvidenceLevel.objects.active(), required=False, label="Evidence level"
+    )
+    domains = _VocabularyFields.base_fields["domains"]
+    topics = _VocabularyFields.base_fields["topics"]
+    professions = _VocabularyFields.base_fields["professions"]
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "title",
+            "url",
+            "doi",
+            "pmid",
+            "resource_type",
+            "organization",
+            "year",
+            "venue",
+            "volume",
+            "issue",
+            "pages",
+            "language",
+            "keywords",
+            "description",
+            "domains",
+            "topics",
+            "professions",
+            "evidence_level",
+            "need",
+            "intervention",
+            "results",
+        ]
+        labels = {"url": "Link", "doi": "DOI", "pmid": "PMID", "venue": "Journal, publisher or site"}
+        help_texts = {"keywords": "Separated by semicolons."}
+        widgets = {
+            "title": forms.TextInput(),
+            "keywords": forms.TextInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "need": forms.Textarea(attrs={"rows": 3}),
+            "intervention": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["authors_text"] = authors_text(self.instance.authors)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["authors"] = data.pop("authors_text", [])
+        data["title"] = " ".join(data["title"].split())
+        return data
+
+
+class CuratorNominationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Nomination
+        fields = ["nominee_name", "profession", "institution", "role", "story", "links"]
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 6}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_links(self) -> str:
+        return validate_links(self.cleaned_data.get("links", ""))
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (sent to the contributor)",
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="Question for the contributor",
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+_RESOURCE_REF = re.compile(r"(?:/resources/)?(\d+)(?:[-/].*)?$")
+
+
+def resolve_resource(value: str) -> Resource:
+    """A resource from its number or the address of its page."""
+    match = _RESOURCE_REF.search(value.strip())
+    resource = Resource.objects.filter(pk=int(match.group(1))).first() if match else None
+    if resource is None:
+        raise ValidationError("No resource has that number or address.")
+    return resource
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(
+        label="Merge into resource (number or page address)",
+        max_length=2000,
+        help_text="Pick a suspected duplicate above, or type the resource’s number or address.",
+    )
+
+    def clean_target(self) -> Resource:
+        return resolve_resource(self.cleaned_data["target"])
+
+
+class BulkDeclineForm(forms.Form):
+    suggestions = forms.ModelMultipleChoiceField(
+        Suggestion.objects.open(), required=False, widget=forms.MultipleHiddenInput
+    )
+    nominations = forms.ModelMultipleChoiceField(
+        Nomination.objects.open(), required=False, widget=forms.MultipleHiddenInput
+    )
+    reason = forms.CharField(
+        label="Reason (not e-mailed)", max_length=LONG_TEXT_MAX, required=False, initial="Spam"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not (data.get("suggestions") or data.get("nominations")):
+            raise ValidationError("Select at least one item to decline.")
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("all", "All"), ("suggestion", "Resource suggestions"), ("nomination", "Champion nominations")],
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("open", "Open (pending or needs information)"),
+            ("pending", "Pending"),
+            ("needs_info", "Needs information"),
+            ("published", "Published"),
+            ("declined", "Declined"),
+            ("merged", "Merged"),
+            ("all", "All"),
+        ],
+    )
+    claimed = forms.ChoiceField(
+        label="Claimed",
+        required=False,
+        choices=[("any", "Anyone or no one"), ("mine", "By me"), ("unclaimed", "Unclaimed")],
+    )
+    q = forms.CharField(label="Title or name contains", required=False, max_length=200)
+
+
+class ResourceSpotlightForm(forms.Form):
+    resource = forms.CharField(
+        label="Resource (number or page address)", max_length=2000
+    )
+    summary = forms.CharField(
+        label="Editorial summary", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    starts_on = forms.DateField(
+        label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="Until (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_resource(self) -> Resource:
+        return resolve_resource(self.cleaned_data["resource"])
+
+
+class ChampionSpotlightForm(forms.Form):
+    champion = forms.ModelChoiceField(
+        queryset=None, label="Champion", empty_label=None  # type: ignore[arg-type]
+    )
+    starts_on = ResourceSpotlightForm.base_fields["starts_on"]
+    ends_on = ResourceSpotlightForm.base_fields["ends_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from socialmission.contributions.models import Champion
+
+        super().__init__(*args, **kwargs)
+        self.fields["champion"].queryset = Champion.objects.published()  # type: ignore[attr-defined]

@@ -1,0 +1,340 @@
+"""What the community sends in and what curators make of it.
+
+A ``Suggestion`` (a resource someone thinks belongs in the library) and a ``Nomination`` (a
+Social Mission Champion) share one moderation life cycle, described in README.md. Their state
+only ever changes through ``services.py``; the CheckConstraints below make an impossible state
+unstorable whoever writes. A published nomination becomes a public ``Champion`` profile.
+Spotlights choose what the home page features, optionally for a date range.
+
+The contributor's name and e-mail are private: they are shown to curators only, and no export,
+feed or API serialises these models.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from socialmission.library.models import (
+    Domain,
+    EvidenceLevel,
+    Profession,
+    Resource,
+    ResourceType,
+    Topic,
+)
+
+# Links a contributor types must be web links: no javascript:, data: or file: URLs.
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+TITLE_MAX = 1000
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 5000
+
+
+def new_token() -> str:
+    """An unguessable token for the contributor's private status link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    NEEDS_INFO = "needs_info", _("Needs information")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Declined")
+    MERGED = "merged", _("Merged into an existing resource")
+
+
+OPEN_STATUSES = (Status.PENDING, Status.NEEDS_INFO)
+
+
+class SubmissionQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def open(self) -> SubmissionQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def oldest_first(self) -> SubmissionQuerySet:
+        return self.order_by("created_at", "id")
+
+
+class Submission(models.Model):
+    """What suggestions and nominations share: the contributor, the status link, the review."""
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    submitter_name = models.CharField(_("your name"), max_length=200)
+    submitter_email = models.EmailField(_("your e-mail"), max_length=254)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+
+    # The latest question a curator asked and the contributor's answer (see README.md).
+    question = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def status_path(self) -> str:
+        return reverse("contributions:status", kwargs={"token": self.token})
+
+    def status_url(self) -> str:
+        return settings.SITE_URL + self.status_path()
+
+
+class Suggestion(Submission):
+    """A resource a contributor suggests; curators complete its metadata before publishing."""
+
+    kind = "suggestion"
+
+    title = models.CharField(max_length=TITLE_MAX)
+    url = models.URLField("link", max_length=2000, blank=True, validators=[http_url_validator])
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    organization = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    venue = models.CharField(max_length=500, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    language = models.CharField(max_length=12, blank=True, default="en")
+    keywords = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    resource_type = models.ForeignKey(
+        ResourceType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    domains = models.ManyToManyField(Domain, blank=True, related_name="+")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    professions = models.ManyToManyField(Profession, blank=True, related_name="+")
+    evidence_level = models.ForeignKey(
+        EvidenceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    need = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    intervention = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    results = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    why = models.TextField(_("why it matters"), blank=True, max_length=LONG_TEXT_MAX)
+
+    # The resource this suggestion became (published) or was merged into (merged).
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+
+    class Meta(Submission.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]),
+                name="suggestion_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="suggestion_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_queue_url(self) -> str:
+        return reverse("contributions:suggestion", kwargs={"pk": self.pk})
+
+
+class Nomination(Submission):
+    """A Social Mission Champion someone nominates; publishing creates a ``Champion``."""
+
+    kind = "nomination"
+
+    nominee_name = models.CharField(_("nominee's name"), max_length=200)
+    profession = models.CharField(max_length=SHORT_TEXT_MAX)
+    institution = models.CharField(max_length=SHORT_TEXT_MAX)
+    role = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    story = models.TextField(_("what they did for health equity"), max_length=LONG_TEXT_MAX)
+    # One http(s) link per line; validated by the form and again by the service.
+    links = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    consent = models.BooleanField(default=False)
+
+    champion = models.OneToOneField(
+        "Champion", on_delete=models.SET_NULL, null=True, blank=True, related_name="nomination"
+    )
+
+    class Meta(Submission.Meta):
+        constraints = [
+            # Merging applies to resources only.
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "needs_info", "published", "declined"]),
+                name="nomination_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="nomination_declined_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(consent=True), name="nomination_has_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nominee_name
+
+    @property
+    def title(self) -> str:
+        return self.nominee_name
+
+    def link_list(self) -> list[str]:
+        lines = (line.strip() for line in self.links.splitlines())
+        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+
+    def get_queue_url(self) -> str:
+        return reverse("contributions:nomination", kwargs={"pk": self.pk})
+
+
+class ChampionQuerySet(models.QuerySet["Champion"]):
+    def published(self) -> ChampionQuerySet:
+        return self.filter(is_published=True)
+
+
+class Champion(models.Model):
+    """A public profile of a Social Mission Champion."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, blank=True)
+    profession = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    institution = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    role = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    story = models.TextField(max_length=LONG_TEXT_MAX)
+    links = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    photo = models.FileField(
+        upload_to="champions/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    is_published = models.BooleanField(default=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ChampionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="champion_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.slug = slugify(self.name)[:100] or "champion"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("contributions:champion", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def link_list(self) -> list[str]:
+        # Links typed in the admin skip the form's check; only web links are ever rendered.
+        lines = (line.strip() for line in self.links.splitlines())
+        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+
+
+class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def current(self, today: object) -> SpotlightQuerySet:
+        """Spotlights whose (optional) date range includes ``today``, newest choice first."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        ).order_by("-starts_on", "-created_at", "-id")
+
+
+class Spotlight(models.Model):
+    starts_on = models.DateField(null=True, blank=True, help_text=_("Empty: from now on."))
+    ends_on = models.DateField(null=True, blank=True, help_text=_("Empty: until replaced."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpotlightQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class ResourceSpotlight(Spotlight):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="spotlights")
+    summary = models.TextField(_("editorial summary"), max_length=1000)
+
+    class Meta(Spotlight.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="resource_spotlight_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spotlight: {self.resource}"
+
+
+class ChampionSpotlight(Spotlight):
+    champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="spotlights")
+
+    class Meta(Spotlight.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="champion_spotlight_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spotlight: {self.champion}"

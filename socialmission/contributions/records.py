@@ -1,0 +1,101 @@
+"""Filling the suggestion form from one pasted RIS, BibTeX or MEDLINE record.
+
+The only caller of ``socialmission.bibliography.formats.parse_text`` in this app, so a change
+in the bibliography package touches this one module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialmission.bibliography.record import Record, RecordError
+from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.library.models import ResourceType
+
+MAX_PASTE_LENGTH = 20_000
+
+
+@dataclass
+class PasteResult:
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def _parse(text: str) -> list[Record | RecordError]:
+    from socialmission.bibliography.formats import parse_text
+
+    return parse_text(text)
+
+
+def authors_text(authors: list[dict[str, str]]) -> str:
+    """The form's one-author-per-line text from the CSL-style list stored on models."""
+    lines = []
+    for author in authors or []:
+        if author.get("literal"):
+            lines.append(author["literal"])
+        elif author.get("given"):
+            lines.append(f"{author.get('family', '')}, {author['given']}")
+        else:
+            lines.append(author.get("family", ""))
+    return "\n".join(line for line in lines if line)
+
+
+def parse_authors(text: str) -> list[dict[str, str]]:
+    """"Family, Given" per line → {"family", "given"}; a line without a comma is a literal name."""
+    authors: list[dict[str, str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if "," in line:
+            family, given = (part.strip() for part in line.split(",", 1))
+            authors.append({"family": family, "given": given})
+        else:
+            authors.append({"literal": line})
+    return authors
+
+
+def record_to_form_data(record: Record) -> dict[str, Any]:
+    resource_type = ResourceType.objects.active().filter(csl_type=record.type).first()
+    data: dict[str, Any] = {
+        "title": record.title,
+        "url": record.url if record.url.startswith(("http://", "https://")) else "",
+        "doi": normalize_doi(record.doi),
+        "pmid": normalize_pmid(record.pmid),
+        "authors_text": authors_text(
+            [
+                {"literal": n.literal} if n.literal else {"family": n.family, "given": n.given}
+                for n in record.authors
+            ]
+        ),
+        "year": record.year or "",
+        "venue": record.container_title or record.publisher,
+        "description": record.abstract,
+    }
+    if resource_type is not None:
+        data["resource_type"] = str(resource_type.pk)
+    return {key: value for key, value in data.items() if value not in ("", None)}
+
+
+def parse_pasted_record(text: str) -> PasteResult:
+    """Form data from exactly one pasted record, or an error a visitor can act on."""
+    text = text.strip()
+    if not text:
+        return PasteResult(error="Paste a RIS, BibTeX or MEDLINE record first.")
+    if len(text) > MAX_PASTE_LENGTH:
+        return PasteResult(error="That record is too long: paste one record only.")
+    try:
+        results = _parse(text)
+    except ImportError:
+        return PasteResult(error="Reading pasted records is not available on this site yet.")
+    except Exception:  # a parser bug must not lose what the visitor typed
+        return PasteResult(error="That record could not be read. Check it, or fill in the form.")
+    records = [r for r in results if isinstance(r, Record)]
+    errors = [r for r in results if isinstance(r, RecordError)]
+    if not records:
+        reason = errors[0].reason if errors else "no record found"
+        return PasteResult(error=f"That record could not be read ({reason}). Is it RIS, BibTeX or MEDLINE?")
+    if len(records) > 1:
+        return PasteResult(error="Paste one record at a time: that text holds several.")
+    return PasteResult(data=record_to_form_data(records[0]))

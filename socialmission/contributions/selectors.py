@@ -1,0 +1,241 @@
+"""Reads for the contribution pages: the curator queue, status links, spotlights, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from socialmission.accounts.models import User
+from socialmission.contributions.models import (
+    OPEN_STATUSES,
+    Champion,
+    ChampionSpotlight,
+    Nomination,
+    ResourceSpotlight,
+    Status,
+    Suggestion,
+)
+from socialmission.library.models import Resource
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str = "all"  # all | suggestion | nomination
+    status: str = "open"  # open | one of Status values | all
+    claimed: str = "any"  # any | mine | unclaimed
+    q: str = ""
+
+
+@dataclass
+class QueueEntry:
+    item: Suggestion | Nomination
+    kind: str
+
+    @property
+    def created_at(self) -> datetime:
+        return self.item.created_at
+
+
+def _filter(queryset: QuerySet[Any], filters: QueueFilters, user: User, text_field: str) -> QuerySet[Any]:
+    if filters.status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.status in Status.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.claimed == "mine":
+        queryset = queryset.filter(claimed_by=user)
+    elif filters.claimed == "unclaimed":
+        queryset = queryset.filter(claimed_by__isnull=True)
+    if filters.q:
+        queryset = queryset.filter(**{f"{text_field}__icontains": filters.q})
+    return queryset.select_related("claimed_by").order_by("created_at", "id")
+
+
+def queue(filters: QueueFilters, *, user: User, limit: int = 200) -> list[QueueEntry]:
+    """Suggestions and nominations matching the filters, oldest first."""
+    entries: list[QueueEntry] = []
+    if filters.kind in {"all", "suggestion"}:
+        suggestions = _filter(Suggestion.objects.all(), filters, user, "title")
+        entries += [QueueEntry(s, "suggestion") for s in suggestions.select_related("resource_type")[:limit]]
+    if filters.kind in {"all", "nomination"}:
+        nominations = _filter(Nomination.objects.all(), filters, user, "nominee_name")
+        entries += [QueueEntry(n, "nomination") for n in nominations[:limit]]
+    entries.sort(key=lambda e: (e.created_at, e.kind, e.item.pk))
+    return entries[:limit]
+
+
+def item_by_token(token: str) -> Suggestion | Nomination | None:
+    """The contribution a private status link points at, or None."""
+    if not token or len(token) > 64:
+        return None
+    suggestion = Suggestion.objects.select_related("resource").filter(token=token).first()
+    if suggestion is not None:
+        return suggestion
+    return Nomination.objects.select_related("champion").filter(token=token).first()
+
+
+def current_resource_spotlight(today: date | None = None) -> ResourceSpotlight | None:
+    """The Resource Spotlight to show today: the newest choice whose dates include today."""
+    today = today or timezone.localdate()
+    return (
+        ResourceSpotlight.objects.current(today)
+        .filter(resource__status=Resource.Status.PUBLISHED)
+        .select_related("resource", "resource__resource_type")
+        .first()
+    )
+
+
+def current_champion_spotlight(today: date | None = None) -> ChampionSpotlight | None:
+    today = today or timezone.localdate()
+    return (
+        ChampionSpotlight.objects.current(today)
+        .filter(champion__is_published=True)
+        .select_related("champion")
+        .first()
+    )
+
+
+def published_champions() -> QuerySet[Champion]:
+    return Champion.objects.published().order_by("name", "id")
+
+
+def resource_search_for_merge(q: str, *, exclude: int | None = None) -> list[Resource]:
+    """Resources a curator may merge into, found by id, DOI or words of the title."""
+    q = q.strip()
+    if not q:
+        return []
+    condition = Q(title__icontains=q) | Q(doi__iexact=q)
+    if q.isdigit():
+        condition |= Q(pk=int(q)) | Q(pmid=q)
+    queryset = Resource.objects.filter(condition)
+    if exclude:
+        queryset = queryset.exclude(pk=exclude)
+    return list(queryset.order_by("-id")[:20])
+
+
+# History
+
+
+HISTORY_FIELDS = (
+    "title",
+    "status",
+    "authors",
+    "organization",
+    "year",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "language",
+    "keywords",
+    "description",
+    "resource_type",
+    "evidence_level",
+    "need",
+    "intervention",
+    "results",
+    "reviewed_on",
+    "curated_by",
+    "published_at",
+)
+HISTORY_M2M = (("domains", "domain"), ("topics", "topic"), ("professions", "profession"))
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    history_id: int
+    date: datetime
+    user: str
+    reason: str
+    kind: str
+    changes: list[FieldChange] = field(default_factory=list)
+    is_current: bool = False
+
+
+def _display(value: Any) -> str:
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                parts.append(item.get("literal") or ", ".join(p for p in (item.get("family"), item.get("given")) if p))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _snapshot(version: Any, names: dict[str, dict[int, str]]) -> dict[str, str]:
+    snap: dict[str, str] = {}
+    for name in HISTORY_FIELDS:
+        model_field = Resource._meta.get_field(name)
+        if model_field.is_relation:
+            pk = getattr(version, model_field.attname)
+            related = names.setdefault(name, {})
+            if pk is not None and pk not in related:
+                obj = model_field.related_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
+                related[pk] = str(obj) if obj else f"#{pk} (deleted)"
+            snap[name] = related.get(pk, "") if pk is not None else ""
+        else:
+            snap[name] = _display(getattr(version, model_field.attname))
+    for name, target in HISTORY_M2M:
+        rows = getattr(version, name).select_related(target).all()
+        snap[name] = ", ".join(sorted(str(getattr(row, target)) for row in rows))
+    return snap
+
+
+def resource_history(resource: Resource) -> list[HistoryEntry]:
+    """Every recorded version, newest first, with what changed compared to the one before."""
+    versions = list(resource.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
+    names: dict[str, dict[int, str]] = {}
+    entries: list[HistoryEntry] = []
+    previous: dict[str, str] = {}
+    for version in versions:
+        snap = _snapshot(version, names)
+        changes = []
+        for key, after in snap.items():
+            before = previous.get(key, "")
+            if before != after:
+                label = Resource._meta.get_field(key).verbose_name
+                changes.append(FieldChange(key, str(label).capitalize(), before, after))
+        user = version.history_user
+        entries.append(
+            HistoryEntry(
+                history_id=version.history_id,
+                date=version.history_date,
+                user=user.display_name() if user else "system",
+                reason=version.history_change_reason or {"+": "Created", "~": "Changed", "-": "Deleted"}.get(version.history_type, ""),
+                kind=version.history_type,
+                changes=changes,
+            )
+        )
+        previous = snap
+    if entries:
+        entries[-1].is_current = True
+    entries.reverse()
+    return entries
+
+
+def curation_note(resource: Resource) -> tuple[str, datetime] | None:
+    """("curator name", when) for "curated by … on …", or None when nobody is recorded."""
+    if resource.curated_by_id is None:
+        return None
+    when = resource.published_at or resource.updated_at
+    return resource.curated_by.display_name(), when  # type: ignore[union-attr]

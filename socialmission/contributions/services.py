@@ -1,0 +1,493 @@
+"""Every state change of the contribution workflow, one function each (see README.md).
+
+Views, the admin and any future API call these; none of them saves a status field itself.
+Each function checks the actor's role, runs in one transaction, validates before writing
+(``full_clean``), and mails the contributor only after commit. Changes to a ``Resource`` carry
+the curator and a reason into its history (django-simple-history), and the search index
+follows through the library's outbox signals, so publishing makes a resource searchable
+without any call from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from socialmission.accounts import roles
+from socialmission.accounts.models import User
+from socialmission.contributions import emails
+from socialmission.contributions.models import (
+    OPEN_STATUSES,
+    Champion,
+    ChampionSpotlight,
+    Nomination,
+    ResourceSpotlight,
+    Status,
+    Suggestion,
+    http_url_validator,
+)
+from socialmission.library.models import Domain, Profession, Resource, Topic
+
+Item = TypeVar("Item", Suggestion, Nomination)
+
+# Suggestion fields that map one to one onto Resource fields.
+RESOURCE_FIELDS = (
+    "title",
+    "url",
+    "doi",
+    "pmid",
+    "authors",
+    "organization",
+    "year",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "language",
+    "keywords",
+    "description",
+    "resource_type",
+    "evidence_level",
+    "need",
+    "intervention",
+    "results",
+)
+SUGGESTION_M2M = ("domains", "topics", "professions")
+SUGGESTION_EDITABLE = (*RESOURCE_FIELDS, "why")
+SUGGESTION_SUBMITTED = (
+    "title",
+    "url",
+    "doi",
+    "pmid",
+    "authors",
+    "year",
+    "venue",
+    "description",
+    "resource_type",
+    "why",
+    "submitter_name",
+    "submitter_email",
+)
+NOMINATION_EDITABLE = ("nominee_name", "profession", "institution", "role", "story", "links")
+NOMINATION_SUBMITTED = (
+    *NOMINATION_EDITABLE,
+    "consent",
+    "submitter_name",
+    "submitter_email",
+)
+
+
+def require_curator(user: User | Any) -> None:
+    if not roles.is_curator(user):
+        raise PermissionDenied("Only curators may do this.")
+
+
+def require_editor_in_chief(user: User | Any) -> None:
+    if not roles.is_editor_in_chief(user):
+        raise PermissionDenied("Only the editor-in-chief may do this.")
+
+
+def _lock(item: Item) -> Item:
+    """Re-read the item under a row lock so two curators cannot both act on it."""
+    return type(item).objects.select_for_update().get(pk=item.pk)
+
+
+def _check_open_and_claim(item: Suggestion | Nomination, curator: User) -> None:
+    if item.status not in OPEN_STATUSES:
+        raise ValidationError(f"This item is already {item.get_status_display().lower()}.")
+    if item.claimed_by_id and item.claimed_by_id != curator.pk:
+        raise ValidationError(f"{item.claimed_by} is working on this item.")
+
+
+def _close(item: Suggestion | Nomination, *, curator: User, status: str) -> None:
+    item.status = status
+    item.decided_by = curator
+    item.decided_at = timezone.now()
+    item.claimed_by = None
+    item.claimed_at = None
+
+
+def validate_links(text: str) -> str:
+    """One http(s) link per line, or a ValidationError naming the bad line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        try:
+            http_url_validator(line)
+        except ValidationError:
+            raise ValidationError(
+                f"“{line[:80]}” is not a web link: each line must start with http:// or https://."
+            ) from None
+    return "\n".join(lines)
+
+
+# Contributors
+
+
+@transaction.atomic
+def submit_suggestion(
+    *,
+    fields: Mapping[str, Any],
+    domains: Iterable[Domain] = (),
+    topics: Iterable[Topic] = (),
+    professions: Iterable[Profession] = (),
+) -> Suggestion:
+    """Record a suggestion from anyone and mail its private status link."""
+    suggestion = Suggestion(**{k: v for k, v in fields.items() if k in SUGGESTION_SUBMITTED})
+    suggestion.full_clean()
+    suggestion.save()
+    suggestion.domains.set(list(domains))
+    suggestion.topics.set(list(topics))
+    suggestion.professions.set(list(professions))
+    transaction.on_commit(lambda: emails.send_received(suggestion))
+    return suggestion
+
+
+@transaction.atomic
+def submit_nomination(*, fields: Mapping[str, Any]) -> Nomination:
+    """Record a champion nomination (consent required) and mail its private status link."""
+    nomination = Nomination(**{k: v for k, v in fields.items() if k in NOMINATION_SUBMITTED})
+    if not nomination.consent:
+        raise ValidationError({"consent": "The nominee must have agreed to be featured."})
+    nomination.links = validate_links(nomination.links)
+    nomination.full_clean()
+    nomination.save()
+    transaction.on_commit(lambda: emails.send_received(nomination))
+    return nomination
+
+
+@transaction.atomic
+def reply_to_question(item: Item, *, reply: str) -> Item:
+    """The contributor answers a curator's question; the item returns to the queue."""
+    item = _lock(item)
+    if item.status != Status.NEEDS_INFO:
+        raise ValidationError("No question is waiting for an answer.")
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError({"reply": "Write your answer."})
+    item.reply = reply
+    item.replied_at = timezone.now()
+    item.status = Status.PENDING
+    item.full_clean()
+    item.save()
+    return item
+
+
+# Curators: claiming and editing
+
+
+@transaction.atomic
+def claim(item: Item, *, curator: User) -> Item:
+    require_curator(curator)
+    item = _lock(item)
+    _check_open_and_claim(item, curator)
+    item.claimed_by = curator
+    item.claimed_at = timezone.now()
+    item.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def release(item: Item, *, curator: User) -> Item:
+    """Give up a claim; the editor-in-chief may release anyone's."""
+    require_curator(curator)
+    item = _lock(item)
+    if item.claimed_by_id and item.claimed_by_id != curator.pk:
+        require_editor_in_chief(curator)
+    item.claimed_by = None
+    item.claimed_at = None
+    item.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    return item
+
+
+def _claim_if_free(item: Suggestion | Nomination, curator: User) -> None:
+    if item.claimed_by_id is None:
+        item.claimed_by = curator
+        item.claimed_at = timezone.now()
+
+
+@transaction.atomic
+def edit_suggestion(
+    suggestion: Suggestion,
+    *,
+    curator: User,
+    changes: Mapping[str, Any],
+) -> Suggestion:
+    """Save a curator's corrections and tags; editing claims the item."""
+    require_curator(curator)
+    suggestion = _lock(suggestion)
+    _check_open_and_claim(suggestion, curator)
+    for name in SUGGESTION_EDITABLE:
+        if name in changes:
+            setattr(suggestion, name, changes[name])
+    _claim_if_free(suggestion, curator)
+    suggestion.full_clean()
+    suggestion.save()
+    for name in SUGGESTION_M2M:
+        if name in changes:
+            getattr(suggestion, name).set(list(changes[name]))
+    return suggestion
+
+
+@transaction.atomic
+def edit_nomination(
+    nomination: Nomination, *, curator: User, changes: Mapping[str, Any]
+) -> Nomination:
+    require_curator(curator)
+    nomination = _lock(nomination)
+    _check_open_and_claim(nomination, curator)
+    for name in NOMINATION_EDITABLE:
+        if name in changes:
+            setattr(nomination, name, changes[name])
+    nomination.links = validate_links(nomination.links)
+    _claim_if_free(nomination, curator)
+    nomination.full_clean()
+    nomination.save()
+    return nomination
+
+
+# Curators: decisions
+
+
+def _save_resource(resource: Resource, *, curator: User, reason: str) -> None:
+    # simple-history reads these two attributes for every history row the save (and the m2m
+    # changes that follow) create; the search index follows through the outbox signals.
+    resource._history_user = curator  # type: ignore[attr-defined]
+    resource._change_reason = reason[:100]  # type: ignore[attr-defined]
+    resource.full_clean()
+    resource.save()
+
+
+@transaction.atomic
+def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
+    """Create the Resource from the suggestion and publish it (searchable at once)."""
+    require_curator(curator)
+    suggestion = _lock(suggestion)
+    _check_open_and_claim(suggestion, curator)
+    if suggestion.resource_type_id is None:
+        raise ValidationError({"resource_type": "Choose the type of resource before publishing."})
+    now = timezone.now()
+    resource = Resource(
+        **{name: getattr(suggestion, name) for name in RESOURCE_FIELDS},
+        status=Resource.Status.PUBLISHED,
+        published_at=now,
+        curated_by=curator,
+    )
+    if suggestion.need or suggestion.intervention or suggestion.results:
+        resource.reviewed_on = now.date()
+    _save_resource(resource, curator=curator, reason=f"Published from suggestion #{suggestion.pk}")
+    for name in SUGGESTION_M2M:
+        getattr(resource, name).set(list(getattr(suggestion, name).all()))
+    _close(suggestion, curator=curator, status=Status.PUBLISHED)
+    suggestion.resource = resource
+    suggestion.save()
+    url = resource.get_absolute_url()
+    transaction.on_commit(lambda: emails.send_published(suggestion, url))
+    return resource
+
+
+@transaction.atomic
+def merge_suggestion(suggestion: Suggestion, *, curator: User, into: Resource) -> Resource:
+    """Fold a suggestion into an existing resource: fill its blanks and add the tags.
+
+    Values the resource already has win; a curator who prefers the suggestion's wording edits
+    the resource afterwards (and the history shows both).
+    """
+    require_curator(curator)
+    suggestion = _lock(suggestion)
+    _check_open_and_claim(suggestion, curator)
+    resource = Resource.objects.select_for_update().get(pk=into.pk)
+    for name in RESOURCE_FIELDS:
+        if name == "resource_type":
+            continue
+        current = getattr(resource, name)
+        offered = getattr(suggestion, name)
+        if current in ("", None, []) and offered not in ("", None, []):
+            setattr(resource, name, offered)
+    _save_resource(resource, curator=curator, reason=f"Merged suggestion #{suggestion.pk}")
+    for name in SUGGESTION_M2M:
+        offered_tags = list(getattr(suggestion, name).all())
+        if offered_tags:
+            getattr(resource, name).add(*offered_tags)
+    _close(suggestion, curator=curator, status=Status.MERGED)
+    suggestion.resource = resource
+    suggestion.save()
+    if resource.is_published:
+        url = resource.get_absolute_url()
+        transaction.on_commit(lambda: emails.send_merged(suggestion, url))
+    return resource
+
+
+@transaction.atomic
+def publish_nomination(nomination: Nomination, *, curator: User) -> Champion:
+    """Create the public champion profile from a nomination."""
+    require_curator(curator)
+    nomination = _lock(nomination)
+    _check_open_and_claim(nomination, curator)
+    champion = Champion(
+        name=nomination.nominee_name,
+        profession=nomination.profession,
+        institution=nomination.institution,
+        role=nomination.role,
+        story=nomination.story,
+        links=validate_links(nomination.links),
+        is_published=True,
+        published_at=timezone.now(),
+        curated_by=curator,
+    )
+    champion.full_clean()
+    champion.save()
+    _close(nomination, curator=curator, status=Status.PUBLISHED)
+    nomination.champion = champion
+    nomination.save()
+    url = champion.get_absolute_url()
+    transaction.on_commit(lambda: emails.send_published(nomination, url))
+    return champion
+
+
+@transaction.atomic
+def decline(item: Item, *, curator: User, reason: str) -> Item:
+    """Decline with a reason the contributor receives by e-mail and sees on the status page."""
+    require_curator(curator)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the contributor a reason."})
+    item = _lock(item)
+    _check_open_and_claim(item, curator)
+    _close(item, curator=curator, status=Status.DECLINED)
+    item.decline_reason = reason
+    item.full_clean()
+    item.save()
+    transaction.on_commit(lambda: emails.send_declined(item))
+    return item
+
+
+@transaction.atomic
+def bulk_decline(items: Sequence[Item], *, curator: User, reason: str) -> int:
+    """Decline many open items (spam) at once; returns how many were declined.
+
+    No e-mail goes out: mailing the addresses spammers type would make the library a spam
+    relay. Items another curator has claimed are left alone.
+    """
+    require_curator(curator)
+    reason = reason.strip() or "Declined as spam."
+    count = 0
+    for item in items:
+        locked = _lock(item)
+        if locked.status not in OPEN_STATUSES:
+            continue
+        if locked.claimed_by_id and locked.claimed_by_id != curator.pk:
+            continue
+        _close(locked, curator=curator, status=Status.DECLINED)
+        locked.decline_reason = reason
+        locked.save()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def ask_question(item: Item, *, curator: User, question: str) -> Item:
+    """Mail the contributor a question with a reply link; the item waits in "needs information"."""
+    require_curator(curator)
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": "Write your question."})
+    item = _lock(item)
+    _check_open_and_claim(item, curator)
+    item.status = Status.NEEDS_INFO
+    item.question = question
+    item.asked_at = timezone.now()
+    item.reply = ""
+    item.replied_at = None
+    _claim_if_free(item, curator)
+    item.full_clean()
+    item.save()
+    transaction.on_commit(lambda: emails.send_question(item))
+    return item
+
+
+# History
+
+
+@transaction.atomic
+def revert_resource(resource: Resource, *, curator: User, history_id: int) -> Resource:
+    """Restore every field and tag of the resource as it was in one history version."""
+    require_curator(curator)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    try:
+        version = resource.history.get(history_id=history_id)  # type: ignore[attr-defined]
+    except resource.history.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise ValidationError("That version does not belong to this resource.") from None
+    for field in Resource._meta.concrete_fields:
+        if field.name in {"id", "created_at", "updated_at"}:
+            continue
+        setattr(resource, field.attname, getattr(version, field.attname))
+    stamp = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
+    _save_resource(resource, curator=curator, reason=f"Reverted to the version of {stamp}")
+    for name, target in (("domains", "domain"), ("topics", "topic"), ("professions", "profession")):
+        ids = [getattr(row, f"{target}_id") for row in getattr(version, name).all()]
+        getattr(resource, name).set(ids)
+    return resource
+
+
+# Spotlights (editor-in-chief)
+
+
+def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date is before the start date."})
+
+
+@transaction.atomic
+def create_resource_spotlight(
+    *,
+    editor: User,
+    resource: Resource,
+    summary: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> ResourceSpotlight:
+    require_editor_in_chief(editor)
+    if not resource.is_published:
+        raise ValidationError({"resource": "Only a published resource can be in the spotlight."})
+    _check_dates(starts_on, ends_on)
+    spotlight = ResourceSpotlight(
+        resource=resource,
+        summary=summary.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=editor,
+    )
+    spotlight.full_clean()
+    spotlight.save()
+    return spotlight
+
+
+@transaction.atomic
+def create_champion_spotlight(
+    *,
+    editor: User,
+    champion: Champion,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> ChampionSpotlight:
+    require_editor_in_chief(editor)
+    if not champion.is_published:
+        raise ValidationError({"champion": "Only a published champion can be in the spotlight."})
+    _check_dates(starts_on, ends_on)
+    spotlight = ChampionSpotlight(
+        champion=champion, starts_on=starts_on, ends_on=ends_on, created_by=editor
+    )
+    spotlight.full_clean()
+    spotlight.save()
+    return spotlight
+
+
+@transaction.atomic
+def remove_spotlight(spotlight: ResourceSpotlight | ChampionSpotlight, *, editor: User) -> None:
+    require_editor_in_chief(editor)
+    spotlight.delete()

@@ -1,0 +1,514 @@
+"""Pages for contributors (suggest, nominate, status) and curators (queue, history, spotlights).
+
+Views stay thin: forms validate, ``services`` change state, ``selectors`` read. Role checks
+happen here (to answer 403 early) and again in every service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from socialmission.accounts import roles
+from socialmission.contributions import abuse, forms, selectors, services
+from socialmission.contributions.duplicates import find_duplicates
+from socialmission.contributions.models import (
+    Champion,
+    ChampionSpotlight,
+    Nomination,
+    ResourceSpotlight,
+    Status,
+    Suggestion,
+)
+from socialmission.contributions.records import parse_pasted_record
+from socialmission.library.models import Resource
+
+View = Callable[..., HttpResponse]
+
+
+def curator_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_curator(request.user):
+            raise PermissionDenied("Only curators may see this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def editor_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_editor_in_chief(request.user):
+            raise PermissionDenied("Only the editor-in-chief may see this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+# Contributors
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "contributions/index.html")
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    status = abuse.check_rate(request)
+    if status.allowed:
+        return None
+    response = render(
+        request,
+        "contributions/rate_limited.html",
+        {"minutes": max(1, status.retry_after // 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(status.retry_after)
+    return response
+
+
+def _spam_error(request: HttpRequest) -> str:
+    if request.POST.get(abuse.HONEYPOT_FIELD):
+        return "Leave the field labelled “Leave this empty” empty, then send the form again."
+    return abuse.fill_time_error(request.POST.get(abuse.STARTED_FIELD, ""))
+
+
+def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]:
+    """What the visitor typed, as form initial data, with the pasted record's values on top."""
+    initial: dict[str, Any] = {}
+    for key in post:
+        values = post.getlist(key)
+        initial[key] = values if key in {"domains", "topics", "professions"} else values[-1]
+    initial.update(extra)
+    return initial
+
+
+@never_cache
+def suggest(request: HttpRequest) -> HttpResponse:
+    paste_form = forms.PasteForm()
+    form: forms.SuggestionForm
+    duplicates: list[Any] = []
+    paste_error = ""
+    if request.method != "POST":
+        form = forms.SuggestionForm()
+    elif request.POST.get("action") == "fill":
+        paste_form = forms.PasteForm(request.POST)
+        record_text = request.POST.get("record", "")
+        result = parse_pasted_record(record_text)
+        paste_error = result.error
+        form = forms.SuggestionForm(initial=_initial_from_post(request.POST, result.data))
+        if not result.error:
+            messages.info(request, "The form is filled from your record: check each field, then send it.")
+    else:
+        limited = _rate_limited(request)
+        if limited:
+            return limited
+        form = forms.SuggestionForm(request.POST)
+        spam = _spam_error(request)
+        if spam:
+            abuse.record_submission(request)
+            form.is_valid()
+            form.add_error(None, spam)
+        elif form.is_valid():
+            data = form.cleaned_data
+            duplicates = find_duplicates(doi=data["doi"], pmid=data["pmid"], title=data["title"])
+            if not duplicates or data.get("confirm_not_duplicate"):
+                suggestion = services.submit_suggestion(
+                    fields=form.submitted_fields(),
+                    domains=data["domains"],
+                    topics=data["topics"],
+                    professions=data["professions"],
+                )
+                abuse.record_submission(request)
+                return redirect(reverse("contributions:status", args=[suggestion.token]) + "?new=1")
+    return render(
+        request,
+        "contributions/suggest.html",
+        {
+            "form": form,
+            "paste_form": paste_form,
+            "paste_error": paste_error,
+            "duplicates": duplicates,
+            "started": abuse.start_stamp(),
+            "honeypot": abuse.HONEYPOT_FIELD,
+        },
+        status=400 if form.is_bound and (form.errors or duplicates) else 200,
+    )
+
+
+@never_cache
+def nominate(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = forms.NominationForm()
+    else:
+        limited = _rate_limited(request)
+        if limited:
+            return limited
+        form = forms.NominationForm(request.POST)
+        spam = _spam_error(request)
+        if spam:
+            abuse.record_submission(request)
+            form.is_valid()
+            form.add_error(None, spam)
+        elif form.is_valid():
+            nomination = services.submit_nomination(fields=form.cleaned_data)
+            abuse.record_submission(request)
+            return redirect(reverse("contributions:status", args=[nomination.token]) + "?new=1")
+    return render(
+        request,
+        "contributions/nominate.html",
+        {"form": form, "started": abuse.start_stamp(), "honeypot": abuse.HONEYPOT_FIELD},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@never_cache
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    item = selectors.item_by_token(token)
+    if item is None:
+        raise Http404("No contribution has this status link.")
+    reply_form = forms.ReplyForm()
+    if request.method == "POST":
+        reply_form = forms.ReplyForm(request.POST)
+        if reply_form.is_valid():
+            try:
+                services.reply_to_question(item, reply=reply_form.cleaned_data["reply"])
+            except ValidationError as error:
+                for message in _error_messages(error):
+                    if item.status == Status.NEEDS_INFO:
+                        reply_form.add_error(None, message)
+                    else:
+                        messages.error(request, message)
+                        reply_form = forms.ReplyForm()
+                return render(
+                    request,
+                    "contributions/status.html",
+                    {"item": item, "is_new": False, "reply_form": reply_form, "Status": Status},
+                    status=400,
+                )
+            else:
+                messages.success(request, "Thank you: your answer is with the curators.")
+                return redirect("contributions:status", token=token)
+    return render(
+        request,
+        "contributions/status.html",
+        {
+            "item": item,
+            "is_new": request.GET.get("new") == "1",
+            "reply_form": reply_form,
+            "Status": Status,
+        },
+        status=400 if reply_form.is_bound and reply_form.errors else 200,
+    )
+
+
+def champion_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "contributions/champion_list.html", {"champions": selectors.published_champions()}
+    )
+
+
+def champion_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    champion = get_object_or_404(Champion.objects.published(), pk=pk)
+    if slug != champion.slug:
+        return redirect(champion.get_absolute_url(), permanent=True)
+    return render(request, "contributions/champion_detail.html", {"champion": champion})
+
+
+# Curators
+
+
+@curator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    filter_form = forms.QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    if filter_form.is_bound and filter_form.is_valid():
+        data = filter_form.cleaned_data
+        filters = selectors.QueueFilters(
+            kind=data["kind"] or "all",
+            status=data["status"] or "open",
+            claimed=data["claimed"] or "any",
+            q=data["q"].strip(),
+        )
+    entries = selectors.queue(filters, user=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "contributions/queue.html",
+        {
+            "filter_form": filter_form if filter_form.is_bound else forms.QueueFilterForm(),
+            "entries": entries,
+            "bulk_form": forms.BulkDeclineForm(),
+        },
+    )
+
+
+@curator_required
+@require_POST
+def bulk_decline(request: HttpRequest) -> HttpResponse:
+    form = forms.BulkDeclineForm(request.POST)
+    if not form.is_valid():
+        for message in form.non_field_errors() or ["Some selected items are no longer open."]:
+            messages.error(request, message)
+        return redirect("contributions:queue")
+    data = form.cleaned_data
+    items = [*data["suggestions"], *data["nominations"]]
+    count = services.bulk_decline(items, curator=request.user, reason=data["reason"])  # type: ignore[arg-type]
+    skipped = len(items) - count
+    text = f"Declined {count} item{'s' if count != 1 else ''}."
+    if skipped:
+        text += f" {skipped} left alone: claimed by another curator or no longer open."
+    messages.success(request, text)
+    return redirect("contributions:queue")
+
+
+def _run(
+    request: HttpRequest, action: Callable[[], Any], success: str, form: Any | None = None
+) -> bool:
+    """Call a service; on a ValidationError put its messages on ``form`` or the page."""
+    try:
+        action()
+    except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                target = field if field in form.fields else None
+                for message in errors:
+                    form.add_error(target, message)
+        else:
+            for message in _error_messages(error):
+                if form is not None:
+                    form.add_error(None, message)
+                else:
+                    messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@curator_required
+def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion.objects.select_related("resource_type", "claimed_by", "resource"), pk=pk)
+    curator = request.user
+    edit_form = forms.CuratorSuggestionForm(instance=suggestion)
+    decline_form = forms.DeclineForm()
+    question_form = forms.QuestionForm()
+    merge_form = forms.MergeForm()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    done = False
+    if action == "claim":
+        done = _run(request, lambda: services.claim(suggestion, curator=curator), "You have claimed this suggestion.")  # type: ignore[arg-type]
+    elif action == "release":
+        done = _run(request, lambda: services.release(suggestion, curator=curator), "Claim released.")  # type: ignore[arg-type]
+    elif action in {"save", "publish"}:
+        edit_form = forms.CuratorSuggestionForm(request.POST, instance=Suggestion.objects.get(pk=pk))
+        if edit_form.is_valid():
+            changes = edit_form.changes()
+            done = _run(request, lambda: services.edit_suggestion(suggestion, curator=curator, changes=changes), "Changes saved.", edit_form)  # type: ignore[arg-type]
+            if done and action == "publish":
+                done = _run(request, lambda: services.publish_suggestion(suggestion, curator=curator), "Published: the resource is in the library now.", edit_form)  # type: ignore[arg-type]
+    elif action == "decline":
+        decline_form = forms.DeclineForm(request.POST)
+        if decline_form.is_valid():
+            reason = decline_form.cleaned_data["reason"]
+            done = _run(request, lambda: services.decline(suggestion, curator=curator, reason=reason), "Declined; the suggester has been told why.", decline_form)  # type: ignore[arg-type]
+    elif action == "ask":
+        question_form = forms.QuestionForm(request.POST)
+        if question_form.is_valid():
+            question = question_form.cleaned_data["question"]
+            done = _run(request, lambda: services.ask_question(suggestion, curator=curator, question=question), "Question sent; the suggestion waits for an answer.", question_form)  # type: ignore[arg-type]
+    elif action == "merge":
+        merge_form = forms.MergeForm(request.POST)
+        if merge_form.is_valid():
+            target = merge_form.cleaned_data["target"]
+            done = _run(request, lambda: services.merge_suggestion(suggestion, curator=curator, into=target), "Merged into the existing resource.", merge_form)  # type: ignore[arg-type]
+    elif action:
+        messages.error(request, "Unknown action.")
+    if done:
+        return redirect("contributions:suggestion", pk=pk)
+    suggestion.refresh_from_db()
+    duplicates = find_duplicates(
+        doi=suggestion.doi,
+        pmid=suggestion.pmid,
+        title=suggestion.title,
+        published_only=False,
+        exclude_pk=suggestion.resource_id,
+    )
+    compare = _compare_target(request, duplicates)
+    return render(
+        request,
+        "contributions/suggestion_detail.html",
+        {
+            "item": suggestion,
+            "edit_form": edit_form,
+            "decline_form": decline_form,
+            "question_form": question_form,
+            "merge_form": merge_form,
+            "duplicates": duplicates,
+            "compare": compare,
+            "comparison": _comparison(suggestion, compare) if compare else [],
+            "can_act": suggestion.is_open
+            and suggestion.claimed_by_id in (None, request.user.pk),
+        },
+        status=400 if action and not done else 200,
+    )
+
+
+def _compare_target(request: HttpRequest, duplicates: list[Any]) -> Resource | None:
+    wanted = request.GET.get("compare", "")
+    if wanted.isdigit():
+        return Resource.objects.filter(pk=int(wanted)).select_related("resource_type").first()
+    return duplicates[0].resource if duplicates else None
+
+
+def _comparison(suggestion: Suggestion, resource: Resource) -> list[tuple[str, str, str, bool]]:
+    """Rows of (label, suggestion value, resource value, differs) for the side-by-side view."""
+    rows = []
+    for name in ("title", "doi", "pmid", "url", "year", "venue", "organization", "resource_type", "description"):
+        label = str(Suggestion._meta.get_field(name).verbose_name).capitalize()
+        left = getattr(suggestion, name)
+        right = getattr(resource, name)
+        left_text = "" if left is None else str(left)
+        right_text = "" if right is None else str(right)
+        rows.append((label, left_text, right_text, left_text.strip().casefold() != right_text.strip().casefold()))
+    left_authors = "; ".join(Resource(authors=suggestion.authors).author_names())
+    right_authors = "; ".join(resource.author_names())
+    rows.insert(1, ("Authors", left_authors, right_authors, left_authors != right_authors))
+    return rows
+
+
+@curator_required
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = get_object_or_404(Nomination.objects.select_related("claimed_by", "champion"), pk=pk)
+    curator = request.user
+    edit_form = forms.CuratorNominationForm(instance=nomination)
+    decline_form = forms.DeclineForm()
+    question_form = forms.QuestionForm()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    done = False
+    if action == "claim":
+        done = _run(request, lambda: services.claim(nomination, curator=curator), "You have claimed this nomination.")  # type: ignore[arg-type]
+    elif action == "release":
+        done = _run(request, lambda: services.release(nomination, curator=curator), "Claim released.")  # type: ignore[arg-type]
+    elif action in {"save", "publish"}:
+        edit_form = forms.CuratorNominationForm(request.POST, instance=Nomination.objects.get(pk=pk))
+        if edit_form.is_valid():
+            changes = dict(edit_form.cleaned_data)
+            done = _run(request, lambda: services.edit_nomination(nomination, curator=curator, changes=changes), "Changes saved.", edit_form)  # type: ignore[arg-type]
+            if done and action == "publish":
+                done = _run(request, lambda: services.publish_nomination(nomination, curator=curator), "Published: the champion's page is public now.", edit_form)  # type: ignore[arg-type]
+    elif action == "decline":
+        decline_form = forms.DeclineForm(request.POST)
+        if decline_form.is_valid():
+            reason = decline_form.cleaned_data["reason"]
+            done = _run(request, lambda: services.decline(nomination, curator=curator, reason=reason), "Declined; the nominator has been told why.", decline_form)  # type: ignore[arg-type]
+    elif action == "ask":
+        question_form = forms.QuestionForm(request.POST)
+        if question_form.is_valid():
+            question = question_form.cleaned_data["question"]
+            done = _run(request, lambda: services.ask_question(nomination, curator=curator, question=question), "Question sent; the nomination waits for an answer.", question_form)  # type: ignore[arg-type]
+    elif action:
+        messages.error(request, "Unknown action.")
+    if done:
+        return redirect("contributions:nomination", pk=pk)
+    nomination.refresh_from_db()
+    return render(
+        request,
+        "contributions/nomination_detail.html",
+        {
+            "item": nomination,
+            "edit_form": edit_form,
+            "decline_form": decline_form,
+            "question_form": question_form,
+            "can_act": nomination.is_open
+            and nomination.claimed_by_id in (None, request.user.pk),
+        },
+        status=400 if action and not done else 200,
+    )
+
+
+@curator_required
+def resource_history(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(Resource, pk=pk)
+    return render(
+        request,
+        "contributions/resource_history.html",
+        {"resource": resource, "entries": selectors.resource_history(resource)},
+    )
+
+
+@curator_required
+@require_POST
+def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
+    resource = get_object_or_404(Resource, pk=pk)
+    try:
+        services.revert_resource(resource, curator=request.user, history_id=history_id)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, "Reverted. The change is recorded in the history like any other.")
+    return redirect("contributions:resource-history", pk=pk)
+
+
+@editor_required
+def spotlights(request: HttpRequest) -> HttpResponse:
+    editor = request.user
+    resource_form = forms.ResourceSpotlightForm(prefix="resource")
+    champion_form = forms.ChampionSpotlightForm(prefix="champion")
+    failed = False
+    if request.method == "POST":
+        if request.POST.get("action") == "resource":
+            resource_form = forms.ResourceSpotlightForm(request.POST, prefix="resource")
+            if resource_form.is_valid():
+                data = resource_form.cleaned_data
+                if _run(request, lambda: services.create_resource_spotlight(editor=editor, **data), "Resource Spotlight saved.", resource_form):  # type: ignore[arg-type]
+                    return redirect("contributions:spotlights")
+        elif request.POST.get("action") == "champion":
+            champion_form = forms.ChampionSpotlightForm(request.POST, prefix="champion")
+            if champion_form.is_valid():
+                data = champion_form.cleaned_data
+                if _run(request, lambda: services.create_champion_spotlight(editor=editor, **data), "Champion Spotlight saved.", champion_form):  # type: ignore[arg-type]
+                    return redirect("contributions:spotlights")
+        failed = True
+    return render(
+        request,
+        "contributions/spotlights.html",
+        {
+            "resource_form": resource_form,
+            "champion_form": champion_form,
+            "resource_spotlights": ResourceSpotlight.objects.select_related("resource")[:50],
+            "champion_spotlights": ChampionSpotlight.objects.select_related("champion")[:50],
+            "current_resource": selectors.current_resource_spotlight(),
+            "current_champion": selectors.current_champion_spotlight(),
+        },
+        status=400 if failed else 200,
+    )
+
+
+@editor_required
+@require_POST
+def spotlight_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = {"resource": ResourceSpotlight, "champion": ChampionSpotlight}.get(kind)
+    if model is None:
+        raise Http404
+    spotlight = get_object_or_404(model, pk=pk)
+    services.remove_spotlight(spotlight, editor=request.user)  # type: ignore[arg-type]
+    messages.success(request, "Spotlight removed.")
+    return HttpResponseRedirect(reverse("contributions:spotlights"))

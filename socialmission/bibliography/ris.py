@@ -392,10 +392,22 @@ def _identify_standard_number(record: Record, value: str) -> None:
             setattr(record, target, others[0])
 
 
+class _Writer(rispy.RisWriter):
+    """rispy's writer without its "1." line before each record (vendor junk to other readers),
+    with the CRLF line ends the RIS specification asks for (old EndNote versions insist)."""
+
+    NEWLINE = "\r\n"
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def render(records: Iterable[Record]) -> str:
     """RIS text for the records, in the tag set Zotero and EndNote both read."""
     entries = [_to_entry(record) for record in records]
-    return rispy.dumps(entries, skip_unknown_tags=True, enforce_list_tags=True) if entries else ""
+    if not entries:
+        return ""
+    return rispy.dumps(entries, implementation=_Writer, skip_unknown_tags=True, enforce_list_tags=True)
 
 
 def _ris_date(record: Record) -> str:

@@ -253,7 +253,9 @@ def test_render_round_trip_keeps_the_essentials() -> None:
 
 def test_rispy_reads_what_we_render() -> None:
     book = Record(title="A book", type="book", authors=[Name(family="Roe", given="R")], year=2000)
-    entries = rispy.loads(ris.render([FULL, book]))
+    text = ris.render([FULL, book])
+    assert text.startswith("TY  - JOUR\r\n")  # no "1." counter line before the record
+    entries = rispy.loads(text)
     assert len(entries) == 2
     assert entries[0]["type_of_reference"] == "JOUR"
     assert entries[0]["title"] == FULL.title

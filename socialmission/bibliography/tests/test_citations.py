@@ -1,0 +1,271 @@
+"""Formatted citations: exact output of the shipped AMA, APA and Vancouver CSL styles as
+citeproc-py renders them, and HTML safety for text that came from a record."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialmission.bibliography import citations
+from socialmission.bibliography.record import Name, Record
+
+MULLAN = Record(
+    title="The social mission of medical education: ranking the schools",
+    authors=[
+        Name(family="Mullan", given="F"),
+        Name(family="Chen", given="C"),
+        Name(family="Petterson", given="S"),
+        Name(family="Kolsky", given="G"),
+        Name(family="Spagnola", given="M"),
+    ],
+    year=2010,
+    container_title="Annals of Internal Medicine",
+    volume="152",
+    issue="12",
+    pages="804-811",
+    doi="10.7326/0003-4819-152-12-201006150-00009",
+    pmid="20547907",
+    extra={"container_title_short": "Ann Intern Med"},
+)
+
+WHO_REPORT = Record(
+    title="Defining and measuring the social accountability of medical schools",
+    type="report",
+    organization="World Health Organization",
+    publisher="World Health Organization",
+    publisher_place="Geneva",
+    year=1995,
+    url="http://www.who.int/iris/handle/10665/59441",
+)
+
+WEBPAGE = Record(
+    title="Social Mission Metrics Initiative",
+    type="webpage",
+    organization="GW Fitzhugh Mullan Institute for Health Workforce Equity",
+    container_title="GW Health Workforce Institute",
+    url="https://www.gwhwi.org/socialmissionmetrics.html",
+    year=2024,
+)
+
+NO_YEAR = Record(
+    title="Community health workers in rural clinics",
+    authors=[Name(family="Smith", given="Jane A")],
+    container_title="Journal of Rural Health",
+    volume="12",
+    pages="1-9",
+)
+
+
+def test_styles_are_the_three_offered() -> None:
+    assert list(citations.STYLES) == ["ama", "apa", "vancouver"]
+    assert citations.DEFAULT_STYLE == "ama"
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "ama",
+            "Mullan F, Chen C, Petterson S, Kolsky G, Spagnola M. The social mission of medical "
+            "education: ranking the schools. <i>Ann Intern Med</i>. 2010;152(12):804-811. "
+            "doi:10.7326/0003-4819-152-12-201006150-00009",
+        ),
+        (
+            "apa",
+            "Mullan, F., Chen, C., Petterson, S., Kolsky, G., &amp; Spagnola, M. (2010). The "
+            "social mission of medical education: ranking the schools. <i>Annals of Internal "
+            "Medicine</i>, <i>152</i>(12), 804\u2013811. "
+            "https://doi.org/10.7326/0003-4819-152-12-201006150-00009",
+        ),
+        (
+            "vancouver",
+            "Mullan F, Chen C, Petterson S, Kolsky G, Spagnola M. The social mission of medical "
+            "education: ranking the schools. Ann Intern Med. 2010;152(12):804\u201311. "
+            "doi:10.7326/0003-4819-152-12-201006150-00009 PubMed PMID: 20547907.",
+        ),
+    ],
+)
+def test_known_article_in_each_style(style: str, expected: str) -> None:
+    assert citations.format_citation(MULLAN, style) == expected
+
+
+def test_default_style_is_ama_and_plain_text_has_no_markup() -> None:
+    assert citations.format_citation(MULLAN) == citations.format_citation(MULLAN, "ama")
+    assert citations.format_citation_text(MULLAN) == (
+        "Mullan F, Chen C, Petterson S, Kolsky G, Spagnola M. The social mission of medical "
+        "education: ranking the schools. Ann Intern Med. 2010;152(12):804-811. "
+        "doi:10.7326/0003-4819-152-12-201006150-00009"
+    )
+    assert citations.format_citation_text(MULLAN, "apa").startswith(
+        "Mullan, F., Chen, C., Petterson, S., Kolsky, G., & Spagnola, M. (2010)."
+    )
+
+
+def test_full_journal_title_is_used_without_an_abbreviation() -> None:
+    record = Record(
+        title="A title", authors=[Name(family="Doe", given="J")], year=2001,
+        container_title="Academic Medicine", volume="76", pages="1-2",
+    )  # fmt: skip
+    assert citations.format_citation(record) == (
+        "Doe J. A title. <i>Academic Medicine</i>. 2001;76:1-2."
+    )
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "ama",
+            "World Health Organization. <i>Defining and Measuring the Social Accountability of "
+            "Medical Schools</i>. World Health Organization; 1995. "
+            "http://www.who.int/iris/handle/10665/59441",
+        ),
+        (
+            "apa",
+            "World Health Organization. (1995). <i>Defining and measuring the social "
+            "accountability of medical schools</i>. World Health Organization. "
+            "http://www.who.int/iris/handle/10665/59441",
+        ),
+        (
+            "vancouver",
+            "World Health Organization. Defining and measuring the social accountability of "
+            "medical schools [Internet]. Geneva: World Health Organization; 1995. Available from: "
+            "http://www.who.int/iris/handle/10665/59441",
+        ),
+    ],
+)
+def test_report_by_an_organisation(style: str, expected: str) -> None:
+    assert citations.format_citation(WHO_REPORT, style) == expected
+
+
+def test_organisation_is_author_only_when_there_are_no_people() -> None:
+    item = citations.csl_item(WHO_REPORT)
+    assert item["author"] == [{"literal": "World Health Organization"}]
+    assert item["type"] == "report"
+    with_people = citations.csl_item(MULLAN)
+    assert with_people["author"][0] == {"family": "Mullan", "given": "F"}
+    assert with_people["container-title-short"] == "Ann Intern Med"
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "ama",
+            "GW Fitzhugh Mullan Institute for Health Workforce Equity. Social Mission Metrics "
+            "Initiative. GW Health Workforce Institute. 2024. "
+            "https://www.gwhwi.org/socialmissionmetrics.html",
+        ),
+        (
+            "apa",
+            "GW Fitzhugh Mullan Institute for Health Workforce Equity. (2024). <i>Social Mission "
+            "Metrics Initiative</i>. GW Health Workforce Institute. "
+            "https://www.gwhwi.org/socialmissionmetrics.html",
+        ),
+    ],
+)
+def test_webpage(style: str, expected: str) -> None:
+    assert citations.format_citation(WEBPAGE, style) == expected
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "ama",
+            "Smith JA. Community health workers in rural clinics. <i>Journal of Rural Health</i>. 12:1-9.",
+        ),
+        (
+            "apa",
+            "Smith, J. A. (n.d.). Community health workers in rural clinics. <i>Journal of Rural "
+            "Health</i>, <i>12</i>, 1\u20139.",
+        ),
+        (
+            "vancouver",
+            "Smith JA. Community health workers in rural clinics. Journal of Rural Health. 12:1\u20139.",
+        ),
+    ],
+)
+def test_missing_year(style: str, expected: str) -> None:
+    assert citations.format_citation(NO_YEAR, style) == expected
+
+
+def test_collective_and_accented_authors() -> None:
+    record = Record(
+        title="Asthma outcomes",
+        authors=[
+            Name(literal="Canadian Respiratory Research Network"),
+            Name(family="García-López", given="María José"),
+        ],
+        year=2019,
+        container_title="Can J Respir",
+        volume="3",
+        issue="2",
+        pages="10-20",
+    )
+    assert citations.format_citation(record) == (
+        "Canadian Respiratory Research Network, García-López MJ. Asthma outcomes. "
+        "<i>Can J Respir</i>. 2019;3(2):10-20."
+    )
+
+
+def test_record_text_is_escaped_in_every_style() -> None:
+    hostile = Record(
+        title='<script>alert("x")</script> & <b>bold</b>',
+        authors=[Name(family="O'<img src=x onerror=alert(1)>", given="J")],
+        year=2020,
+        container_title="J <i>x</i>",
+    )
+    for style in citations.STYLES:
+        html = citations.format_citation(hostile, style)
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "<b>" not in html
+        assert (
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+            in html
+        )
+    assert citations.format_citation(hostile, "ama") == (
+        "O&#x27;&lt;img src=x onerror=alert(1)&gt; J. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+        " &amp; &lt;b&gt;bold&lt;/b&gt;. <i>J &lt;i&gt;x&lt;/i&gt;</i>. Published online 2020."
+    )
+
+
+def test_marker_characters_in_record_text_cannot_forge_tags() -> None:
+    sneaky = Record(title="A \ue000title\ue001", authors=[Name(family="Doe", given="J")], year=2001)
+    html = citations.format_citation(sneaky)
+    assert "<i>title</i>" not in html
+    assert "A title" in html
+
+
+def test_bibliography_keeps_order_and_drops_citation_numbers() -> None:
+    entries = citations.format_bibliography([WHO_REPORT, MULLAN], "vancouver")
+    assert len(entries) == 2
+    assert entries[0].startswith("World Health Organization. Defining and measuring")
+    assert entries[1].startswith("Mullan F, Chen C")
+
+
+def test_bibliography_text_is_numbered_except_for_apa() -> None:
+    text = citations.format_bibliography_text([MULLAN, WHO_REPORT], "ama")
+    assert text == (
+        "1. Mullan F, Chen C, Petterson S, Kolsky G, Spagnola M. The social mission of medical "
+        "education: ranking the schools. Ann Intern Med. 2010;152(12):804-811. "
+        "doi:10.7326/0003-4819-152-12-201006150-00009\n\n"
+        "2. World Health Organization. Defining and Measuring the Social Accountability of "
+        "Medical Schools. World Health Organization; 1995. "
+        "http://www.who.int/iris/handle/10665/59441\n"
+    )
+    apa = citations.format_bibliography_text([MULLAN], "apa")
+    assert apa.startswith("Mullan, F., Chen, C.")
+    assert "&amp;" not in apa
+    assert citations.format_bibliography_text([], "ama") == ""
+
+
+def test_unknown_style_is_an_error() -> None:
+    with pytest.raises(citations.UnknownStyle, match="unknown citation style 'harvard'"):
+        citations.format_citation(MULLAN, "harvard")
+    with pytest.raises(citations.UnknownStyle):
+        citations.format_bibliography([MULLAN], "chicago")
+
+
+def test_style_key_is_case_insensitive() -> None:
+    assert citations.format_citation(MULLAN, "APA") == citations.format_citation(MULLAN, "apa")

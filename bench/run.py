@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import secrets
 import signal
 import socket
@@ -56,7 +57,8 @@ LATENCY_TARGETS: dict[int, list[tuple[str, str, float]]] = {
 REINDEX_TARGET_SECONDS = {100_000: 60.0}
 PUBMED_TARGET_PER_SECOND = 2_000.0
 
-console = Console()
+# Wide enough for the table when the output is not a terminal (make, CI logs).
+console = Console(width=None if sys.stdout.isatty() else 110)
 
 
 @dataclass
@@ -144,8 +146,10 @@ def ensure_index(env: dict[str, str], data_dir: Path, *, force: bool) -> dict[st
             started = time.perf_counter()
             done = manage(env, "reindex")
             seconds = time.perf_counter() - started
+        reported = re.search(r"in ([\d.]+) s", done.stdout)
         record = {
             "seconds": round(seconds, 2),
+            "index_seconds": float(reported.group(1)) if reported else None,
             "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "command": "socialmission reindex (whole process, Django start-up included)",
             "output": done.stdout.strip()[-2000:],
@@ -218,6 +222,24 @@ def wait_until_up(base_url: str, process: subprocess.Popen[bytes], log_path: Pat
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer in 90 s:\n{log_path.read_text()[-3000:]}")
+
+
+def process_tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time of a process and its direct children (gunicorn's workers).
+
+    Latency on a shared two-core machine depends on whatever else runs; the server's CPU time
+    per request does much less, so it is reported beside the latencies.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pid = int(stat.parent.name)
+            # Fields after the parenthesised command name: state, ppid, ... utime, stime.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if pid == root_pid or int(fields[1]) == root_pid:
+                total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def timed_get(
@@ -301,9 +323,26 @@ def run_concurrent(
     return samples, time.perf_counter() - started
 
 
-def describe(samples: Sequence[Sample], wall_seconds: float | None = None) -> dict[str, Any]:
+class CpuMeter:
+    """Server CPU seconds used since the previous lap."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.last = process_tree_cpu_seconds(pid)
+
+    def lap(self) -> float:
+        now = process_tree_cpu_seconds(self.pid)
+        used, self.last = now - self.last, now
+        return used
+
+
+def describe(
+    samples: Sequence[Sample], wall_seconds: float | None = None, cpu_seconds: float | None = None
+) -> dict[str, Any]:
     ok = [s.ms for s in samples if s.status == 200]
     summary: dict[str, Any] = summarize(ok, wall_seconds)
+    if cpu_seconds is not None and samples:
+        summary["server_cpu_ms_per_request"] = round(cpu_seconds * 1000 / len(samples), 2)
     summary["errors"] = sum(1 for s in samples if s.status != 200)
     summary["mean_bytes"] = round(sum(s.bytes for s in samples) / len(samples)) if samples else 0
     return summary
@@ -334,6 +373,10 @@ def pubmed_throughput() -> dict[str, Any] | None:
         figures = dict(result)
     else:
         figures = {"records_per_second": float(result)}
+    # bibliography.benchmarks.BenchResult has the rate as a property, which asdict leaves out.
+    rate = getattr(result, "records_per_second", None)
+    if isinstance(rate, int | float):
+        figures["records_per_second"] = round(float(rate), 1)
     figures.setdefault("records", PUBMED_RECORDS)
     rate = figures.get("records_per_second")
     if isinstance(rate, int | float):
@@ -401,6 +444,7 @@ def print_table(results: dict[str, Any]) -> None:
         "p99 ms",
         "mean ms",
         "req/s",
+        "server CPU ms/req",
         "errors",
     ):
         table.add_column(column, justify="left" if column == "scenario" else "right")
@@ -417,6 +461,7 @@ def print_table(results: dict[str, Any]) -> None:
             cell("p99"),
             cell("mean"),
             cell("requests_per_second"),
+            cell("server_cpu_ms_per_request"),
             str(s.get("errors", 0)),
         )
 
@@ -436,6 +481,10 @@ def print_table(results: dict[str, Any]) -> None:
     )
     if results.get("pubmed_xml"):
         console.print(f"PubMed XML parsing: {results['pubmed_xml']}")
+    console.print(
+        f"Load average (1 min) before/after: {meta['load_average_before']} / "
+        f"{meta['load_average_after']} on {meta['machine'].get('cpus')} CPUs."
+    )
     for check in results["targets"]:
         mark = "[green]met[/green]" if check["met"] else "[red]MISSED[/red]"
         console.print(f"Target {check['what']} ≤ {check['limit']}: {check['measured']} {mark}")
@@ -458,6 +507,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     )
 
     queries = query_mix(args.queries, args.query_seed)
+    load_before = os.getloadavg()[0]
     port = args.port or free_port()
     base_url = f"http://{HOST}:{port}"
     log_path = data_dir / "gunicorn.log"
@@ -470,28 +520,29 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             run_concurrent(base_url, queries, 2, duration=600, per_client=len(queries))
             run_sequential(base_url, "warmup", queries, 1, headers={"HX-Request": "true"})
             run_sequential(base_url, "warmup", [BenchQuery("home", "", ())] * 10, 1, base="/")
+        cpu = CpuMeter(process.pid)
         with console.status(f"Search page: {len(queries)} queries, {args.repeat} times…"):
             search = run_sequential(base_url, "search", queries, args.repeat)
+        scenarios["search"] = describe(search, cpu_seconds=cpu.lap())
         with console.status("Search partial (htmx)…"):
             partial = run_sequential(
                 base_url, "search_htmx", queries, args.repeat, headers={"HX-Request": "true"}
             )
+        scenarios["search_htmx"] = describe(partial, cpu_seconds=cpu.lap())
         with console.status("Home page…"):
             home = run_sequential(
                 base_url, "home", [BenchQuery("home", "", ())] * args.home_requests, 1, base="/"
             )
-        concurrent: list[Sample] = []
-        wall = 0.0
+        scenarios["home"] = describe(home, cpu_seconds=cpu.lap())
         if args.concurrency > 0:
             with console.status(f"{args.concurrency} clients at once for {args.duration:.0f} s…"):
                 concurrent, wall = run_concurrent(
                     base_url, queries, args.concurrency, args.duration
                 )
-    scenarios["search"] = describe(search)
-    scenarios["search_htmx"] = describe(partial)
-    scenarios["home"] = describe(home)
-    if concurrent:
-        scenarios[f"concurrent_{args.concurrency}_clients"] = describe(concurrent, wall)
+            scenarios[f"concurrent_{args.concurrency}_clients"] = describe(
+                concurrent, wall, cpu_seconds=cpu.lap()
+            )
+    load_after = os.getloadavg()
     results: dict[str, Any] = {
         "meta": {
             "n": n,
@@ -505,6 +556,9 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             "server": "gunicorn -c gunicorn.conf.py (gthread, workers = CPUs, 2 threads), DEBUG off",
             "client": "httpx keep-alive, same machine, loopback",
             "machine": machine(),
+            # Other work on the machine skews latencies: the 1-minute load before and after.
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(load_after[0], 2),
         },
         "catalog": catalog,
         "reindex": reindex,

@@ -105,3 +105,24 @@ def test_bench_environment_is_production_like(tmp_path: object) -> None:
     assert env["DATA_DIR"] == str(tmp_path)
     assert "DATABASE_URL" not in env
     assert set(env["ALLOWED_HOSTS"].split(",")) == {"127.0.0.1", "localhost"}
+
+
+def test_pubmed_rate_is_read_from_a_result_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Result:
+        records: int
+        seconds: float
+
+        @property
+        def records_per_second(self) -> float:
+            return self.records / self.seconds
+
+    module = types.ModuleType("socialmission.bibliography.benchmarks")
+    module.bench_pubmed_xml = lambda n: Result(records=n, seconds=n / 1500)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "socialmission.bibliography.benchmarks", module)
+    figures = run.pubmed_throughput()
+    assert figures is not None
+    assert figures["records_per_second"] == pytest.approx(1500.0)
+    assert figures["meets_target"] is False

@@ -141,8 +141,14 @@ _PRE_LATEX = (("\\textasciicircum{}", "\ue000"), ("\\textasciitilde{}", "\ue001"
 _POST_LATEX = (("\ue000", "^"), ("\ue001", "~"), ("\ue002", "\\"))
 
 
-def latex_to_text(value: str) -> str:
-    """Unicode text from a BibTeX field value (accents, commands, protective braces removed)."""
+def latex_to_text(value: str, paragraphs: bool = False) -> str:
+    """Unicode text from a BibTeX field value (accents, commands, protective braces removed).
+
+    With ``paragraphs``, a blank line (LaTeX's paragraph break) is kept as "\\n\\n".
+    """
+    if paragraphs:
+        parts = re.split(r"\n[ \t]*\n\s*", value.strip())
+        return "\n\n".join(t for t in (latex_to_text(p) for p in parts) if t)
     if not any(ch in value for ch in "\\{}$~%"):
         return clean(value)
     for command, placeholder in _PRE_LATEX:
@@ -326,11 +332,13 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
     if parent is not None and not raw.get("booktitle") and parent.get("title"):
         raw["booktitle"] = parent["title"] + (f": {parent['subtitle']}" if parent.get("subtitle") else "")
 
-    def field(*names: str) -> str:
+    def field(*names: str, paragraphs: bool = False) -> str:
         for name in names:
             value = raw.get(name, "")
             if value and value.strip():
-                return _verbatim(value) if name in _VERBATIM_FIELDS else latex_to_text(value)
+                if name in _VERBATIM_FIELDS:
+                    return _verbatim(value)
+                return latex_to_text(value, paragraphs=paragraphs)
         return ""
 
     entry_type = entry.get("ENTRYTYPE", "misc").lower()
@@ -389,7 +397,7 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
     if not record.doi and eprint_type == "doi":
         record.doi = normalize_doi(eprint)
 
-    record.abstract = field("abstract")
+    record.abstract = field("abstract", paragraphs=True)
     keywords = field("keywords", "keyword", "mesh")
     record.keywords = unique(clean(k) for k in re.split(r"[;,]", keywords)) if keywords else []
     record.language = field("language", "langid")
@@ -398,7 +406,7 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
     issns, isbns, _others = standard_numbers(field("issn") + " " + field("isbn"))
     record.issn = issns[0] if issns else ""
     record.isbn = isbns[0] if isbns else field("isbn")
-    record.note = field("note", "addendum")
+    record.note = field("note", "addendum", paragraphs=True)
     if csl_type == "report" and field("type"):
         record.extra["genre"] = field("type")
     return record

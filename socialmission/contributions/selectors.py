@@ -201,28 +201,49 @@ def _snapshot(version: Any, names: dict[str, dict[int, str]]) -> dict[str, str]:
     return snap
 
 
+def _same_change(a: Any, b: Any) -> bool:
+    # One save followed by its m2m updates writes several history rows (simple-history records
+    # each m2m signal); they are one change to a reader, so the page shows them as one.
+    return (
+        b.history_type == "~"
+        and a.history_user_id == b.history_user_id
+        and a.history_change_reason == b.history_change_reason
+        and abs((b.history_date - a.history_date).total_seconds()) < 2
+    )
+
+
 def resource_history(resource: Resource) -> list[HistoryEntry]:
-    """Every recorded version, newest first, with what changed compared to the one before."""
-    versions = list(resource.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
+    """Every recorded change, newest first, with each field's value before and after."""
+    versions = list(
+        resource.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
+    )
+    groups: list[list[Any]] = []
+    for version in versions:
+        if groups and _same_change(groups[-1][-1], version):
+            groups[-1].append(version)
+        else:
+            groups.append([version])
     names: dict[str, dict[int, str]] = {}
     entries: list[HistoryEntry] = []
     previous: dict[str, str] = {}
-    for version in versions:
-        snap = _snapshot(version, names)
+    for group in groups:
+        first, last = group[0], group[-1]
+        snap = _snapshot(last, names)
         changes = []
         for key, after in snap.items():
             before = previous.get(key, "")
             if before != after:
                 label = Resource._meta.get_field(key).verbose_name
                 changes.append(FieldChange(key, str(label).capitalize(), before, after))
-        user = version.history_user
+        user = first.history_user
+        default_reason = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(first.history_type, "")
         entries.append(
             HistoryEntry(
-                history_id=version.history_id,
-                date=version.history_date,
+                history_id=last.history_id,
+                date=first.history_date,
                 user=user.display_name() if user else "system",
-                reason=version.history_change_reason or {"+": "Created", "~": "Changed", "-": "Deleted"}.get(version.history_type, ""),
-                kind=version.history_type,
+                reason=first.history_change_reason or default_reason,
+                kind=first.history_type,
                 changes=changes,
             )
         )

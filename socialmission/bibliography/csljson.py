@@ -40,6 +40,7 @@ CSL_TYPES = frozenset(
 # Older CSL and some exporters use names the schema dropped or never had.
 _TYPE_ALIASES = {"journal-article": "article-journal", "book-chapter": "chapter", "web-page": "webpage",
                  "proceedings-article": "paper-conference", "dissertation": "thesis"}  # fmt: skip
+_TYPE_VALUE_RE = re.compile(r'"type"\s*:\s*"([a-z_-]+)"')
 _CSL_KEYS = ('"title"', '"author"', '"issued"', '"container-title"', '"DOI"', '"type"')
 
 
@@ -49,7 +50,12 @@ def sniff(head: bytes) -> bool:
     if not text.startswith(("[", "{")):
         return False
     window = text[:8192]
-    return '"type"' in window and sum(key in window for key in _CSL_KEYS) >= 3
+    if '"$schema"' in window:
+        return False  # a JSON Schema (csl-data.json itself) mentions every CSL key
+    types = _TYPE_VALUE_RE.findall(window)
+    return any(t in CSL_TYPES or t in _TYPE_ALIASES for t in types) and sum(
+        key in window for key in _CSL_KEYS
+    ) >= 3
 
 
 def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:

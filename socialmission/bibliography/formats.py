@@ -15,6 +15,7 @@ import codecs
 import gzip
 import importlib
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -72,6 +73,13 @@ FORMATS: dict[str, Format] = {
     )
 }  # fmt: skip
 
+_PASTE_HELP = (
+    "the text is not a reference in a format we recognise "
+    "(paste RIS, BibTeX, MEDLINE/PubMed, CSL-JSON or Web of Science records)"
+)
+# Formats that claim content by its shape rather than a signature: chosen only when no other does.
+_FALLBACK_FORMATS = frozenset({"csv"})
+
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     e.name: e
     for e in (
@@ -124,6 +132,9 @@ def _describe_non_bibliographic(head: bytes) -> str | None:
         if "<rss" in lowered or "<feed" in lowered:
             return "the file is an RSS or Atom news feed, not a bibliographic export"
         return "the file is XML, but not PubMed XML (the only XML bibliographic format we read)"
+    if lowered.startswith(("{", "[")):
+        return ("the file is JSON, but not CSL-JSON (a list of citation items, "
+                'each with a "type" such as "article-journal" and a "title")')  # fmt: skip
     if lowered.startswith("%pdf"):
         return "the file is a PDF document, not a bibliographic export"
     if head.startswith(b"PK\x03\x04"):
@@ -154,6 +165,11 @@ def detect_format(head: bytes, filename: str = "") -> str | None:
             continue
     if not claims:
         return None
+    specific = [name for name in claims if name not in _FALLBACK_FORMATS]
+    if specific:
+        # CSV claims almost any text with a delimiter in its first line; a signature of a
+        # specific format wins over it whatever the file is called.
+        claims = specific
     lowered = filename.casefold().removesuffix(".gz")
     for name in claims:
         if any(lowered.endswith(ext) for ext in FORMATS[name].extensions):
@@ -188,21 +204,38 @@ def parse_file(
     module = _module(fmt)
     if module is None:
         raise UnsupportedFormat(f"reading {FORMATS[fmt].label} files is not available")
-    records: Iterator[Record | RecordError] = module.parse(io.BytesIO(data))
-    return records
+    records: Iterator[Record | RecordError] = iter(module.parse(io.BytesIO(data)))
+    # Read the first record now, so a file the parser rejects outright fails here, at call time.
+    try:
+        first = next(records)
+    except StopIteration:
+        return iter(())
+    except UnsupportedFormat:
+        raise
+    except (ValueError, UnicodeError) as exc:
+        raise UnsupportedFormat(f"the file looks like {FORMATS[fmt].label} but cannot be read: {exc}") from exc
+    return itertools.chain([first], records)
 
 
 def parse_text(text: str) -> list[Record | RecordError]:
-    """Records from a pasted reference (RIS, BibTeX, MEDLINE, CSL-JSON …), detected by content."""
+    """Records from a pasted reference (RIS, BibTeX, MEDLINE, CSL-JSON …), detected by content.
+
+    Raises ``UnsupportedFormat`` when nothing in the text can be read as a reference.
+    """
     data = text.strip().encode("utf-8")
     fmt = detect_format(data[:HEAD_SIZE])
     if fmt is None:
-        reason = _describe_non_bibliographic(data) or (
-            "the text is not a reference in a format we recognise "
-            "(paste RIS, BibTeX, MEDLINE/PubMed, CSL-JSON or Web of Science records)"
-        )
-        raise UnsupportedFormat(reason)
-    return list(parse_file(io.BytesIO(data), fmt))
+        raise UnsupportedFormat(_describe_non_bibliographic(data) or _PASTE_HELP)
+    items = list(parse_file(io.BytesIO(data), fmt))
+    if not any(isinstance(item, Record) for item in items):
+        if fmt in _FALLBACK_FORMATS:
+            # Prose with a comma in its first line "looks like" CSV; say what we expected instead.
+            raise UnsupportedFormat(_PASTE_HELP)
+        # A paste is one or a few references: if none could be read, the paste as a whole is
+        # not something we understand, and the first reason says why.
+        reason = items[0].reason if items and isinstance(items[0], RecordError) else "no reference found"
+        raise UnsupportedFormat(f"the text could not be read as {FORMATS[fmt].label}: {reason}")
+    return items
 
 
 def render(records: Iterable[Record], fmt: str) -> str:

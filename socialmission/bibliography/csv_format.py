@@ -1,5 +1,5 @@
 """CSV import (our own export and the starter catalog, PubMed, Scopus, Embase, IEEE Xplore,
-SpringerLink and generic reference-manager tables) and CSV export in our own columns.
+SpringerLink, Web of Science tab-delimited and generic reference-manager tables) and CSV export in our own columns.
 
 Import: the encoding comes from ``text.decode`` (BOM, UTF-8, then charset-normalizer), the
 delimiter from the header line (``,`` ``;`` tab or ``|``, counted outside quotes, because
@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from socialmission.bibliography import wos
 from socialmission.bibliography.names import initials, parse_name, parse_names
 from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import (
@@ -479,6 +480,8 @@ LAYOUTS: tuple[Layout, ...] = (
            frozenset({"document title", "authors", "publication title"}), _ieee),
     Layout("springer", "SpringerLink CSV",
            frozenset({"item title", "authors", "content type"}), _springer),
+    Layout("wos", "Web of Science tab-delimited",
+           frozenset({"pt", "au", "ti", "so", "ut"}), wos.record_from_columns),
     Layout("generic", "a table with a 'title' column", frozenset({"title"}), _generic),
 )  # fmt: skip
 

@@ -12,7 +12,6 @@ https://www.nlm.nih.gov/bsd/mms/medlineelements.html
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from socialmission.bibliography.names import parse_name
 from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import (
     clean,
+    decode,
     normalize_doi,
     normalize_pmcid,
     normalize_pmid,
@@ -250,11 +250,6 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
 
 
 def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
-    """Parse a MEDLINE file line by line (PubMed writes UTF-8; a BOM is skipped)."""
-    reader = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
-    try:
-        for raw in _raw_records(reader):
-            yield _to_record(raw)
-    finally:
-        # Hand the caller's stream back open: closing the wrapper would close it.
-        reader.detach()
+    """Parse a MEDLINE file. Exports are small, so the bytes are read whole and decoded by
+    ``text.decode`` (BOM, UTF-8, UTF-16 from Windows tools, then a detected legacy encoding)."""
+    yield from parse_text(decode(stream.read()))

@@ -10,7 +10,6 @@ Not to be confused with WoS's RIS export (``TY  - ``), which the RIS module read
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from socialmission.bibliography.names import parse_name
 from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import (
     clean,
+    decode,
     join_pages,
     month_number,
     normalize_doi,
@@ -225,6 +225,22 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
     )
 
 
+def record_from_columns(row: dict[str, str]) -> Record:
+    """A record from one row of WoS's *tab-delimited* export, whose columns are the same
+    two-letter tags (read by the CSV module); list fields there are joined with "; "."""
+    raw = _RawRecord(number=0, line=0)
+    for column, value in row.items():
+        tag = column.upper()
+        if not _LINE_RE.fullmatch(f"{tag} x") or not clean(value):
+            continue
+        values = split_list(value, ";") if tag in _LIST_TAGS else [value]
+        for item in values:
+            raw.add(tag, item)
+    result = _to_record(raw)
+    # Without a title the CSV reader reports the row itself, with its own position.
+    return result if isinstance(result, Record) else Record()
+
+
 def parse_text(text: str) -> Iterator[Record | RecordError]:
     """Parse WoS tagged text already decoded."""
     for raw in _raw_records(text.splitlines()):
@@ -232,10 +248,6 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
 
 
 def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
-    """Parse a WoS tagged export line by line (UTF-8, with or without a BOM)."""
-    reader = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
-    try:
-        for raw in _raw_records(reader):
-            yield _to_record(raw)
-    finally:
-        reader.detach()
+    """Parse a WoS file. Exports are small, so the bytes are read whole and decoded by
+    ``text.decode`` (BOM, UTF-8, UTF-16 from Windows tools, then a detected legacy encoding)."""
+    yield from parse_text(decode(stream.read()))

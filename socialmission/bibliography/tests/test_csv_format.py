@@ -177,7 +177,8 @@ def test_unknown_layout_is_rejected_naming_its_columns() -> None:
             position="line 1",
             reason="unrecognised CSV columns: 'foo', 'bar baz', 'qux'. Supported layouts: "
             "Social Mission Library / starter catalog; PubMed CSV; Scopus CSV; Embase CSV; "
-            "IEEE Xplore CSV; SpringerLink CSV; a table with a 'title' column.",
+            "IEEE Xplore CSV; SpringerLink CSV; Web of Science tab-delimited; a table with a 'title' "
+            "column.",
         )
     ]
     assert csv_format.sniff(b"foo,bar baz,qux\n1,2,3\n")
@@ -343,3 +344,26 @@ def test_round_trip_of_the_starter_catalog() -> None:
 def test_iter_render_matches_render() -> None:
     records = [_full_record(), Record(title="Second")]
     assert "".join(csv_format.iter_render(records)) == csv_format.render(records)
+
+
+def test_web_of_science_tab_delimited_utf16() -> None:
+    data = (
+        "PT\tAU\tAF\tTI\tSO\tDE\tID\tPY\tVL\tBP\tEP\tDI\tPM\tUT\n"
+        "J\tMullan, F; Chen, C\tMullan, Fitzhugh; Chen, Candice\t"
+        "The social mission of medical education\tANNALS OF INTERNAL MEDICINE\t"
+        "social mission; equity\tPRIMARY CARE\t2010\t152\t804\t811\t"
+        "10.7326/0003-4819-152-12-201006150-00009\t20547907\tWOS:000278677900009\n"
+        "J\tSmith, J\t\t\tJOURNAL\t\t\t2011\t\t\t\t\t\tWOS:1\n"
+    ).encode("utf-16")
+    first, second = _parse_bytes(data)
+    assert isinstance(first, Record)
+    assert first.authors == [
+        Name(family="Mullan", given="Fitzhugh"),
+        Name(family="Chen", given="Candice"),
+    ]
+    assert first.container_title == "Annals of Internal Medicine"
+    assert first.keywords == ["social mission", "equity", "primary care"]
+    assert (first.year, first.volume, first.pages) == (2010, "152", "804-811")
+    assert first.pmid == "20547907"
+    assert first.source == "csv (wos) record 1 (line 2)"
+    assert second == RecordError(position="record 2 (line 3)", reason="no title in this row")

@@ -171,3 +171,21 @@ def test_sniff() -> None:
     # RIS shares the "XX  - " layout; a TY line means RIS even if a PMID tag were present.
     assert not medline.sniff(b"TY  - JOUR\nTI  - x\nER  - \n")
     assert not medline.sniff(b"PT J\nAU Smith, J\nER\n")
+
+
+def test_utf16_and_legacy_encodings_are_decoded() -> None:
+    text = (
+        "PMID- 7\nTI  - Santé communautaire et équité.\nFAU - Lévesque, Hélène\n"
+        "AB  - Les écoles de médecine évaluées ont amélioré la répartition des diplômés dans\n"
+        "      les régions rurales et éloignées, où l'accès aux soins était le plus limité.\n"
+    )
+    (record,) = list(medline.parse(io.BytesIO(text.encode("utf-16"))))
+    assert isinstance(record, Record)
+    assert record.authors == [Name(family="Lévesque", given="Hélène")]
+    assert record.abstract.endswith("où l'accès aux soins était le plus limité.")
+    # A legacy 8-bit file is detected (text.decode). Only letters that Windows-1252 and -1250
+    # share are checked: for short files the detector cannot tell those two apart ("è"/"č").
+    (legacy,) = list(medline.parse(io.BytesIO(text.encode("cp1252"))))
+    assert isinstance(legacy, Record)
+    assert legacy.title == "Santé communautaire et équité"
+    assert legacy.abstract.startswith("Les écoles de médecine évaluées ont amélioré")

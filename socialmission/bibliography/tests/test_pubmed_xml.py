@@ -8,6 +8,7 @@ import io
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,8 @@ def test_large_file_streams_in_little_memory(tmp_path: Path) -> None:
 
 
 def test_throughput_meets_the_target() -> None:
-    result = bench_pubmed_xml(3_000)
+    # CPU time of this process, so parallel test workers do not make the check flaky.
+    result = bench_pubmed_xml(3_000, clock=time.process_time)
     assert result.records == 3_000
-    # Target is 2,000 records/s; measured ~6,000 on a laptop core. Allow for a loaded CI box.
+    # Target is 2,000 records/s; about 6,000 measured on one core of a laptop.
     assert result.records_per_second >= 2_000, str(result)

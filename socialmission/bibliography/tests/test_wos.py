@@ -109,3 +109,11 @@ def test_sniff() -> None:
     assert not wos.sniff(b"TY  - JOUR\nTI  - x\nER  - \n")
     assert not wos.sniff(b"PMID- 1\nTI  - x\n")
     assert not wos.sniff(b"title,authors\nA,B\n")
+
+
+def test_utf16_export_with_bom_is_decoded() -> None:
+    text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Lévesque, H\nTI Santé rurale\nER\nEF\n"
+    (record,) = list(wos.parse(io.BytesIO(text.encode("utf-16"))))
+    assert isinstance(record, Record)
+    assert record.title == "Santé rurale"
+    assert record.authors == [Name(family="Lévesque", given="H")]

@@ -435,3 +435,22 @@ class ChampionSpotlightForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["champion"].queryset = Champion.objects.published()  # type: ignore[attr-defined]
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from socialmission.accounts import roles
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, r) for r in roles.ROLES]
+
+    def clean_username(self) -> Any:
+        from socialmission.accounts.models import User
+
+        user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+        if user is None:
+            raise ValidationError("No active user has this username. They must have an account first.")
+        return user

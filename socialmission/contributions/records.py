@@ -89,6 +89,8 @@ def parse_pasted_record(text: str) -> PasteResult:
         results = _parse(text)
     except ImportError:
         return PasteResult(error="Reading pasted records is not available on this site yet.")
+    except ValueError as error:  # UnsupportedFormat: its message says what the text looks like
+        return PasteResult(error=f"That text could not be read: {error}.")
     except Exception:  # a parser bug must not lose what the visitor typed
         return PasteResult(error="That record could not be read. Check it, or fill in the form.")
     records = [r for r in results if isinstance(r, Record)]

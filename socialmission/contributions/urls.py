@@ -24,6 +24,7 @@ urlpatterns = [
         name="resource-revert",
     ),
     path("queue/spotlights/", views.spotlights, name="spotlights"),
+    path("queue/curators/", views.curators, name="curators"),
     path(
         "queue/spotlights/<str:kind>/<int:pk>/remove/",
         views.spotlight_remove,

@@ -512,3 +512,39 @@ def spotlight_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     services.remove_spotlight(spotlight, editor=request.user)  # type: ignore[arg-type]
     messages.success(request, "Spotlight removed.")
     return HttpResponseRedirect(reverse("contributions:spotlights"))
+
+
+@editor_required
+def curators(request: HttpRequest) -> HttpResponse:
+    """Who holds which role; the editor-in-chief grants and revokes the curator role here."""
+    from socialmission.accounts import services as account_services
+    from socialmission.accounts.models import User
+
+    form = forms.RoleForm()
+    if request.method == "POST":
+        form = forms.RoleForm(request.POST)
+        if form.is_valid():
+            user = form.cleaned_data["username"]
+            role = form.cleaned_data["role"]
+            revoke = request.POST.get("action") == "revoke"
+            call = account_services.revoke_role if revoke else account_services.grant_role
+            try:
+                call(actor=request.user, user=user, role=role)  # type: ignore[arg-type]
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                verb = "no longer holds" if revoke else "now holds"
+                messages.success(request, f"{user.username} {verb} the {role} role.")
+                return redirect("contributions:curators")
+    holders = (
+        User.objects.filter(groups__name__in=roles.ROLES, is_active=True)
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("username")
+    )
+    return render(
+        request,
+        "contributions/curators.html",
+        {"form": form, "holders": holders, "roles": roles.ROLES},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -55,6 +55,8 @@ def editor_urls() -> list[tuple[str, str, dict[str, str]]]:
         ("get", reverse("contributions:spotlights"), {}),
         ("post", reverse("contributions:spotlights"), {"action": "resource", "resource-resource": "1", "resource-summary": "x"}),
         ("post", reverse("contributions:spotlight-remove", args=["resource", spotlight.pk]), {}),
+        ("get", reverse("contributions:curators"), {}),
+        ("post", reverse("contributions:curators"), {"username": "x", "role": roles.CURATOR}),
     ]
 
 

@@ -1,0 +1,295 @@
+"""Index consistency: outbox in the same transaction, rebuilds, and several processes at once.
+
+The multi-process tests run real processes (``socialmission shell`` and gunicorn) against a
+database of their own: a SQLite file, or a scratch PostgreSQL database when the suite runs on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from socialmission.library import indexing
+from socialmission.library.engine import SCHEMA_VERSION
+from socialmission.library.models import IndexChange, Resource
+from socialmission.library.search import SearchParams, search
+from socialmission.library.tests.factories import ResourceFactory
+
+
+def titles(q: str) -> list[str]:
+    return [item.title for item in search(SearchParams(q=q)).items]
+
+
+@pytest.mark.django_db
+def test_outbox_row_is_written_in_the_same_transaction() -> None:
+    with transaction.atomic():
+        resource = ResourceFactory(title="Rolled back")
+        assert IndexChange.objects.filter(resource_id=resource.pk).exists()
+        transaction.set_rollback(True)
+    assert not IndexChange.objects.filter(resource_id=resource.pk).exists()
+
+
+@pytest.mark.django_db
+def test_changes_are_marked_applied_once_indexed() -> None:
+    resource = ResourceFactory(title="Tuning fork")
+    assert IndexChange.objects.filter(applied_at__isnull=True).exists()
+    assert titles("tuning") == ["Tuning fork"]
+    assert not IndexChange.objects.filter(applied_at__isnull=True).exists()
+    resource.title = "Tuning curriculum"
+    resource.save()
+    assert titles("curriculum") == ["Tuning curriculum"]
+    resource.delete()
+    assert titles("tuning") == []
+
+
+@pytest.mark.django_db
+def test_missing_index_is_rebuilt() -> None:
+    ResourceFactory(title="Survivor")
+    assert titles("survivor") == ["Survivor"]
+    import shutil
+
+    shutil.rmtree(settings.SEARCH_INDEX_DIR)
+    indexing.reset_for_tests()
+    assert titles("survivor") == ["Survivor"]
+
+
+@pytest.mark.django_db
+def test_corrupt_index_is_rebuilt() -> None:
+    ResourceFactory(title="Survivor")
+    assert titles("survivor") == ["Survivor"]
+    root = Path(settings.SEARCH_INDEX_DIR)
+    generation = (root / "CURRENT").read_text()
+    (root / generation / "meta.json").write_text("{not json")
+    indexing.reset_for_tests()
+    assert titles("survivor") == ["Survivor"]
+    assert (root / "CURRENT").read_text() != generation
+
+
+@pytest.mark.django_db
+def test_index_of_an_older_schema_is_rebuilt() -> None:
+    ResourceFactory(title="Survivor")
+    assert titles("survivor") == ["Survivor"]
+    root = Path(settings.SEARCH_INDEX_DIR)
+    generation = (root / "CURRENT").read_text()
+    (root / generation / "VERSION").write_text(str(SCHEMA_VERSION - 1))
+    indexing.reset_for_tests()
+    assert titles("survivor") == ["Survivor"]
+    new_generation = (root / "CURRENT").read_text()
+    assert new_generation != generation
+    assert not (root / generation).exists()
+    assert (root / new_generation / "VERSION").read_text() == str(SCHEMA_VERSION)
+
+
+@pytest.mark.django_db
+def test_reindex_command_rebuilds_from_the_database() -> None:
+    ResourceFactory(title="Alpha")
+    assert titles("alpha") == ["Alpha"]
+    # A change made without signals (as a raw bulk update would) is invisible until a rebuild.
+    Resource.objects.update(title="Omega")
+    assert titles("omega") == []
+    call_command("reindex", verbosity=0)
+    assert titles("omega") == ["Omega"]
+
+
+@pytest.mark.django_db
+def test_search_waits_for_nothing_when_another_process_holds_the_lock() -> None:
+    ResourceFactory(title="First")
+    assert titles("first") == ["First"]
+    ResourceFactory(title="Second")
+    with indexing.write_lock(Path(settings.SEARCH_INDEX_DIR), timeout=1):
+        started = time.monotonic()
+        assert titles("first") == ["First"]  # served from the index as it is
+        assert time.monotonic() - started < 3
+    assert titles("second") == ["Second"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Several processes
+
+
+@pytest.fixture
+def process_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for child processes: their own migrated database and index directory."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
+    env.update(DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="socialmission.settings")
+    scratch_db = None
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        base = settings.DATABASES["default"]
+        scratch_db = f"smrl_proc_{uuid.uuid4().hex[:10]}"
+        admin_url = f"postgresql://{base['USER']}@{base['HOST']}:{base['PORT'] or 5432}/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{scratch_db}"')
+        env["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{scratch_db}"
+    subprocess.run(
+        [sys.executable, "-m", "socialmission", "migrate", "-v0"], env=env, check=True, timeout=180
+    )
+    yield env
+    if scratch_db:
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch_db}" WITH (FORCE)')
+
+
+def run_code(env: dict[str, str], code: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "socialmission", "shell", "-v", "0", "-c", textwrap.dedent(code)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=check,
+    )
+
+
+CREATE = """
+from django.utils import timezone
+from socialmission.library.models import Resource, ResourceType
+def create(title):
+    return Resource.objects.create(
+        title=title, resource_type=ResourceType.objects.get(slug="article"),
+        status="published", published_at=timezone.now())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(process_env: dict[str, str]) -> Iterator[str]:
+    """A production-style server: gunicorn with two worker processes."""
+    port = free_port()
+    env = {**process_env, "SECRET_KEY": "test", "DEBUG": "false"}
+    run_code(env, CREATE + "create('Warm up resource')")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "socialmission.wsgi", "-w", "2", "--threads", "1",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/search/?q=warm", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def found_by_every_worker(url: str, q: str, title: str, *, attempts: int = 8) -> bool:
+    """True if every one of ``attempts`` searches lists the resource (by its link's slug)."""
+    slug = "-".join(title.lower().split())
+    # A new connection per request, so requests spread over both workers.
+    return all(
+        f"-{slug}/" in httpx.get(f"{url}/search/", params={"q": q}, timeout=10).text
+        for _ in range(attempts)
+    )
+
+
+@pytest.mark.django_db
+def test_change_by_a_process_that_dies_after_commit_is_searchable_everywhere(
+    server: str, process_env: dict[str, str]
+) -> None:
+    # Warm both workers so they hold an open index before the change.
+    assert found_by_every_worker(server, "warm", "Warm up resource")
+    result = run_code(
+        process_env,
+        CREATE
+        + """
+import os
+from django.db import transaction
+with transaction.atomic():
+    # Runs first among the after-commit callbacks: the process dies before it can index.
+    transaction.on_commit(lambda: os._exit(0))
+    create("Phoenix outreach program")
+""",
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    committed_at = time.monotonic()
+    while not found_by_every_worker(server, "phoenix", "Phoenix outreach program", attempts=1):
+        assert time.monotonic() - committed_at < 1.0, "not searchable within a second"
+        time.sleep(0.05)
+    assert time.monotonic() - committed_at < 1.0
+    assert found_by_every_worker(server, "phoenix", "Phoenix outreach program")
+
+
+@pytest.mark.django_db
+def test_concurrent_writers_do_not_corrupt_the_index(process_env: dict[str, str]) -> None:
+    writer = (
+        CREATE
+        + """
+from socialmission.library import indexing
+for i in range(25):
+    create(f"Concurrent {WRITER} item {i}")
+    indexing.sync()
+"""
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "socialmission", "shell", "-v", "0", "-c", f"WRITER = {n}\n" + writer],
+            env=process_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+    check = run_code(
+        process_env,
+        """
+from socialmission.library.search import SearchParams, search_ids
+from socialmission.library.models import Resource, IndexChange
+ids = search_ids(SearchParams(q="concurrent"))
+print(len(ids), len(set(ids)), Resource.objects.count(), IndexChange.objects.filter(applied_at__isnull=True).count())
+""",
+    )
+    assert check.stdout.split() == ["75", "75", "75", "0"]
+
+
+@pytest.mark.django_db
+def test_startup_rebuilds_a_missing_index(process_env: dict[str, str]) -> None:
+    run_code(process_env, CREATE + "create('Kept in the database')")
+    index_dir = Path(process_env["DATA_DIR"]) / "index"
+    import shutil
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    result = run_code(
+        process_env,
+        """
+import socialmission.wsgi
+from socialmission.library.search import SearchParams, search
+print(search(SearchParams(q="kept")).total)
+""",
+    )
+    assert result.stdout.split()[-1] == "1"
+    assert (index_dir / "CURRENT").exists()

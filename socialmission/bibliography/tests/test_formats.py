@@ -1,0 +1,206 @@
+"""Format detection, reading any upload, pasted references and the export registry."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from socialmission.bibliography import bibtex, formats, ris
+from socialmission.bibliography.formats import UnsupportedFormat
+from socialmission.bibliography.record import Name, Record, RecordError
+
+SAMPLES = Path(__file__).parent / "conformance"
+EXPECTED_BY_FOLDER = {
+    "ris": "ris",
+    "bibtex": "bibtex",
+    "csl_json": "csljson",
+    "csv": "csv",
+    "medline": "medline",
+    "pubmed_xml": "pubmed_xml",
+    "wos_tagged": "wos",
+}
+
+
+def sample_files() -> list[tuple[Path, str]]:
+    found = []
+    for folder, expected in EXPECTED_BY_FOLDER.items():
+        for path in sorted((SAMPLES / folder).glob("*")):
+            if path.name != "SOURCES.md":
+                found.append((path, expected))
+    return found
+
+
+def test_the_registry_lists_every_format_and_all_can_be_imported() -> None:
+    assert set(formats.FORMATS) == {"ris", "bibtex", "csljson", "medline", "pubmed_xml", "wos", "csv"}
+    assert set(formats.available_formats()) == set(formats.FORMATS)
+
+
+@pytest.mark.parametrize(("path", "expected"), sample_files(), ids=lambda v: getattr(v, "name", v))
+def test_every_sample_is_detected_by_its_content(path: Path, expected: str) -> None:
+    head = path.read_bytes()[: formats.HEAD_SIZE]
+    assert formats.detect_format(head, path.name) == expected
+    # Content decides: a misleading name does not change the answer.
+    assert formats.detect_format(head, "download.txt") == expected
+    assert formats.detect_format(head) == expected
+
+
+def test_name_does_not_beat_content() -> None:
+    head = (SAMPLES / "ris" / "scopus.ris").read_bytes()[:4096]
+    assert formats.detect_format(head, "refs.bib") == "ris"
+    assert formats.detect_format(head, "refs.csv") == "ris"
+
+
+def test_name_breaks_a_tie_between_formats_claiming_the_same_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ris, "sniff", lambda head: True)
+    monkeypatch.setattr(bibtex, "sniff", lambda head: True)
+    assert formats.detect_format(b"ambiguous", "refs.bib") == "bibtex"
+    assert formats.detect_format(b"ambiguous", "refs.ris") == "ris"
+    assert formats.detect_format(b"ambiguous", "refs.bib.gz") == "bibtex"
+    assert formats.detect_format(b"ambiguous") == "ris"  # the registry's order otherwise
+
+
+def test_gzip_is_looked_into_and_unpacked() -> None:
+    data = gzip.compress((SAMPLES / "ris" / "scopus.ris").read_bytes())
+    assert formats.detect_format(data[: formats.HEAD_SIZE]) == "ris"
+    items = list(formats.parse_file(io.BytesIO(data), filename="scopus.ris.gz"))
+    assert len(items) == 6
+    assert all(isinstance(item, Record) for item in items)
+
+
+def test_parse_file_detects_and_parses() -> None:
+    with (SAMPLES / "bibtex" / "gbk_test.bib").open("rb") as stream:
+        (record,) = list(formats.parse_file(stream, filename="gbk_test.bib"))
+    assert isinstance(record, Record)
+    assert record.authors == [Name(family="凯撒")]
+    with (SAMPLES / "csl_json" / "Date export to Better CSL-JSON #360 #811.csl.json").open("rb") as stream:
+        assert len(list(formats.parse_file(stream, fmt="csljson"))) == 15
+
+
+def test_utf16_files_are_detected() -> None:
+    data = "TY  - JOUR\r\nTI  - Équité en santé\r\nER  - \r\n".encode("utf-16")
+    assert formats.detect_format(data) == "ris"
+    (record,) = list(formats.parse_file(io.BytesIO(data)))
+    assert isinstance(record, Record)
+    assert record.title == "Équité en santé"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\xef\xbb\xbf  \r\n\r\n", "the file is empty"),
+        (b"<!DOCTYPE html>\n<html><head><title>Search</title></head><body>x, y</body></html>",
+         "the file is an HTML web page, not a bibliographic export"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "the file is a PDF document, not a bibliographic export"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "the file is a ZIP archive (or a Word/Excel document); export the references as RIS, BibTeX or CSV"),
+        (b'{"name": "x", "version": "1"}',
+         'the file is JSON, but not CSL-JSON (a list of citation items, each with a "type" such as "article-journal" and a "title")'),
+        (b"\x1f\x8bnot really gzip", "the file looks gzip-compressed but cannot be unpacked"),
+    ],
+)  # fmt: skip
+def test_non_bibliographic_uploads_are_rejected_clearly(data: bytes, message: str) -> None:
+    with pytest.raises(UnsupportedFormat) as caught:
+        formats.parse_file(io.BytesIO(data))
+    assert str(caught.value).startswith(message)
+
+
+def test_oai_pmh_and_feeds_are_named() -> None:
+    oai = (SAMPLES / "not_bibliographic" / "zenodo-Identify.xml").read_bytes()
+    assert formats.detect_format(oai) is None
+    with pytest.raises(UnsupportedFormat, match="OAI-PMH response"):
+        formats.parse_file(io.BytesIO(oai), filename="zenodo.xml")
+    feed = (SAMPLES / "not_bibliographic" / "rss2sample.xml").read_bytes()
+    with pytest.raises(UnsupportedFormat, match="RSS or Atom news feed"):
+        formats.parse_file(io.BytesIO(feed))
+
+
+def test_unknown_explicit_format_is_rejected() -> None:
+    with pytest.raises(UnsupportedFormat, match="unknown format 'endnote-xml'"):
+        formats.parse_file(io.BytesIO(b"TY  - JOUR\nER  - \n"), fmt="endnote-xml")
+
+
+def test_parse_text_for_pasted_references() -> None:
+    (from_ris,) = formats.parse_text("TY  - JOUR\nTI  - Pasted\nAU  - Doe, Jane\nPY  - 2020\nER  - ")
+    assert isinstance(from_ris, Record)
+    assert (from_ris.title, from_ris.year) == ("Pasted", 2020)
+    (from_bibtex,) = formats.parse_text("  @article{k, title={Pasted {BibTeX}}, year=2019}\n")
+    assert isinstance(from_bibtex, Record)
+    assert from_bibtex.title == "Pasted BibTeX"
+    (from_csl,) = formats.parse_text('[{"type": "report", "title": "CSL", "author": [{"literal": "WHO"}]}]')
+    assert isinstance(from_csl, Record)
+    assert from_csl.authors == [Name(literal="WHO")]
+
+
+def test_parse_text_medline_paste() -> None:
+    (record,) = formats.parse_text("PMID- 21573042\nTI  - A pasted MEDLINE record.\nDP  - 2011 May\nAU  - Doe J\n")
+    assert isinstance(record, Record)
+    assert record.pmid == "21573042"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Just a sentence, with a comma, about health equity.", "the text is not a reference in a format we recognise"),
+        ("", "the file is empty"),
+        ("<html><body>copied page</body></html>", "the file is an HTML web page"),
+        ("@article{x, title={never closed", "the text could not be read as BibTeX / BibLaTeX: could not read this @article entry"),
+    ],
+)
+def test_parse_text_rejects_what_is_not_a_reference(text: str, message: str) -> None:
+    with pytest.raises(UnsupportedFormat) as caught:
+        formats.parse_text(text)
+    assert str(caught.value).startswith(message)
+
+
+def test_export_formats_and_media_types() -> None:
+    assert {name: (e.media_type, e.extension) for name, e in formats.EXPORT_FORMATS.items()} == {
+        "ris": ("application/x-research-info-systems", ".ris"),
+        "bibtex": ("application/x-bibtex", ".bib"),
+        "csljson": ("application/vnd.citationstyles.csl+json", ".json"),
+        "csv": ("text/csv", ".csv"),
+    }
+
+
+RECORD = Record(
+    title="Community health workers and equity",
+    authors=[Name(family="Núñez", given="María"), Name(literal="World Health Organization")],
+    year=2021,
+    container_title="Journal of Health Equity",
+    volume="12",
+    issue="3",
+    pages="101-115",
+    doi="10.1000/xyz.123",
+    pmid="33333333",
+    url="https://example.org/article",
+)
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bibtex", "csljson", "csv"])
+def test_render_then_read_back_in_every_export_format(fmt: str) -> None:
+    text = formats.render([RECORD], fmt)
+    name = "export" + formats.EXPORT_FORMATS[fmt].extension
+    data = text.encode("utf-8")
+    assert formats.detect_format(data, name) == fmt
+    items = list(formats.parse_file(io.BytesIO(data), filename=name))
+    assert not [item for item in items if isinstance(item, RecordError)]
+    (back,) = items
+    assert isinstance(back, Record)
+    assert back.title == RECORD.title
+    if fmt == "csv":
+        # Our CSV writes authors as the catalog does, "Family Initials": given names shrink.
+        assert [(n.family, n.given[:1], n.literal) for n in back.authors] == [
+            (n.family, n.given[:1], n.literal) for n in RECORD.authors
+        ]
+    else:
+        assert back.authors == RECORD.authors
+    assert back.year == RECORD.year
+    assert back.container_title == RECORD.container_title
+    assert (back.doi, back.pmid, back.url) == (RECORD.doi, RECORD.pmid, RECORD.url)
+
+
+def test_render_rejects_formats_we_do_not_export() -> None:
+    with pytest.raises(UnsupportedFormat, match="cannot export as 'medline'"):
+        formats.render([RECORD], "medline")

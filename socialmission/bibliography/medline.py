@@ -191,6 +191,11 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
     if raw.problems:
         return RecordError(position=position, reason="; ".join(raw.problems))
     title = strip_final_period(raw.first("TI", "BTI", "TT"))
+    # NCBI Bookshelf records: BTI is the book; with a TI as well, the record is a chapter of it.
+    book_title = strip_final_period(raw.first("BTI"))
+    kind = csl_type(raw.values("PT"))
+    if book_title:
+        kind = "chapter" if raw.first("TI") else "book"
     if not title:
         return RecordError(position=position, reason="no title (TI) in this MEDLINE record")
     year, month, day = parse_date(raw.first("DP"))
@@ -218,12 +223,13 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
     pmid = normalize_pmid(raw.first("PMID"))
     return Record(
         title=title,
-        type=csl_type(publication_types),
+        type=kind,
         authors=_authors(raw),
+        editors=[parse_name(e) for e in raw.values("FED") or raw.values("ED")],
         year=year,
         month=month,
         day=day,
-        container_title=clean(raw.first("JT", "TA")),
+        container_title=book_title if kind == "chapter" else clean(raw.first("JT", "TA")),
         publisher=clean(raw.first("PB")),
         publisher_place=clean(raw.first("PL")) if raw.first("PB") else "",
         volume=clean(raw.first("VI")),

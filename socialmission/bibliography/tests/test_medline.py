@@ -189,3 +189,22 @@ def test_utf16_and_legacy_encodings_are_decoded() -> None:
     assert isinstance(legacy, Record)
     assert legacy.title == "Santé communautaire et équité"
     assert legacy.abstract.startswith("Les écoles de médecine évaluées ont amélioré")
+
+
+def test_bookshelf_chapter() -> None:
+    text = (
+        "PMID- 20301295\nBTI - GeneReviews((R))\nTI  - Alpha-Thalassemia.\n"
+        "FAU - Tamary, Hannah\nAU  - Tamary H\nFED - Adam, Margaret P\nED  - Adam MP\n"
+        "PB  - University of Washington, Seattle\nPL  - Seattle (WA)\nDP  - 1993\n"
+    )
+    (record,) = list(medline.parse_text(text))
+    assert isinstance(record, Record)
+    assert record.type == "chapter"
+    assert record.title == "Alpha-Thalassemia"
+    assert record.container_title == "GeneReviews((R))"
+    assert record.authors == [Name(family="Tamary", given="Hannah")]
+    assert record.editors == [Name(family="Adam", given="Margaret P")]
+    assert (record.publisher, record.publisher_place) == (
+        "University of Washington, Seattle",
+        "Seattle (WA)",
+    )

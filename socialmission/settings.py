@@ -199,3 +199,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 AUTH_USER_MODEL = "accounts.User"
+
+# Rate limits (contributions) count in the cache: with several workers, set CACHE_URL to a
+# shared cache, e.g. redis://127.0.0.1:6379/0 (needs the redis package); else per-process memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

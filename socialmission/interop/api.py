@@ -1,0 +1,326 @@
+"""The read-only JSON API (``/api/v1/``), built with django-ninja and documented by OpenAPI.
+
+Owns the public shape of a resource for machines. Every field is named in an explicit
+allow-list (``resource_data``), never taken from the model wholesale, so a private field added
+to a model later (a suggester's e-mail, a curator's note) cannot leak through the API.
+
+Search goes through ``library.search`` exactly as the web page does (same parameters, facets,
+sorting and page numbers); the API adds ``per_page`` and absolute ``next``/``previous`` links.
+Pages follow the engine's order, which is deterministic while the library does not change, so
+paging through a result list returns each resource exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.openapi.docs import Swagger
+
+from socialmission.interop.records import resource_to_record
+from socialmission.library import models as m
+from socialmission.library.facets import FACETS, FACETS_BY_KEY
+from socialmission.library.search import MAX_PAGE, PER_PAGE, SearchParams, search
+
+MAX_PER_PAGE = 100
+
+VocabularyKey = Literal["type", "domain", "topic", "profession", "evidence"]
+Sort = Literal["relevance", "newest", "oldest", "title"]
+
+api = NinjaAPI(
+    title="Social Mission Resource Library API",
+    version="1",
+    description=(
+        "Read-only access to the published resources of the library and the vocabularies "
+        "that describe them. Search takes the same parameters as the search page. "
+        "No authentication; any origin may read (CORS)."
+    ),
+    urls_namespace="interop:api-v1",
+    # Served from the vendored copy that ships with django-ninja: there is no CDN to load from.
+    docs=Swagger(settings={"deepLinking": True, "tryItOutEnabled": True}),
+)
+
+
+class Term(Schema):
+    slug: str
+    name: str
+
+
+class Author(Schema):
+    family: str = ""
+    given: str = ""
+    literal: str = Field("", description="An organisation, or a name not split into parts.")
+
+
+class ResourceOut(Schema):
+    id: int
+    url: str = Field(description="The resource's page in the library.")
+    api_url: str
+    title: str
+    authors: list[Author]
+    organization: str
+    year: int | None
+    venue: str = Field(description="Journal, publisher or site.")
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    link: str = Field(description="Where the resource itself can be read.")
+    language: str
+    keywords: list[str]
+    description: str
+    type: Term
+    domains: list[Term]
+    topics: list[Term]
+    professions: list[Term]
+    evidence_level: Term | None
+    published_at: datetime | None
+    updated_at: datetime
+
+
+class ResourceDetailOut(ResourceOut):
+    need: str = Field(description="Program examples: the need addressed.")
+    intervention: str
+    results: str
+    reviewed_on: date | None
+
+
+class FacetValueOut(Schema):
+    slug: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    key: str
+    label: str
+    values: list[FacetValueOut]
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    per_page: int
+    page_count: int
+    next: str | None
+    previous: str | None
+    suggestion: str | None = Field(description="A close spelling when nothing matched.")
+    results: list[ResourceOut]
+    facets: list[FacetOut]
+
+
+class VocabularyTermOut(Schema):
+    slug: str
+    name: str
+    description: str
+    resource_count: int = Field(description="Published resources tagged with the term.")
+    search_url: str
+
+
+class VocabularyOut(Schema):
+    key: VocabularyKey
+    label: str
+    terms: list[VocabularyTermOut]
+
+
+class VocabulariesOut(Schema):
+    vocabularies: list[VocabularyOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+class ResourceQuery(Schema):
+    q: str = Field("", description='Words, "phrases", -exclusions and OR, as on the search page.')
+    type: list[str] = Field(default_factory=list, description="Resource type slugs (OR).")
+    domain: list[str] = Field(default_factory=list, description="Domain slugs (OR).")
+    topic: list[str] = Field(default_factory=list, description="Topic slugs (OR).")
+    profession: list[str] = Field(default_factory=list, description="Profession slugs (OR).")
+    evidence: list[str] = Field(default_factory=list, description="Evidence level slugs (OR).")
+    year_from: int | None = Field(None, ge=0, le=9999)
+    year_to: int | None = Field(None, ge=0, le=9999)
+    sort: Sort = "relevance"
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(PER_PAGE, ge=1, le=MAX_PER_PAGE)
+
+
+def _terms(terms: Any) -> list[dict[str, str]]:
+    return [
+        {"slug": t.slug, "name": t.name} for t in sorted(terms, key=lambda t: (t.position, t.name))
+    ]
+
+
+def resource_data(
+    resource: m.Resource, request: HttpRequest, *, detail: bool = False
+) -> dict[str, Any]:
+    """The public fields of a resource, and only those (see the module docstring)."""
+    record = resource_to_record(resource)
+    data: dict[str, Any] = {
+        "id": resource.pk,
+        "url": request.build_absolute_uri(resource.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("interop:api-v1:resource", kwargs={"resource_id": resource.pk})
+        ),
+        "title": resource.title,
+        "authors": [
+            {"family": n.family, "given": n.given, "literal": n.literal} for n in record.authors
+        ],
+        "organization": resource.organization,
+        "year": resource.year,
+        "venue": resource.venue,
+        "volume": resource.volume,
+        "issue": resource.issue,
+        "pages": resource.pages,
+        "doi": resource.doi,
+        "pmid": resource.pmid,
+        "link": resource.url,
+        "language": resource.language,
+        "keywords": resource.keyword_list(),
+        "description": resource.description,
+        "type": {"slug": resource.resource_type.slug, "name": resource.resource_type.name},
+        "domains": _terms(resource.domains.all()),
+        "topics": _terms(resource.topics.all()),
+        "professions": _terms(resource.professions.all()),
+        "evidence_level": (
+            {"slug": resource.evidence_level.slug, "name": resource.evidence_level.name}
+            if resource.evidence_level
+            else None
+        ),
+        "published_at": resource.published_at,
+        "updated_at": resource.updated_at,
+    }
+    if detail:
+        data.update(
+            need=resource.need,
+            intervention=resource.intervention,
+            results=resource.results,
+            reviewed_on=resource.reviewed_on,
+        )
+    return data
+
+
+def _page_url(request: HttpRequest, params: SearchParams, page: int) -> str:
+    query = params.with_changes(page=page).to_query_list()
+    if params.per_page != PER_PAGE:
+        query.append(("per_page", str(params.per_page)))
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+@api.get(
+    "/resources",
+    response={200: SearchOut, 422: ValidationErrorOut},
+    url_name="resources",
+    summary="Search published resources",
+)
+def list_resources(request: HttpRequest, filters: Query[ResourceQuery]) -> dict[str, Any]:
+    """Results, facet counts and paging for a search, as the search page computes them."""
+    params = SearchParams.from_query(filters.dict(exclude={"per_page"})).with_changes(
+        per_page=filters.per_page
+    )
+    results = search(params)
+    ids = [hit.resource_id for hit in results.hits]
+    found = m.Resource.objects.published().with_vocabularies().in_bulk(ids)
+    page_count = results.page_count
+    return {
+        "total": results.total,
+        "page": params.page,
+        "per_page": params.per_page,
+        "page_count": page_count,
+        "next": (
+            _page_url(request, params, params.page + 1)
+            if params.page < min(page_count, MAX_PAGE)
+            else None
+        ),
+        "previous": _page_url(request, params, params.page - 1) if params.page > 1 else None,
+        "suggestion": results.suggestion,
+        "results": [resource_data(found[pk], request) for pk in ids if pk in found],
+        "facets": [
+            {
+                "key": facet.key,
+                "label": facet.label,
+                "values": [
+                    {"slug": v.slug, "label": v.label, "count": v.count, "selected": v.selected}
+                    for v in facet.values
+                ],
+            }
+            for facet in results.facets
+        ],
+    }
+
+
+@api.get(
+    "/resources/{resource_id}",
+    response={200: ResourceDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
+    url_name="resource",
+    summary="One published resource",
+)
+def get_resource(request: HttpRequest, resource_id: int) -> tuple[int, dict[str, Any]]:
+    resource = (
+        m.Resource.objects.published().with_vocabularies().filter(pk=resource_id).first()
+        if 0 < resource_id < 2**63
+        else None
+    )
+    if resource is None:
+        return 404, {"detail": "No published resource has this id."}
+    return 200, resource_data(resource, request, detail=True)
+
+
+def _vocabulary(request: HttpRequest, key: str) -> dict[str, Any]:
+    facet = FACETS_BY_KEY[key]
+    model = getattr(m, facet.model_name)
+    terms = (
+        model.objects.active()
+        .annotate(
+            resource_count=Count(
+                "resources", filter=Q(resources__status=m.Resource.Status.PUBLISHED)
+            )
+        )
+        .order_by("position", "name")
+    )
+    search_url = request.build_absolute_uri(reverse("library:search"))
+    return {
+        "key": key,
+        "label": str(facet.label),
+        "terms": [
+            {
+                "slug": term.slug,
+                "name": term.name,
+                "description": term.description,
+                "resource_count": term.resource_count,
+                "search_url": f"{search_url}?{urlencode({key: term.slug})}",
+            }
+            for term in terms
+        ],
+    }
+
+
+@api.get(
+    "/vocabularies",
+    response=VocabulariesOut,
+    url_name="vocabularies",
+    summary="Every vocabulary with its active terms",
+)
+def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
+    return {"vocabularies": [_vocabulary(request, facet.key) for facet in FACETS]}
+
+
+@api.get(
+    "/vocabularies/{key}",
+    response={200: VocabularyOut, 422: ValidationErrorOut},
+    url_name="vocabulary",
+    summary="One vocabulary with its active terms",
+)
+def get_vocabulary(request: HttpRequest, key: VocabularyKey) -> dict[str, Any]:
+    return _vocabulary(request, key)

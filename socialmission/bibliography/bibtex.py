@@ -279,7 +279,9 @@ def _names(value: str) -> list[Name]:
     """BibTeX names ("A and B and {Org}") with LaTeX turned into Unicode."""
     names: list[Name] = []
     # Split on " and " outside braces, as BibTeX does.
-    depth, current, parts = 0, [], []
+    depth = 0
+    current: list[str] = []
+    parts: list[str] = []
     for piece in re.split(r"(\s+and\s+|[{}])", clean(value), flags=re.IGNORECASE):
         if piece == "{":
             depth += 1

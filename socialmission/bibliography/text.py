@@ -164,6 +164,8 @@ def parse_date(value: object) -> tuple[int | None, int | None, int | None]:
     year = extract_year(text)
     if year is None:
         return None, None, None
+    month: int | None = None
+    day: int | None = None
     numeric = re.match(r"^\s*(\d{4})(?:[/\-.](\d{1,2}))?(?:[/\-.](\d{1,2}))?", text)
     if numeric and numeric.group(2):
         month = int(numeric.group(2))
@@ -173,8 +175,6 @@ def parse_date(value: object) -> tuple[int | None, int | None, int | None]:
         if day is not None and not 1 <= day <= 31:
             day = None
         return year, month, day
-    month: int | None = None
-    day: int | None = None
     for token in re.split(r"[\s,/\-.]+", text):
         if not token or token == str(year):
             continue

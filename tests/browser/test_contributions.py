@@ -1,0 +1,158 @@
+"""The suggestion form and the curator queue in a real Chromium, by keyboard, checked with axe-core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from socialmission.accounts import roles
+from socialmission.accounts.models import User
+from socialmission.contributions.models import Status, Suggestion
+from socialmission.library.models import ResourceType
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def contrib_browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (make test-browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between page actions are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def contrib_setup(settings: Any) -> None:
+    from django.core.cache import cache
+
+    settings.CONTRIBUTIONS_MIN_FILL_SECONDS = 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    # Transactional tests flush the tables, seeded rows included: make sure what we need exists.
+    ResourceType.objects.get_or_create(
+        slug="article", defaults={"name": "Peer-reviewed article", "csl_type": "article-journal"}
+    )
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' '))}));
+        }"""
+    )
+
+
+def tab_to(page: Any, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus by keyboard")
+
+
+def focused_id(page: Any) -> str:
+    return page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
+
+
+def test_suggestion_form_by_keyboard(contrib_browser: Any, contrib_setup: None, live_server: Any) -> None:
+    page = contrib_browser.new_page()
+    page.goto(f"{live_server.url}/contribute/resource/")
+    assert axe_violations(page) == []
+
+    # Sending it empty: the error summary appears, every problem is announced, nothing breaks.
+    tab_to(page, "button[value=send]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".contrib-error-summary")
+    assert "This field is required." in page.inner_text(".contrib-error-summary")
+    assert page.get_attribute("#id_title", "aria-invalid") == "true"
+    assert axe_violations(page) == []
+
+    tab_to(page, "#id_title")
+    page.keyboard.type("Longitudinal rural tracks <script>alert(1)</script>")
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "id_url"
+    page.keyboard.type("https://example.org/rural-tracks")
+    tab_to(page, "#id_resource_type")
+    page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector("#id_resource_type", "el => el.value") != ""
+    tab_to(page, "input[name=domains]")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_submitter_name")
+    page.keyboard.type("Sam Suggester")
+    page.keyboard.press("Tab")
+    page.keyboard.type("sam@example.org")
+    tab_to(page, "button[value=send]")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("h1:has-text('Thank you')")
+    assert "Pending review" in page.inner_text("main")
+    assert "Longitudinal rural tracks <script>alert(1)</script>" in page.inner_text("main")
+    assert axe_violations(page) == []
+    suggestion = Suggestion.objects.get()
+    assert suggestion.domains.count() == 1
+    assert suggestion.resource_type is not None
+
+
+def test_curator_queue_by_keyboard(contrib_browser: Any, contrib_setup: None, live_server: Any) -> None:
+    curator = User.objects.create_user(username="cora", first_name="Cora", last_name="Curator")
+    curator.groups.add(Group.objects.get(name=roles.CURATOR))
+    suggestion = Suggestion.objects.create(
+        title="Pathway programs for pharmacy students",
+        url="https://example.org/pathways",
+        resource_type=ResourceType.objects.get(slug="article"),
+        submitter_name="Sam",
+        submitter_email="sam@example.org",
+    )
+    client = Client()
+    client.force_login(curator)
+    context = contrib_browser.new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/contribute/queue/")
+    assert axe_violations(page) == []
+
+    tab_to(page, f"a[href='/contribute/queue/suggestions/{suggestion.pk}/']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Suggestion:')")
+    assert axe_violations(page) == []
+
+    tab_to(page, "button[value=claim]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("button[value=release]")
+    suggestion.refresh_from_db()
+    assert suggestion.claimed_by == curator
+
+    tab_to(page, "#id_keywords")
+    page.keyboard.type("pathways; pharmacy")
+    tab_to(page, "button[value=publish]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Published: the resource is in the library now.")
+    assert axe_violations(page) == []
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.PUBLISHED
+    assert suggestion.resource.keywords == "pathways; pharmacy"
+    context.close()

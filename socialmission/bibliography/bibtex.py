@@ -372,6 +372,8 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
         record.issue = field("number", "issue")
     else:
         record.container_title = field("booktitle", "maintitle", "journaltitle", "journal")
+        if record.container_title and field("booksubtitle") and raw.get("booktitle"):
+            record.container_title = f"{record.container_title}: {field('booksubtitle')}"
         record.issue = field("issue")
         if field("number"):
             record.extra["number"] = field("number")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
+import json
+import re
 from pathlib import Path
 
 import bibtexparser
@@ -325,3 +327,33 @@ def test_parse_bytes_latin1() -> None:
     assert isinstance(record, Record)
     assert record.title == "Café und Straße"
     assert record.authors == [Name(family="Müller", given="Jürgen")]
+
+
+MAPPINGS = Path(__file__).parent / "conformance" / "mappings"
+# Where our CSL type deliberately differs from citation-js's: the more specific CSL type.
+OUR_TYPE_CHOICES = {
+    ("Booklet", "book"): "pamphlet",
+    ("tolkien:single", "book"): "chapter",  # @bookinbook: it has a booktitle and pages
+    ("francis:chapter", "book"): "chapter",
+    ("francis:book", "book"): "chapter",
+    ("winklerprins:entry", "entry"): "entry-encyclopedia",  # @inreference
+}
+
+
+@pytest.mark.parametrize("kind", ["bibtex", "biblatex"])
+def test_mapping_agrees_with_citation_js(kind: str) -> None:
+    expected = json.loads((MAPPINGS / f"citation-js-{kind}-csl.json").read_text(encoding="utf-8"))
+    with (MAPPINGS / f"citation-js-{kind}-input.bib").open("rb") as stream:
+        parsed = [item for item in bibtex.parse(stream) if isinstance(item, Record)]
+    assert len(parsed) == len(expected) == {"bibtex": 16, "biblatex": 28}[kind]
+    for item, record in zip(expected, parsed, strict=True):
+        assert record.id == item["id"]
+        assert record.type == OUR_TYPE_CHOICES.get((item["id"], item["type"]), item["type"]), item["id"]
+        # citation-js keeps <i>/<sup> markup in titles; we keep plain text.
+        assert record.title == re.sub(r"</?\w+>", "", item.get("title", "")), item["id"]
+        assert record.container_title == re.sub(r"</?\w+>", "", item.get("container-title", "")), item["id"]
+        issued = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+        assert record.year == (int(issued) if issued else None), item["id"]
+        assert record.doi == item.get("DOI", "").lower(), item["id"]
+        families = [a.get("family", a.get("literal", "")) for a in item.get("author", [])]
+        assert [n.family or n.literal for n in record.authors] == families, item["id"]

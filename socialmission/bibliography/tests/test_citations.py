@@ -269,3 +269,54 @@ def test_unknown_style_is_an_error() -> None:
 
 def test_style_key_is_case_insensitive() -> None:
     assert citations.format_citation(MULLAN, "APA") == citations.format_citation(MULLAN, "apa")
+
+
+def test_full_dates_keep_their_spaces_in_vancouver() -> None:
+    dated = Record(
+        title="Dated article",
+        authors=[Name(family="Doe", given="J")],
+        year=2010,
+        month=6,
+        day=15,
+        container_title="Ann Intern Med",
+        volume="152",
+        issue="12",
+        pages="804-811",
+    )
+    assert citations.format_citation(dated, "vancouver") == (
+        "Doe J. Dated article. Ann Intern Med. 2010 Jun 15;152(12):804\u201311."
+    )
+    assert citations.format_citation(dated, "ama") == (
+        "Doe J. Dated article. <i>Ann Intern Med</i>. 2010;152(12):804-811."
+    )
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "ama",
+            "Beyond Flexner Alliance. Beyond Flexner Alliance. Accessed March 5, 2024. "
+            "https://beyondflexner.org/",
+        ),
+        (
+            "apa",
+            "Beyond Flexner Alliance. (n.d.). <i>Beyond Flexner Alliance</i>. Retrieved March 5, "
+            "2024, from https://beyondflexner.org/",
+        ),
+        (
+            "vancouver",
+            "Beyond Flexner Alliance. Beyond Flexner Alliance [Internet]. [cited 2024 Mar 5]. "
+            "Available from: https://beyondflexner.org/",
+        ),
+    ],
+)
+def test_undated_webpage_with_access_date(style: str, expected: str) -> None:
+    page = Record(
+        title="Beyond Flexner Alliance",
+        type="webpage",
+        organization="Beyond Flexner Alliance",
+        url="https://beyondflexner.org/",
+        extra={"accessed": "2024-03-05"},
+    )
+    assert citations.format_citation(page, style) == expected

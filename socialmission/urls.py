@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("contribute/", include("socialmission.contributions.urls")),
     path("", include("socialmission.interop.urls")),
+    path("", include("socialmission.interop.urls_exports")),
     path("", include("socialmission.library.urls")),
 ]
 

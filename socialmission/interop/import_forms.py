@@ -1,0 +1,87 @@
+"""The curator's import form: a file, default tags and status, dry run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from socialmission.interop.importer import ImportDefaults
+from socialmission.library.models import Domain, Profession, Resource, ResourceType, Topic
+
+# Uploads larger than this are refused before anything is parsed (settings.IMPORT_MAX_BYTES).
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Bibliography file",
+        help_text="RIS, BibTeX, CSL-JSON, MEDLINE (.nbib), PubMed XML, Web of Science or CSV; "
+        "gzip-compressed files are fine.",
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run: show what would happen, save nothing", required=False, initial=True
+    )
+    status = forms.ChoiceField(
+        label="Status of new resources",
+        choices=[
+            (Resource.Status.DRAFT, "Draft (reviewed before publication)"),
+            (Resource.Status.PUBLISHED, "Published"),
+        ],
+        initial=Resource.Status.DRAFT,
+        widget=forms.RadioSelect,
+    )
+    resource_type = forms.ModelChoiceField(
+        label="Resource type for records that do not say",
+        queryset=ResourceType.objects.active(),
+        to_field_name="slug",
+        required=False,
+        empty_label="From each record's own type",
+    )
+    domains = forms.ModelMultipleChoiceField(
+        queryset=Domain.objects.active(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.active(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    professions = forms.ModelMultipleChoiceField(
+        queryset=Profession.objects.active(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the limit is "
+                f"{filesizeformat(limit)}. Split it into smaller files, or ask an "
+                "administrator to run the command-line import."
+            )
+        return upload
+
+    def tag_fields(self) -> list[forms.BoundField]:
+        return [self["domains"], self["topics"], self["professions"]]
+
+    def defaults(self) -> ImportDefaults:
+        data = self.cleaned_data
+        return ImportDefaults(
+            domains=[d.slug for d in data["domains"]],
+            topics=[t.slug for t in data["topics"]],
+            professions=[p.slug for p in data["professions"]],
+            resource_type=data["resource_type"].slug if data["resource_type"] else "",
+        )

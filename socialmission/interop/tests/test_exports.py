@@ -1,0 +1,268 @@
+"""Exports: every format for a resource, a whole search and the library; round trips; safety."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from socialmission.accounts.roles import CURATOR
+from socialmission.bibliography import formats
+from socialmission.bibliography.record import Record
+from socialmission.interop import exports
+from socialmission.interop.importer import import_file
+from socialmission.interop.records import record_fields_for_resource
+from socialmission.interop.tests.builders import make_resource
+from socialmission.library.models import Resource
+from socialmission.library.search import SearchParams, search_ids
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("socialmission.interop.tests.urls")]
+
+CSL_SCHEMA = json.loads(Path("/work/shared/conformance/specs/csl-data.json").read_text())
+ROUND_TRIP_FIELDS = ("title", "authors", "year", "venue", "doi", "pmid", "url")
+
+
+def library() -> list[Resource]:
+    """Resources that exercise the awkward cases: accents, markup, literal names, reports."""
+    return [
+        make_resource(
+            title="Holistic review & the <b>diversity</b> of medical school classes",
+            authors=[
+                {"family": "Grbić", "given": "Douglas"},
+                {"family": "Urban", "given": "Karen"},
+                {"literal": "Association of American Medical Colleges"},
+            ],
+            url="https://journals.example.org/article?id=1&lang=en",
+            domains=("pathways-admission-graduation",),
+        ),
+        make_resource(
+            type_slug="report",
+            title="The social mission of medical education: ranking the schools",
+            authors=[
+                {"family": "Mullan", "given": "Fitzhugh"},
+                {"family": "Chen", "given": "Candice"},
+            ],
+            year=2010,
+            venue="George Washington University",
+            volume="",
+            issue="",
+            pages="",
+            doi="10.7326/0003-4819-152-12-201006150-00005",
+            pmid="20547907",
+            url="https://example.org/report",
+        ),
+        make_resource(
+            title="Community-based education in rural Ontario",
+            authors=[{"family": "Strasser", "given": "Roger"}],
+            year=2016,
+            venue="Medical Teacher",
+            doi="",
+            pmid="",
+            url="",
+        ),
+    ]
+
+
+def get(client: Client, url: str) -> tuple[int, str, bytes]:
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, response.get("Content-Type", ""), body
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type", "extension"),
+    [
+        ("ris", "application/x-research-info-systems", ".ris"),
+        ("bibtex", "application/x-bibtex", ".bib"),
+        ("csljson", "application/vnd.citationstyles.csl+json", ".json"),
+        ("csv", "text/csv", ".csv"),
+        ("ama", "text/plain", ".txt"),
+        ("apa", "text/plain", ".txt"),
+        ("vancouver", "text/plain", ".txt"),
+        ("apa-html", "text/html", ".html"),
+    ],
+)
+def test_resource_export_in_every_format(
+    client: Client, fmt: str, media_type: str, extension: str
+) -> None:
+    resource = library()[1]
+    response = client.get(f"/resources/{resource.pk}/export/{fmt}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == f"{media_type}; charset=utf-8"
+    assert f'filename="resource-{resource.pk}{extension}"' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()
+    assert "social mission of medical education" in body.casefold()
+    assert "Mullan" in body
+
+
+def test_bibliographies_are_numbered_or_not_by_style(client: Client) -> None:
+    library()
+    _, _, ama = get(client, "/library/export/ama/")
+    lines = [line for line in ama.decode().split("\n") if line]
+    assert [line.split(" ", 1)[0] for line in lines] == ["1.", "2.", "3."]
+    assert lines[0].startswith("1. Grbić D")
+    assert lines[1].startswith("2. Mullan F, Chen C.")
+    _, _, apa = get(client, "/library/export/apa/")
+    assert apa.decode().startswith("Grbić, D.")
+    assert "\n\nMullan, F." in apa.decode()
+
+
+def test_html_bibliography_escapes_record_text(client: Client) -> None:
+    make_resource(title="</li><script>alert(1)</script>", doi="", pmid="")
+    _, content_type, body = get(client, "/library/export/vancouver-html/")
+    text = body.decode()
+    assert content_type.startswith("text/html")
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert text.count("<li>") == 1
+
+
+def test_drafts_are_not_exported_to_the_public(client: Client) -> None:
+    draft = make_resource(status=Resource.Status.DRAFT, title="Unpublished draft")
+    assert client.get(f"/resources/{draft.pk}/export/ris/").status_code == 404
+    _, _, body = get(client, "/library/export/ris/")
+    assert b"Unpublished draft" not in body
+    curator = get_user_model().objects.create_user("c", password="pw")  # noqa: S106
+    curator.groups.add(Group.objects.get_or_create(name=CURATOR)[0])
+    client.force_login(curator)
+    status, _, body = get(client, f"/resources/{draft.pk}/export/ris/")
+    assert status == 200 and b"Unpublished draft" in body
+
+
+def test_unknown_format_is_404(client: Client) -> None:
+    resource = library()[0]
+    assert client.get(f"/resources/{resource.pk}/export/docx/").status_code == 404
+    assert client.get("/library/export/docx/").status_code == 404
+    assert client.get("/search/export/pdf/").status_code == 404
+
+
+def test_search_export_holds_every_result_not_one_page(client: Client) -> None:
+    for n in range(27):
+        make_resource(title=f"Rural track program {n}", doi=f"10.5555/rural.{n}", pmid="")
+    make_resource(title="Unrelated urban study", doi="10.5555/urban", pmid="")
+    status, _, body = get(client, "/search/export/ris/?q=rural&sort=title")
+    assert status == 200
+    entries = rispy.loads(body.decode())
+    assert len(entries) == 27
+    assert all("Rural track program" in e["title"] for e in entries)
+    # In the search's own order.
+    ids = search_ids(SearchParams.from_query({"q": "rural", "sort": "title"}))
+    titles = dict(Resource.objects.values_list("pk", "title"))
+    assert [e["title"] for e in entries] == [titles[pk] for pk in ids]
+
+
+def test_library_export_streams_in_chunks_and_joins_them_correctly(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    # Same first author, year and first title word: BibTeX keys collide across chunks.
+    for n in range(5):
+        make_resource(title=f"Pathways {n}", year=2020, doi=f"10.5555/p.{n}", pmid="")
+    response = client.get("/library/export/bibtex/")
+    assert response.streaming
+    bib = bibtexparser.loads(b"".join(response.streaming_content).decode())
+    keys = [entry["ID"] for entry in bib.entries]
+    assert len(keys) == 5 and len({k.casefold() for k in keys}) == 5
+    _, _, csv_body = get(client, "/library/export/csv/")
+    assert csv_body.decode().count("title,authors") == 1
+    assert len(csv_body.decode().strip().split("\r\n")) == 6
+    _, _, csl = get(client, "/library/export/csljson/")
+    assert len(json.loads(csl)) == 5
+    _, _, ama = get(client, "/library/export/ama/")
+    assert ama.decode().count("\n5. ") == 1
+
+
+def test_csl_json_export_is_valid_against_the_schema(client: Client) -> None:
+    library()
+    _, _, body = get(client, "/library/export/csljson/")
+    items = json.loads(body)
+    jsonschema.validate(items, CSL_SCHEMA)
+    assert {item["type"] for item in items} == {"article-journal", "report"}
+
+
+def _fields(resource: Resource) -> dict[str, object]:
+    return {name: getattr(resource, name) for name in ROUND_TRIP_FIELDS}
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bibtex", "csljson", "csv"])
+def test_round_trip_through_our_own_importer(client: Client, fmt: str) -> None:
+    originals = {r.title: _fields(r) for r in library()}
+    _, _, body = get(client, f"/library/export/{fmt}/")
+    Resource.objects.all().delete()
+    report = import_file(io.BytesIO(body), filename=f"export{exports.EXPORTS[fmt].extension}")
+    assert len(report.created) == 3, report
+    for resource in Resource.objects.all():
+        expected = originals[resource.title]
+        actual = _fields(resource)
+        if fmt == "csv":
+            # Our CSV writes given names as initials ("Grbić D"), as PubMed does.
+            expected["authors"] = [_initials(a) for a in expected["authors"]]  # type: ignore[attr-defined]
+            actual["authors"] = [_initials(a) for a in actual["authors"]]  # type: ignore[attr-defined]
+        assert actual == expected
+
+
+def _initials(author: dict[str, str]) -> dict[str, str]:
+    if "literal" in author:
+        return author
+    return {"family": author["family"], "given": author["given"][:1]}
+
+
+def test_round_trip_through_rispy(client: Client) -> None:
+    resources = library()
+    _, _, body = get(client, "/library/export/ris/")
+    entries = rispy.loads(body.decode())
+    assert len(entries) == 3
+    article, report, rural = entries
+    assert article["title"] == resources[0].title
+    assert article["authors"] == [
+        "Grbić, Douglas",
+        "Urban, Karen",
+        "Association of American Medical Colleges",
+    ]
+    assert article["year"] == "2019"
+    assert article["secondary_title"] == "Academic Medicine"
+    assert article["doi"] == resources[0].doi
+    assert article["urls"] == [resources[0].url]
+    assert article["accession_number"] == resources[0].pmid
+    assert report["type_of_reference"] == "RPRT"
+    assert report["publisher"] == "George Washington University"
+    assert report["accession_number"] == "20547907"
+    assert rural["title"] == "Community-based education in rural Ontario"
+    assert "doi" not in rural
+
+
+def test_round_trip_through_bibtexparser(client: Client) -> None:
+    resources = library()
+    _, _, body = get(client, "/library/export/bibtex/")
+    bib = bibtexparser.loads(body.decode())
+    article, report, rural = bib.entries
+    assert article["ENTRYTYPE"] == "article"
+    assert article["title"] == r"Holistic review \& the <b>diversity</b> of medical school classes"
+    assert article["author"] == (
+        "Grbić, Douglas and Urban, Karen and {Association of American Medical Colleges}"
+    )
+    assert article["year"] == "2019"
+    assert article["journal"] == "Academic Medicine"
+    assert article["doi"] == resources[0].doi
+    assert article["pmid"] == resources[0].pmid
+    assert article["url"] == resources[0].url
+    assert report["ENTRYTYPE"] == "techreport"
+    assert report["institution"] == "George Washington University"
+    assert rural["journal"] == "Medical Teacher"
+
+
+def test_records_carry_library_tags_through_csv(client: Client) -> None:
+    library()
+    _, _, body = get(client, "/library/export/csv/")
+    records = [r for r in formats.parse_file(io.BytesIO(body), "csv") if isinstance(r, Record)]
+    assert records[0].domains == ["Pathways, Admission & Graduation"]
+    assert records[1].resource_type == "Report"
+    assert record_fields_for_resource(records[1])["venue"] == "George Washington University"

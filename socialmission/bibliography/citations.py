@@ -129,7 +129,9 @@ def _scrub(value: Any) -> Any:
 def csl_item(record: Record, item_id: str = "item") -> dict[str, Any]:
     """The CSL-JSON item citeproc formats for ``record``.
 
-    Built on ``csljson.to_csl`` with these citation-only choices: a journal abbreviation from
+    Built on ``csljson.to_csl`` with these citation-only choices: compact initials spaced
+    out ("JE" → "J. E.") so citeproc keeps both; editors cited as the names of a work that has
+    no authors (see below); a journal abbreviation from
     MEDLINE/PubMed/WoS (``extra["container_title_short"]``) for AMA and Vancouver, which cite
     abbreviated journal titles; an organisation standing as author when a work has no personal
     authors or editors (a WHO report is cited under WHO); the date a web page was seen
@@ -145,12 +147,32 @@ def csl_item(record: Record, item_id: str = "item") -> dict[str, Any]:
         item["author"] = [{"literal": record.organization}]
         if item.get("publisher") == record.organization and not record.publisher:
             del item["publisher"]
+    for role in ("author", "editor"):
+        for name in item.get(role, []):
+            if "given" in name:
+                name["given"] = _spaced_initials(name["given"])
+    if not record.authors and record.editors and "author" not in item:
+        # citeproc-py does not suppress the editors it substitutes for missing authors, so an
+        # edited book would list its editors twice; cite the editors as the names instead
+        # (the "eds" marker is lost, the repetition is worse).
+        item["author"] = item.pop("editor")
     accessed = parse_date(record.extra.get("accessed", ""))
     if accessed[0] is not None:
         item["accessed"] = {"date-parts": [[part for part in accessed if part is not None]]}
     for key in _UNUSED_CSL_FIELDS:
         item.pop(key, None)
     return _scrub(item)
+
+
+_COMPACT_INITIALS_RE = re.compile(r"[A-Z]{2,4}")
+
+
+def _spaced_initials(given: str) -> str:
+    """ "BD" → "B. D.": citeproc reads a given name of compact initials (MEDLINE's and the
+    catalog's "Heck JE") as one name and would cite "Heck J"."""
+    if _COMPACT_INITIALS_RE.fullmatch(given):
+        return " ".join(f"{letter}." for letter in given)
+    return given
 
 
 def _check(style: str) -> str:

@@ -320,3 +320,58 @@ def test_undated_webpage_with_access_date(style: str, expected: str) -> None:
         extra={"accessed": "2024-03-05"},
     )
     assert citations.format_citation(page, style) == expected
+
+
+def test_compact_initials_keep_every_letter() -> None:
+    record = Record(
+        title="Defining and measuring the social accountability of medical schools",
+        type="report",
+        authors=[Name(family="Boelen", given="C"), Name(family="Heck", given="JE")],
+        publisher="World Health Organization",
+        year=1995,
+    )
+    assert citations.format_citation(record, "ama").startswith("Boelen C, Heck JE. ")
+    assert citations.format_citation(record, "apa").startswith(
+        "Boelen, C., &amp; Heck, J. E. (1995)."
+    )
+    assert citations.format_citation(record, "vancouver").startswith("Boelen C, Heck JE. ")
+
+
+def test_edited_book_lists_its_editors_once() -> None:
+    book = Record(
+        title="In the nation's compelling interest: ensuring diversity in the health-care workforce",
+        type="book",
+        editors=[
+            Name(family="Smedley", given="BD"),
+            Name(family="Stith Butler", given="A"),
+            Name(family="Bristow", given="LR"),
+        ],
+        publisher="National Academies Press",
+        publisher_place="Washington, DC",
+        year=2004,
+    )
+    assert citations.format_citation(book, "ama") == (
+        "Smedley BD, Stith Butler A, Bristow LR. <i>In the Nation&#x27;s Compelling Interest: "
+        "Ensuring Diversity in the Health-care Workforce</i>. National Academies Press; 2004."
+    )
+    for style in citations.STYLES:
+        assert citations.format_citation(book, style).count("Smedley") == 1
+
+
+def test_et_al_rules_of_each_style() -> None:
+    many = Record(
+        title="Seven plus authors",
+        authors=[Name(family=f"Author{i}", given="A B") for i in range(8)],
+        year=2019,
+        container_title="Academic Medicine",
+        volume="94",
+        issue="3",
+        pages="300-305",
+    )
+    assert citations.format_citation(many, "ama").startswith(
+        "Author0 AB, Author1 AB, Author2 AB, et al. Seven plus authors."
+    )
+    assert citations.format_citation(many, "vancouver").startswith(
+        "Author0 AB, Author1 AB, Author2 AB, Author3 AB, Author4 AB, Author5 AB, et al."
+    )
+    assert "&amp; Author7, A. B. (2019)" in citations.format_citation(many, "apa")

@@ -137,8 +137,14 @@ _VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pmid", "pmcid", "
 _latex = LatexNodes2Text()
 # pylatexenc turns these commands into look-alike characters (U+02C6 for the circumflex);
 # placeholders keep the ASCII characters a writer escaped this way.
-_PRE_LATEX = (("\\textasciicircum{}", "\ue000"), ("\\textasciitilde{}", "\ue001"), ("\\textbackslash{}", "\ue002"))
-_POST_LATEX = (("\ue000", "^"), ("\ue001", "~"), ("\ue002", "\\"))
+_PRE_LATEX = (
+    ("\\textasciicircum{}", "\ue000"),
+    ("\\textasciitilde{}", "\ue001"),
+    ("\\textbackslash{}", "\ue002"),
+    ("\\textbraceleft{}", "\ue003"),
+    ("\\textbraceright{}", "\ue004"),
+)
+_POST_LATEX = (("\ue000", "^"), ("\ue001", "~"), ("\ue002", "\\"), ("\ue003", "{"), ("\ue004", "}"))
 
 
 def latex_to_text(value: str, paragraphs: bool = False) -> str:
@@ -427,8 +433,9 @@ def _url_in(value: str) -> str:
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not "\{": BibTeX counts every brace, escaped or not, so a lone "\{" unbalances the entry.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -440,9 +447,15 @@ _ESCAPES = {
 _ESCAPE_RE = re.compile("|".join(re.escape(ch) for ch in _ESCAPES))
 
 
+# TeX ligatures that would turn plain characters into others: "--" (en dash), "``" (quote),
+# "?`" (inverted question mark). An empty group between the characters prevents them.
+_LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
+
+
 def escape(value: str) -> str:
     """Escape LaTeX's special characters in a field value (Unicode letters are kept as they are)."""
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], clean(value))
+    escaped = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], clean(value))
+    return _LIGATURE_RE.sub("{}", escaped)
 
 
 def _escape_verbatim(value: str) -> str:

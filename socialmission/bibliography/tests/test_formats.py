@@ -7,10 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmission.bibliography import bibtex, formats, ris
 from socialmission.bibliography.formats import UnsupportedFormat
 from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.bibliography.text import clean
 
 SAMPLES = Path(__file__).parent / "conformance"
 EXPECTED_BY_FOLDER = {
@@ -204,3 +207,20 @@ def test_render_then_read_back_in_every_export_format(fmt: str) -> None:
 def test_render_rejects_formats_we_do_not_export() -> None:
     with pytest.raises(UnsupportedFormat, match="cannot export as 'medline'"):
         formats.render([RECORD], "medline")
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=60
+).map(clean).filter(bool)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_TEXT, venue=_TEXT)
+@pytest.mark.parametrize("fmt", ["ris", "bibtex", "csljson"])
+def test_any_title_and_venue_survive_a_round_trip(fmt: str, title: str, venue: str) -> None:
+    # Braces, backslashes, "--", "``", "%", "#", "~", "^", accents and scripts included.
+    record = Record(title=title, container_title=venue, authors=[Name(family="Doe", given="Jane")], year=2020)
+    data = formats.render([record], fmt).encode("utf-8")
+    (back,) = list(formats.parse_file(io.BytesIO(data), fmt))
+    assert isinstance(back, Record)
+    assert (back.title, back.container_title) == (title, venue)

@@ -1,13 +1,31 @@
 """The protocol endpoints, mounted at the site root."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from socialmission.interop import views
+from socialmission.interop import feeds, views
 from socialmission.interop.api import api
+from socialmission.interop.sitemaps import SITEMAPS
 
 app_name = "interop"
 urlpatterns = [
     path("oai/", views.oai, name="oai"),
     path("api/v1/", api.urls),
+    path("feeds/new.atom", feeds.NewResourcesAtomFeed(), name="feed-new-atom"),
+    path("feeds/new.rss", feeds.NewResourcesFeed(), name="feed-new-rss"),
+    path("feeds/search.atom", feeds.SearchFeed(), name="feed-search-atom"),
+    path("feeds/search.rss", feeds.SearchRssFeed(), name="feed-search-rss"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "interop:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

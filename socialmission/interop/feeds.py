@@ -1,0 +1,137 @@
+"""Atom and RSS feeds of newly published resources, for the whole library or for any search.
+
+A search feed takes exactly the parameters of the search page, runs the same search through
+``library.search`` and lists its newest additions (by the date the library published them,
+not the year of the work), so a reader can follow "new resources on X".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+
+from socialmission.library import models as m
+from socialmission.library.facets import FACETS
+from socialmission.library.search import SearchParams, search_ids
+
+FEED_SIZE = 50
+
+
+def describe(params: SearchParams) -> str:
+    """A short human description of a search: 'equity · Domain: Community Engagement'."""
+    parts = [f"“{params.q}”"] if params.q else []
+    for facet in FACETS:
+        slugs = params.selected(facet.key)
+        if not slugs:
+            continue
+        model = getattr(m, facet.model_name)
+        names = dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        parts.append(f"{facet.label}: {', '.join(names.get(s, s) for s in slugs)}")
+    if params.year_from is not None or params.year_to is not None:
+        parts.append(f"Years: {params.year_from or ''}–{params.year_to or ''}")  # noqa: RUF001
+    return " · ".join(parts) or "all resources"
+
+
+class NewResourcesFeed(Feed):
+    """The newest published resources of the library (RSS 2.0)."""
+
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: new resources"
+
+    def link(self) -> str:
+        return reverse("library:home")
+
+    def description(self) -> str:
+        return f"Resources newly published in the {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
+        feed = super().get_feed(obj, request)
+        # Each entry's permanent id is its absolute page URL, which Django has by now made
+        # absolute for the link (it leaves a guid as given).
+        for item in feed.items:
+            item["unique_id"] = item["link"]
+            item["unique_id_is_permalink"] = True
+        return feed
+
+    def items(self) -> Sequence[m.Resource]:
+        return list(
+            m.Resource.objects.published()
+            .with_vocabularies()
+            .order_by("-published_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: m.Resource) -> str:
+        return item.title
+
+    def item_description(self, item: m.Resource) -> str:
+        byline = "; ".join(item.author_names()) or item.organization
+        source = ", ".join(str(p) for p in (item.venue, item.year) if p)
+        # Plain text: the feed generator escapes it, so nothing a contributor typed becomes markup.
+        return "\n\n".join(p for p in (byline, source, item.description) if p)
+
+    def item_link(self, item: m.Resource) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: m.Resource) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: m.Resource) -> datetime:
+        return item.updated_at
+
+    def item_author_name(self, item: m.Resource) -> str | None:
+        return ", ".join(item.author_names()) or item.organization or None
+
+    def item_categories(self, item: m.Resource) -> list[str]:
+        terms = [
+            item.resource_type,
+            *item.domains.all(),
+            *item.topics.all(),
+            *item.professions.all(),
+        ]
+        return [term.name for term in terms]
+
+
+class NewResourcesAtomFeed(NewResourcesFeed):
+    feed_type: type[SyndicationFeed] = Atom1Feed
+
+
+class SearchFeed(NewResourcesFeed):
+    """The newest published resources that a search finds (Atom; RSS at search.rss)."""
+
+    feed_type: type[SyndicationFeed] = Atom1Feed
+
+    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> SearchParams:
+        return SearchParams.from_query(request.GET).with_changes(page=1)
+
+    def title(self, obj: SearchParams) -> str:  # type: ignore[override]
+        return f"{settings.SITE_NAME}: new resources for {describe(obj)}"
+
+    def link(self, obj: SearchParams) -> str:  # type: ignore[override]
+        query = obj.urlencode(page=False)
+        return reverse("library:search") + (f"?{query}" if query else "")
+
+    def description(self, obj: SearchParams) -> str:  # type: ignore[override]
+        return f"Resources newly published in the {settings.SITE_NAME} that match {describe(obj)}."
+
+    subtitle = description  # type: ignore[assignment]
+
+    def items(self, obj: SearchParams) -> Sequence[m.Resource]:  # type: ignore[override]
+        # "added" is the engine's order by publication in the library, newest first.
+        ids = search_ids(obj.with_changes(sort="added"), limit=FEED_SIZE)
+        found = m.Resource.objects.published().with_vocabularies().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+class SearchRssFeed(SearchFeed):
+    feed_type = Rss201rev2Feed

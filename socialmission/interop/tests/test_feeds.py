@@ -1,0 +1,140 @@
+"""Atom and RSS feeds (parsed with feedparser), the feed links snippet, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from lxml import etree
+
+from socialmission.interop import feeds
+from socialmission.interop.tests.protocol_data import tagged_resource
+from socialmission.library import models as m
+from socialmission.library.search import SearchParams
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def published(title: str, days_ago: int, **fields: object) -> m.Resource:
+    return tagged_resource(
+        title=title,
+        published_at=datetime(2026, 1, 31, tzinfo=UTC) - timedelta(days=days_ago),
+        **fields,
+    )
+
+
+def parse(client: Client, url: str) -> feedparser.FeedParserDict:
+    response = client.get(url)
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("url", "version"), [("/feeds/new.atom", "atom10"), ("/feeds/new.rss", "rss20")]
+)
+def test_new_resources_feeds(client: Client, url: str, version: str) -> None:
+    older = published("Older toolkit", 10, year=2001, description="Steps <script>alert(1)</script>")
+    newer = published("Newer report", 1, year=1999, domains=("community-engagement",))
+    published("Draft", 0, status=m.Resource.Status.DRAFT)
+    published("Withdrawn", 0, status=m.Resource.Status.WITHDRAWN)
+    parsed = parse(client, url)
+    assert parsed.version == version
+    assert parsed.feed.title == "Social Mission Resource Library: new resources"
+    assert parsed.feed.link == "http://testserver/"
+    # Newest publication in the library first, whatever the year of the work.
+    assert [e.title for e in parsed.entries] == ["Newer report", "Older toolkit"]
+    first = parsed.entries[0]
+    assert first.link == f"http://testserver{newer.get_absolute_url()}"
+    assert first.id == first.link
+    assert {t.term for t in first.tags} >= {"Community Engagement", "Peer-reviewed article"}
+    assert "Grbic Douglas" in first.get("author", "")
+    second = parsed.entries[1]
+    assert second.link == f"http://testserver{older.get_absolute_url()}"
+    # What a contributor typed stays text: escaped in the XML, never a live element.
+    raw = client.get(url).content.decode()
+    assert "<script>" not in raw
+    assert "Steps &lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+def test_new_resources_feed_is_capped(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "FEED_SIZE", 3)
+    for i in range(5):
+        published(f"Resource {i}", i)
+    assert [e.title for e in parse(client, "/feeds/new.atom").entries] == [
+        "Resource 0",
+        "Resource 1",
+        "Resource 2",
+    ]
+
+
+def test_search_feed_follows_the_search(client: Client) -> None:
+    published("Rural nursing pathways", 5, professions=("nursing",))
+    published("Rural medicine tracks", 1)
+    published("Urban nursing residency", 2, professions=("nursing",))
+    parsed = parse(client, "/feeds/search.atom?q=rural&profession=nursing")
+    assert [e.title for e in parsed.entries] == ["Rural nursing pathways"]
+    assert parsed.feed.title == (
+        "Social Mission Resource Library: new resources for “rural” · Health profession: Nursing"
+    )
+    assert parsed.feed.link == "http://testserver/search/?q=rural&profession=nursing"
+    parsed = parse(client, "/feeds/search.rss?q=rural&sort=title&page=3")
+    assert [e.title for e in parsed.entries] == ["Rural medicine tracks", "Rural nursing pathways"]
+    assert parsed.version == "rss20"
+    parsed = parse(client, "/feeds/search.atom")
+    assert len(parsed.entries) == 3
+    assert parse(client, "/feeds/search.atom?q=nothingmatches").entries == []
+
+
+def test_feed_links_snippet() -> None:
+    plain = render_to_string("interop/includes/feed_links.html", {"params": None})
+    assert 'href="/feeds/new.atom"' in plain
+    assert 'href="/feeds/new.rss"' in plain
+    assert "search.atom" not in plain
+    params = SearchParams.from_query(
+        {"q": 'equity "<b>"', "domain": "community-engagement", "page": "2", "sort": "title"}
+    )
+    html = render_to_string("interop/includes/feed_links.html", {"params": params})
+    assert (
+        'href="/feeds/search.atom?q=equity+%22%3Cb%3E%22&amp;domain=community-engagement"' in html
+    )
+    assert "<b>" not in html
+    assert 'type="application/atom+xml"' in html
+    assert render_to_string("interop/includes/feed_links.html", {}).count("<link") == 2
+
+
+def test_sitemap(client: Client) -> None:
+    resource = published("In the sitemap", 1)
+    draft = published("Not in the sitemap", 1, status=m.Resource.Status.DRAFT)
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    root = etree.fromstring(index.content)
+    sections = [loc.text for loc in root.iterfind("s:sitemap/s:loc", SITEMAP_NS)]
+    assert sections == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-resources.xml",
+    ]
+    urls: list[str] = []
+    for section in sections:
+        page = etree.fromstring(client.get(section.removeprefix("http://testserver")).content)
+        urls += [loc.text for loc in page.iterfind("s:url/s:loc", SITEMAP_NS)]
+    assert "http://testserver/" in urls
+    assert "http://testserver/search/" in urls
+    assert f"http://testserver{resource.get_absolute_url()}" in urls
+    assert f"http://testserver{draft.get_absolute_url()}" not in urls
+
+
+def test_robots_txt(client: Client) -> None:
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /contribute/queue/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines

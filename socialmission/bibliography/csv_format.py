@@ -49,8 +49,10 @@ AUTHOR_SEPARATOR = "; "
 
 _LONG_TEXT = frozenset({"description", "abstract"})
 _DELIMITERS = (",", ";", "\t", "|")
-# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with = + - @ tab or CR is run as a formula by Excel/LibreOffice (CSV
+# injection). Guarded too: such a start after any number of quotes, so a value that itself
+# begins with quotes ("'=x") is quoted again and the importer's one-quote removal inverts it.
+_NEEDS_GUARD_RE = re.compile(r"^'*[=+\-@\t\r]")
 # CSL types with no container: the venue column is their publisher (as interop.records does).
 _STANDALONE_TYPES = frozenset(
     {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
@@ -161,8 +163,8 @@ def _list_cell(value: str) -> list[str]:
 
 
 def _unformula(value: str) -> str:
-    """Undo the export's formula guard ("'=1+1" → "=1+1")."""
-    if value.startswith("'") and value[1:2] in _FORMULA_START:
+    """Undo the export's formula guard ("'=1+1" → "=1+1", "''=x" → "'=x")."""
+    if value.startswith("'") and _NEEDS_GUARD_RE.match(value[1:]):
         return value[1:]
     return value
 
@@ -627,7 +629,7 @@ def _authors_cell(record: Record) -> str:
 
 def _guard(value: str) -> str:
     """Make a cell inert for spreadsheets: a leading =, +, -, @ would start a formula."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    return f"'{value}" if _NEEDS_GUARD_RE.match(value) else value
 
 
 def _row(record: Record) -> list[str]:

@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmission.bibliography import csv_format
 from socialmission.bibliography.record import Name, Record, RecordError
@@ -309,6 +311,10 @@ def test_render_guards_cells_against_spreadsheet_formulas() -> None:
         csv_format.render([Record(title="=1+1", resource_type="Report")]).encode()
     )
     assert isinstance(back, Record) and back.title == "=1+1"
+    # A title that itself starts with the guard character comes back unchanged too.
+    for title in ("'=x", "'plain", "''=y"):
+        (again,) = _parse_bytes(csv_format.render([Record(title=title)]).encode())
+        assert isinstance(again, Record) and again.title == title
 
 
 def test_round_trip_of_our_export() -> None:
@@ -367,3 +373,42 @@ def test_web_of_science_tab_delimited_utf16() -> None:
     assert first.pmid == "20547907"
     assert first.source == "csv (wos) record 1 (line 2)"
     assert second == RecordError(position="record 2 (line 3)", reason="no title in this row")
+
+
+_cell_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Co", "Cc"), blacklist_characters="|;"),
+    max_size=40,
+).map(lambda s: " ".join(s.split()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=_cell_text.filter(bool),
+    venue=_cell_text,
+    abstract=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Co")), max_size=80).map(
+        lambda s: s.replace("\r", "").strip()
+    ),
+    domains=st.lists(_cell_text.filter(bool), max_size=3),
+    year=st.none() | st.integers(min_value=1500, max_value=2100),
+)
+def test_export_then_import_gives_the_same_fields(
+    title: str, venue: str, abstract: str, domains: list[str], year: int | None
+) -> None:
+    """Quotes, commas, newlines, formula characters and non-Latin text survive a round trip."""
+    original = Record(
+        title=title,
+        container_title=venue,
+        abstract=abstract,
+        domains=domains,
+        year=year,
+        resource_type="Peer-reviewed article",
+    )
+    (back,) = _parse_bytes(csv_format.render([original]).encode("utf-8"))
+    assert isinstance(back, Record)
+    assert (back.title, back.container_title, back.abstract, back.domains, back.year) == (
+        title,
+        venue,
+        abstract,
+        domains,
+        year,
+    )

@@ -88,7 +88,7 @@ def start_stamp() -> str:
 
 
 def fill_time_error(stamp: str) -> str:
-    """"" when the form took a human amount of time; otherwise the message to show."""
+    """The message to show when the form was sent too fast or tampered with, else ""."""
     try:
         started = float(signing.loads(stamp, salt=_SALT, max_age=7 * 24 * 3600))
     except (signing.BadSignature, TypeError, ValueError):

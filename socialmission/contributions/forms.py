@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from socialmission.bibliography.text import normalize_doi, normalize_pmid
 from socialmission.contributions.models import (
     LONG_TEXT_MAX,
+    Champion,
     Nomination,
     Suggestion,
     http_url_validator,
@@ -59,7 +60,9 @@ def _clean_doi(value: str) -> str:
         return ""
     doi = normalize_doi(value)
     if not doi:
-        raise ValidationError("This is not a DOI. A DOI looks like 10.1234/abcd, with or without https://doi.org/.")
+        raise ValidationError(
+            "This is not a DOI. A DOI looks like 10.1234/abcd, with or without https://doi.org/."
+        )
     return doi
 
 
@@ -96,7 +99,7 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
         required=False,
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, “Family, Given” (or an organisation’s name).",
+        help_text="One per line, “Family, Given” (or an organisation's name).",
     )
     resource_type = forms.ModelChoiceField(
         ResourceType.objects.active(),
@@ -175,9 +178,12 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
         self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("url") or data.get("doi") or data.get("pmid")):
-            raise ValidationError("Give a link, a DOI or a PubMed id, so curators can find the resource.")
+            raise ValidationError(
+                "Give a link, a DOI or a PubMed id, so curators can find the resource."
+            )
         return data
 
     def submitted_fields(self) -> dict[str, Any]:
@@ -209,7 +215,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
             "consent",
         ]
         labels = {
-            "nominee_name": "Nominee’s name",
+            "nominee_name": "Nominee's name",
             "role": "Role or position",
             "story": "What they did for health equity",
             "links": "Links (optional)",
@@ -285,7 +291,12 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
             "intervention",
             "results",
         ]
-        labels = {"url": "Link", "doi": "DOI", "pmid": "PMID", "venue": "Journal, publisher or site"}
+        labels = {
+            "url": "Link",
+            "doi": "DOI",
+            "pmid": "PMID",
+            "venue": "Journal, publisher or site",
+        }
         help_texts = {"keywords": "Separated by semicolons."}
         widgets = {
             "title": forms.TextInput(),
@@ -353,7 +364,7 @@ class MergeForm(forms.Form):
     target = forms.CharField(
         label="Merge into resource (number or page address)",
         max_length=2000,
-        help_text="Pick a suspected duplicate above, or type the resource’s number or address.",
+        help_text="Pick a suspected duplicate above, or type the resource's number or address.",
     )
 
     def clean_target(self) -> Resource:
@@ -372,7 +383,8 @@ class BulkDeclineForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("suggestions") or data.get("nominations")):
             raise ValidationError("Select at least one item to decline.")
         return data
@@ -382,7 +394,11 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind",
         required=False,
-        choices=[("all", "All"), ("suggestion", "Resource suggestions"), ("nomination", "Champion nominations")],
+        choices=[
+            ("all", "All"),
+            ("suggestion", "Resource suggestions"),
+            ("nomination", "Champion nominations"),
+        ],
     )
     status = forms.ChoiceField(
         label="Status",
@@ -406,9 +422,7 @@ class QueueFilterForm(forms.Form):
 
 
 class ResourceSpotlightForm(forms.Form):
-    resource = forms.CharField(
-        label="Resource (number or page address)", max_length=2000
-    )
+    resource = forms.CharField(label="Resource (number or page address)", max_length=2000)
     summary = forms.CharField(
         label="Editorial summary", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -425,16 +439,16 @@ class ResourceSpotlightForm(forms.Form):
 
 class ChampionSpotlightForm(forms.Form):
     champion = forms.ModelChoiceField(
-        queryset=None, label="Champion", empty_label=None  # type: ignore[arg-type]
+        queryset=Champion.objects.none(), label="Champion", empty_label=None
     )
     starts_on = ResourceSpotlightForm.base_fields["starts_on"]
     ends_on = ResourceSpotlightForm.base_fields["ends_on"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from socialmission.contributions.models import Champion
-
         super().__init__(*args, **kwargs)
-        self.fields["champion"].queryset = Champion.objects.published()  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["champion"]
+        ).queryset = Champion.objects.published()
 
 
 class RoleForm(forms.Form):
@@ -445,12 +459,16 @@ class RoleForm(forms.Form):
         from socialmission.accounts import roles
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, r) for r in roles.ROLES]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, r) for r in roles.ROLES]
 
     def clean_username(self) -> Any:
         from socialmission.accounts.models import User
 
-        user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+        user = User.objects.filter(
+            username=self.cleaned_data["username"].strip(), is_active=True
+        ).first()
         if user is None:
-            raise ValidationError("No active user has this username. They must have an account first.")
+            raise ValidationError(
+                "No active user has this username. They must have an account first."
+            )
         return user

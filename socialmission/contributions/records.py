@@ -42,7 +42,7 @@ def authors_text(authors: list[dict[str, str]]) -> str:
 
 
 def parse_authors(text: str) -> list[dict[str, str]]:
-    """"Family, Given" per line → {"family", "given"}; a line without a comma is a literal name."""
+    """ "Family, Given" per line → {"family", "given"}; a line without a comma is a literal name."""
     authors: list[dict[str, str]] = []
     for line in text.splitlines():
         line = line.strip()
@@ -57,7 +57,7 @@ def parse_authors(text: str) -> list[dict[str, str]]:
 
 
 def record_to_form_data(record: Record) -> dict[str, Any]:
-    resource_type = ResourceType.objects.active().filter(csl_type=record.type).first()
+    resource_type = ResourceType.objects.filter(is_active=True, csl_type=record.type).first()
     data: dict[str, Any] = {
         "title": record.title,
         "url": record.url if record.url.startswith(("http://", "https://")) else "",
@@ -97,7 +97,9 @@ def parse_pasted_record(text: str) -> PasteResult:
     errors = [r for r in results if isinstance(r, RecordError)]
     if not records:
         reason = errors[0].reason if errors else "no record found"
-        return PasteResult(error=f"That record could not be read ({reason}). Is it RIS, BibTeX or MEDLINE?")
+        return PasteResult(
+            error=f"That record could not be read ({reason}). Is it RIS, BibTeX or MEDLINE?"
+        )
     if len(records) > 1:
         return PasteResult(error="Paste one record at a time: that text holds several.")
     return PasteResult(data=record_to_form_data(records[0]))

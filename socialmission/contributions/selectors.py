@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from socialmission.accounts.models import User
@@ -40,7 +40,9 @@ class QueueEntry:
         return self.item.created_at
 
 
-def _filter(queryset: QuerySet[Any], filters: QueueFilters, user: User, text_field: str) -> QuerySet[Any]:
+def _filter(
+    queryset: QuerySet[Any], filters: QueueFilters, user: User, text_field: str
+) -> QuerySet[Any]:
     if filters.status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif filters.status in Status.values:
@@ -59,7 +61,9 @@ def queue(filters: QueueFilters, *, user: User, limit: int = 200) -> list[QueueE
     entries: list[QueueEntry] = []
     if filters.kind in {"all", "suggestion"}:
         suggestions = _filter(Suggestion.objects.all(), filters, user, "title")
-        entries += [QueueEntry(s, "suggestion") for s in suggestions.select_related("resource_type")[:limit]]
+        entries += [
+            QueueEntry(s, "suggestion") for s in suggestions.select_related("resource_type")[:limit]
+        ]
     if filters.kind in {"all", "nomination"}:
         nominations = _filter(Nomination.objects.all(), filters, user, "nominee_name")
         entries += [QueueEntry(n, "nomination") for n in nominations[:limit]]
@@ -173,7 +177,10 @@ def _display(value: Any) -> str:
         parts = []
         for item in value:
             if isinstance(item, dict):
-                parts.append(item.get("literal") or ", ".join(p for p in (item.get("family"), item.get("given")) if p))
+                parts.append(
+                    item.get("literal")
+                    or ", ".join(p for p in (item.get("family"), item.get("given")) if p)
+                )
             else:
                 parts.append(str(item))
         return "; ".join(parts)
@@ -185,7 +192,7 @@ def _display(value: Any) -> str:
 def _snapshot(version: Any, names: dict[str, dict[int, str]]) -> dict[str, str]:
     snap: dict[str, str] = {}
     for name in HISTORY_FIELDS:
-        model_field = Resource._meta.get_field(name)
+        model_field = cast("Field[Any, Any]", Resource._meta.get_field(name))
         if model_field.is_relation:
             pk = getattr(version, model_field.attname)
             related = names.setdefault(name, {})
@@ -233,10 +240,12 @@ def resource_history(resource: Resource) -> list[HistoryEntry]:
         for key, after in snap.items():
             before = previous.get(key, "")
             if before != after:
-                label = Resource._meta.get_field(key).verbose_name
+                label = cast("Field[Any, Any]", Resource._meta.get_field(key)).verbose_name
                 changes.append(FieldChange(key, str(label).capitalize(), before, after))
         user = first.history_user
-        default_reason = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(first.history_type, "")
+        default_reason = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
+            first.history_type, ""
+        )
         entries.append(
             HistoryEntry(
                 history_id=last.history_id,

@@ -161,9 +161,9 @@ def submit_nomination(*, fields: Mapping[str, Any]) -> Nomination:
 
 
 @transaction.atomic
-def reply_to_question(item: Item, *, reply: str) -> Item:
+def reply_to_question(item: Suggestion | Nomination, *, reply: str) -> Suggestion | Nomination:
     """The contributor answers a curator's question; the item returns to the queue."""
-    item = _lock(item)
+    item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status != Status.NEEDS_INFO:
         raise ValidationError("No question is waiting for an answer.")
     reply = reply.strip()

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socialmission.accounts import roles
+from socialmission.accounts.models import User
 from socialmission.contributions import abuse, forms, selectors, services
 from socialmission.contributions.duplicates import find_duplicates
 from socialmission.contributions.models import (
@@ -58,6 +60,11 @@ def editor_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user; only called behind ``curator_required`` / ``editor_required``."""
+    return cast(User, request.user)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -116,7 +123,9 @@ def suggest(request: HttpRequest) -> HttpResponse:
         paste_error = result.error
         form = forms.SuggestionForm(initial=_initial_from_post(request.POST, result.data))
         if not result.error:
-            messages.info(request, "The form is filled from your record: check each field, then send it.")
+            messages.info(
+                request, "The form is filled from your record: check each field, then send it."
+            )
     else:
         limited = _rate_limited(request)
         if limited:
@@ -248,7 +257,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             claimed=data["claimed"] or "any",
             q=data["q"].strip(),
         )
-    entries = selectors.queue(filters, user=request.user)  # type: ignore[arg-type]
+    entries = selectors.queue(filters, user=_actor(request))
     return render(
         request,
         "contributions/queue.html",
@@ -266,11 +275,11 @@ def bulk_decline(request: HttpRequest) -> HttpResponse:
     form = forms.BulkDeclineForm(request.POST)
     if not form.is_valid():
         for message in form.non_field_errors() or ["Some selected items are no longer open."]:
-            messages.error(request, message)
+            messages.error(request, str(message))
         return redirect("contributions:queue")
     data = form.cleaned_data
     items = [*data["suggestions"], *data["nominations"]]
-    count = services.bulk_decline(items, curator=request.user, reason=data["reason"])  # type: ignore[arg-type]
+    count = services.bulk_decline(items, curator=_actor(request), reason=data["reason"])
     skipped = len(items) - count
     text = f"Declined {count} item{'s' if count != 1 else ''}."
     if skipped:
@@ -304,8 +313,10 @@ def _run(
 
 @curator_required
 def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = get_object_or_404(Suggestion.objects.select_related("resource_type", "claimed_by", "resource"), pk=pk)
-    curator = request.user
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("resource_type", "claimed_by", "resource"), pk=pk
+    )
+    curator = _actor(request)
     edit_form = forms.CuratorSuggestionForm(instance=suggestion)
     decline_form = forms.DeclineForm()
     question_form = forms.QuestionForm()
@@ -313,31 +324,64 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     done = False
     if action == "claim":
-        done = _run(request, lambda: services.claim(suggestion, curator=curator), "You have claimed this suggestion.")  # type: ignore[arg-type]
+        done = _run(
+            request,
+            lambda: services.claim(suggestion, curator=curator),
+            "You have claimed this suggestion.",
+        )
     elif action == "release":
-        done = _run(request, lambda: services.release(suggestion, curator=curator), "Claim released.")  # type: ignore[arg-type]
+        done = _run(
+            request, lambda: services.release(suggestion, curator=curator), "Claim released."
+        )
     elif action in {"save", "publish"}:
-        edit_form = forms.CuratorSuggestionForm(request.POST, instance=Suggestion.objects.get(pk=pk))
+        edit_form = forms.CuratorSuggestionForm(
+            request.POST, instance=Suggestion.objects.get(pk=pk)
+        )
         if edit_form.is_valid():
             changes = edit_form.changes()
-            done = _run(request, lambda: services.edit_suggestion(suggestion, curator=curator, changes=changes), "Changes saved.", edit_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.edit_suggestion(suggestion, curator=curator, changes=changes),
+                "Changes saved.",
+                edit_form,
+            )
             if done and action == "publish":
-                done = _run(request, lambda: services.publish_suggestion(suggestion, curator=curator), "Published: the resource is in the library now.", edit_form)  # type: ignore[arg-type]
+                done = _run(
+                    request,
+                    lambda: services.publish_suggestion(suggestion, curator=curator),
+                    "Published: the resource is in the library now.",
+                    edit_form,
+                )
     elif action == "decline":
         decline_form = forms.DeclineForm(request.POST)
         if decline_form.is_valid():
             reason = decline_form.cleaned_data["reason"]
-            done = _run(request, lambda: services.decline(suggestion, curator=curator, reason=reason), "Declined; the suggester has been told why.", decline_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.decline(suggestion, curator=curator, reason=reason),
+                "Declined; the suggester has been told why.",
+                decline_form,
+            )
     elif action == "ask":
         question_form = forms.QuestionForm(request.POST)
         if question_form.is_valid():
             question = question_form.cleaned_data["question"]
-            done = _run(request, lambda: services.ask_question(suggestion, curator=curator, question=question), "Question sent; the suggestion waits for an answer.", question_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.ask_question(suggestion, curator=curator, question=question),
+                "Question sent; the suggestion waits for an answer.",
+                question_form,
+            )
     elif action == "merge":
         merge_form = forms.MergeForm(request.POST)
         if merge_form.is_valid():
             target = merge_form.cleaned_data["target"]
-            done = _run(request, lambda: services.merge_suggestion(suggestion, curator=curator, into=target), "Merged into the existing resource.", merge_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.merge_suggestion(suggestion, curator=curator, into=target),
+                "Merged into the existing resource.",
+                merge_form,
+            )
     elif action:
         messages.error(request, "Unknown action.")
     if done:
@@ -363,8 +407,7 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": duplicates,
             "compare": compare,
             "comparison": _comparison(suggestion, compare) if compare else [],
-            "can_act": suggestion.is_open
-            and suggestion.claimed_by_id in (None, request.user.pk),
+            "can_act": suggestion.is_open and suggestion.claimed_by_id in (None, request.user.pk),
         },
         status=400 if action and not done else 200,
     )
@@ -380,13 +423,31 @@ def _compare_target(request: HttpRequest, duplicates: list[Any]) -> Resource | N
 def _comparison(suggestion: Suggestion, resource: Resource) -> list[tuple[str, str, str, bool]]:
     """Rows of (label, suggestion value, resource value, differs) for the side-by-side view."""
     rows = []
-    for name in ("title", "doi", "pmid", "url", "year", "venue", "organization", "resource_type", "description"):
-        label = str(Suggestion._meta.get_field(name).verbose_name).capitalize()
+    for name in (
+        "title",
+        "doi",
+        "pmid",
+        "url",
+        "year",
+        "venue",
+        "organization",
+        "resource_type",
+        "description",
+    ):
+        label = str(cast("Field[Any, Any]", Suggestion._meta.get_field(name)).verbose_name)
+        label = label.capitalize()
         left = getattr(suggestion, name)
         right = getattr(resource, name)
         left_text = "" if left is None else str(left)
         right_text = "" if right is None else str(right)
-        rows.append((label, left_text, right_text, left_text.strip().casefold() != right_text.strip().casefold()))
+        rows.append(
+            (
+                label,
+                left_text,
+                right_text,
+                left_text.strip().casefold() != right_text.strip().casefold(),
+            )
+        )
     left_authors = "; ".join(Resource(authors=suggestion.authors).author_names())
     right_authors = "; ".join(resource.author_names())
     rows.insert(1, ("Authors", left_authors, right_authors, left_authors != right_authors))
@@ -395,34 +456,64 @@ def _comparison(suggestion: Suggestion, resource: Resource) -> list[tuple[str, s
 
 @curator_required
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = get_object_or_404(Nomination.objects.select_related("claimed_by", "champion"), pk=pk)
-    curator = request.user
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("claimed_by", "champion"), pk=pk
+    )
+    curator = _actor(request)
     edit_form = forms.CuratorNominationForm(instance=nomination)
     decline_form = forms.DeclineForm()
     question_form = forms.QuestionForm()
     action = request.POST.get("action", "") if request.method == "POST" else ""
     done = False
     if action == "claim":
-        done = _run(request, lambda: services.claim(nomination, curator=curator), "You have claimed this nomination.")  # type: ignore[arg-type]
+        done = _run(
+            request,
+            lambda: services.claim(nomination, curator=curator),
+            "You have claimed this nomination.",
+        )
     elif action == "release":
-        done = _run(request, lambda: services.release(nomination, curator=curator), "Claim released.")  # type: ignore[arg-type]
+        done = _run(
+            request, lambda: services.release(nomination, curator=curator), "Claim released."
+        )
     elif action in {"save", "publish"}:
-        edit_form = forms.CuratorNominationForm(request.POST, instance=Nomination.objects.get(pk=pk))
+        edit_form = forms.CuratorNominationForm(
+            request.POST, instance=Nomination.objects.get(pk=pk)
+        )
         if edit_form.is_valid():
             changes = dict(edit_form.cleaned_data)
-            done = _run(request, lambda: services.edit_nomination(nomination, curator=curator, changes=changes), "Changes saved.", edit_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.edit_nomination(nomination, curator=curator, changes=changes),
+                "Changes saved.",
+                edit_form,
+            )
             if done and action == "publish":
-                done = _run(request, lambda: services.publish_nomination(nomination, curator=curator), "Published: the champion's page is public now.", edit_form)  # type: ignore[arg-type]
+                done = _run(
+                    request,
+                    lambda: services.publish_nomination(nomination, curator=curator),
+                    "Published: the champion's page is public now.",
+                    edit_form,
+                )
     elif action == "decline":
         decline_form = forms.DeclineForm(request.POST)
         if decline_form.is_valid():
             reason = decline_form.cleaned_data["reason"]
-            done = _run(request, lambda: services.decline(nomination, curator=curator, reason=reason), "Declined; the nominator has been told why.", decline_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.decline(nomination, curator=curator, reason=reason),
+                "Declined; the nominator has been told why.",
+                decline_form,
+            )
     elif action == "ask":
         question_form = forms.QuestionForm(request.POST)
         if question_form.is_valid():
             question = question_form.cleaned_data["question"]
-            done = _run(request, lambda: services.ask_question(nomination, curator=curator, question=question), "Question sent; the nomination waits for an answer.", question_form)  # type: ignore[arg-type]
+            done = _run(
+                request,
+                lambda: services.ask_question(nomination, curator=curator, question=question),
+                "Question sent; the nomination waits for an answer.",
+                question_form,
+            )
     elif action:
         messages.error(request, "Unknown action.")
     if done:
@@ -436,8 +527,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edit_form": edit_form,
             "decline_form": decline_form,
             "question_form": question_form,
-            "can_act": nomination.is_open
-            and nomination.claimed_by_id in (None, request.user.pk),
+            "can_act": nomination.is_open and nomination.claimed_by_id in (None, request.user.pk),
         },
         status=400 if action and not done else 200,
     )
@@ -458,7 +548,7 @@ def resource_history(request: HttpRequest, pk: int) -> HttpResponse:
 def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
     try:
-        services.revert_resource(resource, curator=request.user, history_id=history_id)  # type: ignore[arg-type]
+        services.revert_resource(resource, curator=_actor(request), history_id=history_id)
     except ValidationError as error:
         for message in _error_messages(error):
             messages.error(request, message)
@@ -469,7 +559,7 @@ def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
 
 @editor_required
 def spotlights(request: HttpRequest) -> HttpResponse:
-    editor = request.user
+    editor = _actor(request)
     resource_form = forms.ResourceSpotlightForm(prefix="resource")
     champion_form = forms.ChampionSpotlightForm(prefix="champion")
     failed = False
@@ -478,13 +568,23 @@ def spotlights(request: HttpRequest) -> HttpResponse:
             resource_form = forms.ResourceSpotlightForm(request.POST, prefix="resource")
             if resource_form.is_valid():
                 data = resource_form.cleaned_data
-                if _run(request, lambda: services.create_resource_spotlight(editor=editor, **data), "Resource Spotlight saved.", resource_form):  # type: ignore[arg-type]
+                if _run(
+                    request,
+                    lambda: services.create_resource_spotlight(editor=editor, **data),
+                    "Resource Spotlight saved.",
+                    resource_form,
+                ):
                     return redirect("contributions:spotlights")
         elif request.POST.get("action") == "champion":
             champion_form = forms.ChampionSpotlightForm(request.POST, prefix="champion")
             if champion_form.is_valid():
                 data = champion_form.cleaned_data
-                if _run(request, lambda: services.create_champion_spotlight(editor=editor, **data), "Champion Spotlight saved.", champion_form):  # type: ignore[arg-type]
+                if _run(
+                    request,
+                    lambda: services.create_champion_spotlight(editor=editor, **data),
+                    "Champion Spotlight saved.",
+                    champion_form,
+                ):
                     return redirect("contributions:spotlights")
         failed = True
     return render(
@@ -505,11 +605,14 @@ def spotlights(request: HttpRequest) -> HttpResponse:
 @editor_required
 @require_POST
 def spotlight_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    model = {"resource": ResourceSpotlight, "champion": ChampionSpotlight}.get(kind)
-    if model is None:
+    spotlight: ResourceSpotlight | ChampionSpotlight
+    if kind == "resource":
+        spotlight = get_object_or_404(ResourceSpotlight, pk=pk)
+    elif kind == "champion":
+        spotlight = get_object_or_404(ChampionSpotlight, pk=pk)
+    else:
         raise Http404
-    spotlight = get_object_or_404(model, pk=pk)
-    services.remove_spotlight(spotlight, editor=request.user)  # type: ignore[arg-type]
+    services.remove_spotlight(spotlight, editor=_actor(request))
     messages.success(request, "Spotlight removed.")
     return HttpResponseRedirect(reverse("contributions:spotlights"))
 
@@ -518,7 +621,6 @@ def spotlight_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def curators(request: HttpRequest) -> HttpResponse:
     """Who holds which role; the editor-in-chief grants and revokes the curator role here."""
     from socialmission.accounts import services as account_services
-    from socialmission.accounts.models import User
 
     form = forms.RoleForm()
     if request.method == "POST":
@@ -529,7 +631,7 @@ def curators(request: HttpRequest) -> HttpResponse:
             revoke = request.POST.get("action") == "revoke"
             call = account_services.revoke_role if revoke else account_services.grant_role
             try:
-                call(actor=request.user, user=user, role=role)  # type: ignore[arg-type]
+                call(actor=_actor(request), user=user, role=role)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:

@@ -67,7 +67,9 @@ def tab_to(page: Any, selector: str, limit: int = 250) -> None:
     """Press Tab until the element matching ``selector`` has the focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
     raise AssertionError(f"{selector} never received the focus by keyboard")
 
@@ -76,7 +78,9 @@ def focused_id(page: Any) -> str:
     return page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
 
 
-def test_suggestion_form_by_keyboard(contrib_browser: Any, contrib_setup: None, live_server: Any) -> None:
+def test_suggestion_form_by_keyboard(
+    contrib_browser: Any, contrib_setup: None, live_server: Any
+) -> None:
     page = contrib_browser.new_page()
     page.goto(f"{live_server.url}/contribute/resource/")
     assert axe_violations(page) == []
@@ -115,7 +119,9 @@ def test_suggestion_form_by_keyboard(contrib_browser: Any, contrib_setup: None, 
     assert suggestion.resource_type is not None
 
 
-def test_curator_queue_by_keyboard(contrib_browser: Any, contrib_setup: None, live_server: Any) -> None:
+def test_curator_queue_by_keyboard(
+    contrib_browser: Any, contrib_setup: None, live_server: Any
+) -> None:
     curator = User.objects.create_user(username="cora", first_name="Cora", last_name="Curator")
     curator.groups.add(Group.objects.get(name=roles.CURATOR))
     suggestion = Suggestion.objects.create(

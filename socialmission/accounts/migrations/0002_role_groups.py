@@ -7,22 +7,38 @@ staff member of that group may do in the Django admin.
 from django.db import migrations
 
 CURATOR_PERMS = [
-    ("library", "view_resource"), ("library", "add_resource"), ("library", "change_resource"),
-    ("library", "view_domain"), ("library", "view_topic"), ("library", "view_profession"),
-    ("library", "view_resourcetype"), ("library", "view_evidencelevel"),
-    ("library", "view_actionarea"), ("library", "view_synonym"),
-    ("contributions", "view_suggestion"), ("contributions", "change_suggestion"),
-    ("contributions", "view_nomination"), ("contributions", "change_nomination"),
-    ("contributions", "view_champion"), ("contributions", "change_champion"),
-    ("contributions", "view_resourcespotlight"), ("contributions", "view_championspotlight"),
+    ("library", "view_resource"),
+    ("library", "add_resource"),
+    ("library", "change_resource"),
+    ("library", "view_domain"),
+    ("library", "view_topic"),
+    ("library", "view_profession"),
+    ("library", "view_resourcetype"),
+    ("library", "view_evidencelevel"),
+    ("library", "view_actionarea"),
+    ("library", "view_synonym"),
+    ("contributions", "view_suggestion"),
+    ("contributions", "change_suggestion"),
+    ("contributions", "view_nomination"),
+    ("contributions", "change_nomination"),
+    ("contributions", "view_champion"),
+    ("contributions", "change_champion"),
+    ("contributions", "view_resourcespotlight"),
+    ("contributions", "view_championspotlight"),
 ]
 EDITOR_EXTRA = [
     (app, f"{action}_{model}")
     for app, model in [
-        ("library", "domain"), ("library", "topic"), ("library", "profession"),
-        ("library", "resourcetype"), ("library", "evidencelevel"), ("library", "actionarea"),
-        ("library", "synonym"), ("contributions", "champion"),
-        ("contributions", "resourcespotlight"), ("contributions", "championspotlight"),
+        ("library", "domain"),
+        ("library", "topic"),
+        ("library", "profession"),
+        ("library", "resourcetype"),
+        ("library", "evidencelevel"),
+        ("library", "actionarea"),
+        ("library", "synonym"),
+        ("contributions", "champion"),
+        ("contributions", "resourcespotlight"),
+        ("contributions", "championspotlight"),
     ]
     for action in ("add", "change", "delete")
 ] + [("library", "delete_resource"), ("accounts", "view_user")]

@@ -70,7 +70,9 @@ def test_curators_page(client: Any) -> None:
     make_user("bob")
     client.force_login(editor)
     url = reverse("contributions:curators")
-    response = client.post(url, {"username": "bob", "role": roles.CURATOR, "action": "grant"}, follow=True)
+    response = client.post(
+        url, {"username": "bob", "role": roles.CURATOR, "action": "grant"}, follow=True
+    )
     assert "bob now holds the Curator role" in response.text
     assert roles.is_curator(User.objects.get(username="bob"))
     response = client.post(url, {"username": "bob", "role": roles.ADMINISTRATOR, "action": "grant"})
@@ -78,10 +80,15 @@ def test_curators_page(client: Any) -> None:
     assert "You may not change who holds the Administrator role" in response.text
     response = client.post(url, {"username": "ghost", "role": roles.CURATOR, "action": "grant"})
     assert "No active user has this username" in response.text
-    response = client.post(url, {"username": "bob", "role": roles.CURATOR, "action": "revoke"}, follow=True)
+    response = client.post(
+        url, {"username": "bob", "role": roles.CURATOR, "action": "revoke"}, follow=True
+    )
     assert not roles.is_curator(User.objects.get(username="bob"))
 
     curator_client = Client()
     curator_client.force_login(make_user("carl", roles.CURATOR))
     assert curator_client.get(url).status_code == 403
-    assert curator_client.post(url, {"username": "carl", "role": roles.ADMINISTRATOR}).status_code == 403
+    assert (
+        curator_client.post(url, {"username": "carl", "role": roles.ADMINISTRATOR}).status_code
+        == 403
+    )

@@ -2,184 +2,457 @@
 
 import django.core.validators
 import django.db.models.deletion
-import socialmission.contributions.models
 from django.conf import settings
 from django.db import migrations, models
 
+import socialmission.contributions.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('library', '0003_indexchange_applied'),
+        ("library", "0003_indexchange_applied"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Champion',
+            name="Champion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(blank=True, max_length=120)),
-                ('profession', models.CharField(blank=True, max_length=300)),
-                ('institution', models.CharField(blank=True, max_length=300)),
-                ('role', models.CharField(blank=True, max_length=300)),
-                ('story', models.TextField(max_length=5000)),
-                ('links', models.TextField(blank=True, max_length=5000)),
-                ('photo', models.FileField(blank=True, upload_to='champions/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'])])),
-                ('is_published', models.BooleanField(default=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('curated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(blank=True, max_length=120)),
+                ("profession", models.CharField(blank=True, max_length=300)),
+                ("institution", models.CharField(blank=True, max_length=300)),
+                ("role", models.CharField(blank=True, max_length=300)),
+                ("story", models.TextField(max_length=5000)),
+                ("links", models.TextField(blank=True, max_length=5000)),
+                (
+                    "photo",
+                    models.FileField(
+                        blank=True,
+                        upload_to="champions/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["jpg", "jpeg", "png", "webp"]
+                            )
+                        ],
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "curated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChampionSpotlight',
+            name="ChampionSpotlight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(blank=True, help_text='Empty: from now on.', null=True)),
-                ('ends_on', models.DateField(blank=True, help_text='Empty: until replaced.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('champion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spotlights', to='contributions.champion')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(blank=True, help_text="Empty: from now on.", null=True),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, help_text="Empty: until replaced.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "champion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spotlights",
+                        to="contributions.champion",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'abstract': False,
+                "ordering": ["-created_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('needs_info', 'Needs information'), ('published', 'Published'), ('declined', 'Declined'), ('merged', 'Merged into an existing resource')], default='pending', max_length=20)),
-                ('token', models.CharField(default=socialmission.contributions.models.new_token, editable=False, max_length=64, unique=True)),
-                ('submitter_name', models.CharField(max_length=200, verbose_name='your name')),
-                ('submitter_email', models.EmailField(max_length=254, verbose_name='your e-mail')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True, max_length=5000)),
-                ('question', models.TextField(blank=True, max_length=5000)),
-                ('asked_at', models.DateTimeField(blank=True, null=True)),
-                ('reply', models.TextField(blank=True, max_length=5000)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('nominee_name', models.CharField(max_length=200, verbose_name="nominee's name")),
-                ('profession', models.CharField(max_length=300)),
-                ('institution', models.CharField(max_length=300)),
-                ('role', models.CharField(blank=True, max_length=300)),
-                ('story', models.TextField(max_length=5000, verbose_name='what they did for health equity')),
-                ('links', models.TextField(blank=True, max_length=5000)),
-                ('consent', models.BooleanField(default=False)),
-                ('champion', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='nomination', to='contributions.champion')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("needs_info", "Needs information"),
+                            ("published", "Published"),
+                            ("declined", "Declined"),
+                            ("merged", "Merged into an existing resource"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=socialmission.contributions.models.new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("submitter_name", models.CharField(max_length=200, verbose_name="your name")),
+                ("submitter_email", models.EmailField(max_length=254, verbose_name="your e-mail")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True, max_length=5000)),
+                ("question", models.TextField(blank=True, max_length=5000)),
+                ("asked_at", models.DateTimeField(blank=True, null=True)),
+                ("reply", models.TextField(blank=True, max_length=5000)),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("nominee_name", models.CharField(max_length=200, verbose_name="nominee's name")),
+                ("profession", models.CharField(max_length=300)),
+                ("institution", models.CharField(max_length=300)),
+                ("role", models.CharField(blank=True, max_length=300)),
+                (
+                    "story",
+                    models.TextField(
+                        max_length=5000, verbose_name="what they did for health equity"
+                    ),
+                ),
+                ("links", models.TextField(blank=True, max_length=5000)),
+                ("consent", models.BooleanField(default=False)),
+                (
+                    "champion",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="nomination",
+                        to="contributions.champion",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'abstract': False,
+                "ordering": ["created_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ResourceSpotlight',
+            name="ResourceSpotlight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(blank=True, help_text='Empty: from now on.', null=True)),
-                ('ends_on', models.DateField(blank=True, help_text='Empty: until replaced.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.TextField(max_length=1000, verbose_name='editorial summary')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spotlights', to='library.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(blank=True, help_text="Empty: from now on.", null=True),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, help_text="Empty: until replaced.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.TextField(max_length=1000, verbose_name="editorial summary")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spotlights",
+                        to="library.resource",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'abstract': False,
+                "ordering": ["-created_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('needs_info', 'Needs information'), ('published', 'Published'), ('declined', 'Declined'), ('merged', 'Merged into an existing resource')], default='pending', max_length=20)),
-                ('token', models.CharField(default=socialmission.contributions.models.new_token, editable=False, max_length=64, unique=True)),
-                ('submitter_name', models.CharField(max_length=200, verbose_name='your name')),
-                ('submitter_email', models.EmailField(max_length=254, verbose_name='your e-mail')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True, max_length=5000)),
-                ('question', models.TextField(blank=True, max_length=5000)),
-                ('asked_at', models.DateTimeField(blank=True, null=True)),
-                ('reply', models.TextField(blank=True, max_length=5000)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(max_length=1000)),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='link')),
-                ('doi', models.CharField(blank=True, max_length=255, verbose_name='DOI')),
-                ('pmid', models.CharField(blank=True, max_length=20, verbose_name='PMID')),
-                ('authors', models.JSONField(blank=True, default=list)),
-                ('organization', models.CharField(blank=True, max_length=500)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('venue', models.CharField(blank=True, max_length=500)),
-                ('volume', models.CharField(blank=True, max_length=50)),
-                ('issue', models.CharField(blank=True, max_length=50)),
-                ('pages', models.CharField(blank=True, max_length=50)),
-                ('language', models.CharField(blank=True, default='en', max_length=12)),
-                ('keywords', models.TextField(blank=True, max_length=5000)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('need', models.TextField(blank=True, max_length=5000)),
-                ('intervention', models.TextField(blank=True, max_length=5000)),
-                ('results', models.TextField(blank=True, max_length=5000)),
-                ('why', models.TextField(blank=True, max_length=5000, verbose_name='why it matters')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('domains', models.ManyToManyField(blank=True, related_name='+', to='library.domain')),
-                ('evidence_level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='library.evidencelevel')),
-                ('professions', models.ManyToManyField(blank=True, related_name='+', to='library.profession')),
-                ('resource', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='suggestions', to='library.resource')),
-                ('resource_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='library.resourcetype')),
-                ('topics', models.ManyToManyField(blank=True, related_name='+', to='library.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("needs_info", "Needs information"),
+                            ("published", "Published"),
+                            ("declined", "Declined"),
+                            ("merged", "Merged into an existing resource"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=socialmission.contributions.models.new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("submitter_name", models.CharField(max_length=200, verbose_name="your name")),
+                ("submitter_email", models.EmailField(max_length=254, verbose_name="your e-mail")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True, max_length=5000)),
+                ("question", models.TextField(blank=True, max_length=5000)),
+                ("asked_at", models.DateTimeField(blank=True, null=True)),
+                ("reply", models.TextField(blank=True, max_length=5000)),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(max_length=1000)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="link",
+                    ),
+                ),
+                ("doi", models.CharField(blank=True, max_length=255, verbose_name="DOI")),
+                ("pmid", models.CharField(blank=True, max_length=20, verbose_name="PMID")),
+                ("authors", models.JSONField(blank=True, default=list)),
+                ("organization", models.CharField(blank=True, max_length=500)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("venue", models.CharField(blank=True, max_length=500)),
+                ("volume", models.CharField(blank=True, max_length=50)),
+                ("issue", models.CharField(blank=True, max_length=50)),
+                ("pages", models.CharField(blank=True, max_length=50)),
+                ("language", models.CharField(blank=True, default="en", max_length=12)),
+                ("keywords", models.TextField(blank=True, max_length=5000)),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                ("need", models.TextField(blank=True, max_length=5000)),
+                ("intervention", models.TextField(blank=True, max_length=5000)),
+                ("results", models.TextField(blank=True, max_length=5000)),
+                (
+                    "why",
+                    models.TextField(blank=True, max_length=5000, verbose_name="why it matters"),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(blank=True, related_name="+", to="library.domain"),
+                ),
+                (
+                    "evidence_level",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="library.evidencelevel",
+                    ),
+                ),
+                (
+                    "professions",
+                    models.ManyToManyField(blank=True, related_name="+", to="library.profession"),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="suggestions",
+                        to="library.resource",
+                    ),
+                ),
+                (
+                    "resource_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="library.resourcetype",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="+", to="library.topic"),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'abstract': False,
+                "ordering": ["created_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='champion',
-            constraint=models.CheckConstraint(condition=models.Q(('is_published', False), ('published_at__isnull', False), _connector='OR'), name='champion_published_has_date'),
+            model_name="champion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_published", False), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="champion_published_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='championspotlight',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', True), ('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='champion_spotlight_dates_ordered'),
+            model_name="championspotlight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_on__isnull", True),
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="champion_spotlight_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'needs_info', 'published', 'declined'])), name='nomination_status_valid'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "needs_info", "published", "declined"])
+                ),
+                name="nomination_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='nomination_declined_has_reason'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="nomination_declined_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(('consent', True)), name='nomination_has_consent'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent", True)), name="nomination_has_consent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resourcespotlight',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', True), ('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='resource_spotlight_dates_ordered'),
+            model_name="resourcespotlight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_on__isnull", True),
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="resource_spotlight_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'needs_info', 'published', 'declined', 'merged'])), name='suggestion_status_valid'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "needs_info", "published", "declined", "merged"])
+                ),
+                name="suggestion_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='suggestion_declined_has_reason'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="suggestion_declined_has_reason",
+            ),
         ),
     ]

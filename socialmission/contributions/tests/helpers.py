@@ -68,14 +68,18 @@ def _form_values(form: Any) -> dict[str, Any]:
     return data
 
 
-def curator_suggestion_post(suggestion: Suggestion, action: str, **overrides: Any) -> dict[str, Any]:
+def curator_suggestion_post(
+    suggestion: Suggestion, action: str, **overrides: Any
+) -> dict[str, Any]:
     data = _form_values(CuratorSuggestionForm(instance=suggestion))
     data.update(overrides)
     data["action"] = action
     return data
 
 
-def curator_nomination_post(nomination: Nomination, action: str, **overrides: Any) -> dict[str, Any]:
+def curator_nomination_post(
+    nomination: Nomination, action: str, **overrides: Any
+) -> dict[str, Any]:
     data = _form_values(CuratorNominationForm(instance=nomination))
     data.update(overrides)
     data["action"] = action

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from socialmission.contributions import services
 from socialmission.contributions.models import Nomination, Suggestion
-from socialmission.contributions.tests.factories import SuggestionFactory
 from socialmission.contributions.tests.helpers import nomination_post, stamp, suggestion_post
 from socialmission.library.models import ResourceType
 
@@ -20,7 +19,9 @@ HANDLER = '"><img src=x onerror="alert(1)">'
 
 
 def test_honeypot_refuses_and_keeps_what_was_typed(client: Any) -> None:
-    response = client.post(reverse("contributions:suggest"), suggestion_post(website="http://spam.example"))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(website="http://spam.example")
+    )
     assert response.status_code == 400
     assert "Leave this empty" in response.text
     assert "Holistic review in admissions at a community medical school" in response.text
@@ -29,10 +30,14 @@ def test_honeypot_refuses_and_keeps_what_was_typed(client: Any) -> None:
 
 def test_too_fast_a_submission_is_refused(client: Any, settings: Any) -> None:
     settings.CONTRIBUTIONS_MIN_FILL_SECONDS = 5
-    response = client.post(reverse("contributions:suggest"), suggestion_post(started=stamp(seconds_ago=1)))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(started=stamp(seconds_ago=1))
+    )
     assert response.status_code == 400
     assert "faster than a person" in response.text
-    response = client.post(reverse("contributions:suggest"), suggestion_post(started=stamp(seconds_ago=10)))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(started=stamp(seconds_ago=10))
+    )
     assert response.status_code == 302
 
 
@@ -45,15 +50,25 @@ def test_forged_timestamp_is_refused(client: Any) -> None:
 def test_rate_limit_per_address_returns_429(client: Any, settings: Any) -> None:
     settings.CONTRIBUTIONS_RATE_LIMIT = 2
     for n in range(2):
-        response = client.post(reverse("contributions:suggest"), suggestion_post(title=f"Title {n}"), REMOTE_ADDR="10.0.0.1")
+        response = client.post(
+            reverse("contributions:suggest"),
+            suggestion_post(title=f"Title {n}"),
+            REMOTE_ADDR="10.0.0.1",
+        )
         assert response.status_code == 302
-    response = client.post(reverse("contributions:suggest"), suggestion_post(title="Third"), REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(title="Third"), REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 429
     assert "Too many submissions" in response.text
     assert int(response["Retry-After"]) > 0
-    response = client.post(reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 429
-    response = client.post(reverse("contributions:suggest"), suggestion_post(title="Other"), REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(title="Other"), REMOTE_ADDR="10.0.0.2"
+    )
     assert response.status_code == 302
     assert Suggestion.objects.count() == 3
 
@@ -63,23 +78,40 @@ def test_rate_limit_window_expires(client: Any, settings: Any, monkeypatch: Any)
 
     settings.CONTRIBUTIONS_RATE_LIMIT = 1
     client.post(reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3")
-    assert client.post(reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3").status_code == 429
+    assert (
+        client.post(
+            reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3"
+        ).status_code
+        == 429
+    )
     real = time_module.time
     monkeypatch.setattr("socialmission.contributions.abuse.time.time", lambda: real() + 3601)
-    assert client.post(reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3").status_code == 302
+    assert (
+        client.post(
+            reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3"
+        ).status_code
+        == 302
+    )
 
 
 def test_text_length_limits(client: Any) -> None:
-    response = client.post(reverse("contributions:suggest"), suggestion_post(why="x" * 5001, title="t" * 1001))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(why="x" * 5001, title="t" * 1001)
+    )
     assert response.status_code == 400
     assert "at most 5000 characters" in response.text
     assert "at most 1000 characters" in response.text
     assert not Suggestion.objects.exists()
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "link",
+    ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "file:///etc/passwd"],
+)
 def test_links_must_be_http_or_https(client: Any, link: str) -> None:
-    response = client.post(reverse("contributions:suggest"), suggestion_post(url=link, doi="10.1234/ok"))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(url=link, doi="10.1234/ok")
+    )
     assert response.status_code == 400
     assert not Suggestion.objects.exists()
 
@@ -91,7 +123,9 @@ def test_a_link_doi_or_pmid_is_required(client: Any) -> None:
 
 
 def test_bad_doi_and_pmid_get_clear_messages(client: Any) -> None:
-    response = client.post(reverse("contributions:suggest"), suggestion_post(doi="not a doi", pmid="abc"))
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(doi="not a doi", pmid="abc")
+    )
     assert response.status_code == 400
     assert "This is not a DOI" in response.text
     assert "This is not a PubMed id" in response.text
@@ -110,11 +144,15 @@ def test_typed_text_is_never_rendered_as_html(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("contributions:suggest"),
-            suggestion_post(title=f"Title {payload}", why=payload, submitter_name=payload, authors_text=payload),
+            suggestion_post(
+                title=f"Title {payload}", why=payload, submitter_name=payload, authors_text=payload
+            ),
         )
         client.post(
             reverse("contributions:nominate"),
-            nomination_post(nominee_name=f"Name {payload}", story=payload, institution=payload, role=payload),
+            nomination_post(
+                nominee_name=f"Name {payload}", story=payload, institution=payload, role=payload
+            ),
         )
     suggestion = Suggestion.objects.get()
     nomination = Nomination.objects.get()
@@ -131,7 +169,9 @@ def test_typed_text_is_never_rendered_as_html(
         assert "<script>alert" not in page.text and "<img src=x" not in page.text
     assert all(payload not in message.subject for message in mailoutbox)
 
-    services.edit_suggestion(suggestion, curator=curator, changes={"resource_type": ResourceType.objects.first()})
+    services.edit_suggestion(
+        suggestion, curator=curator, changes={"resource_type": ResourceType.objects.first()}
+    )
     resource = services.publish_suggestion(suggestion, curator=curator)
     champion = services.publish_nomination(nomination, curator=curator)
     for page in [

@@ -42,11 +42,17 @@ def test_same_pmid() -> None:
 
 def test_near_identical_titles() -> None:
     resource = ResourceFactory(title="The Social Mission of Medical Education: Ranking the Schools")
-    assert reasons(title="social mission of medical education — ranking the schools") == [(resource.pk, "title")]
-    assert reasons(title="Social mission in médical education: ranking schools") == [(resource.pk, "title")]
+    assert reasons(title="social mission of medical education — ranking the schools") == [
+        (resource.pk, "title")
+    ]
+    assert reasons(title="Social mission in médical education: ranking schools") == [
+        (resource.pk, "title")
+    ]
     assert reasons(title="Social mission of dental education") == []
     assert titles_match("Pathway programs for nursing", "Pathway programmes for nursing")
-    assert not titles_match("Pathway programs for nursing", "Pathway programs for pharmacy students")
+    assert not titles_match(
+        "Pathway programs for nursing", "Pathway programs for pharmacy students"
+    )
 
 
 def test_two_works_with_the_same_title_are_flagged_not_merged(
@@ -57,9 +63,13 @@ def test_two_works_with_the_same_title_are_flagged_not_merged(
     assert [(m.resource.pk, m.reason) for m in matches] == [(first.pk, "title-different-doi")]
     assert "probably a different work" in matches[0].explanation
 
-    suggestion = SuggestionFactory(title="Community Health Needs Assessment", doi="10.2222/second.2")
+    suggestion = SuggestionFactory(
+        title="Community Health Needs Assessment", doi="10.2222/second.2"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        curator_client.post(suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish"))
+        curator_client.post(
+            suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish")
+        )
     suggestion.refresh_from_db()
     assert suggestion.resource is not None and suggestion.resource != first
     assert Resource.objects.count() == 2

@@ -27,7 +27,11 @@ def searchable_ids(q: str) -> list[int]:
 
 
 def test_suggest_then_publish_makes_it_searchable(
-    client: Any, curator_client: Any, curator: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
+    client: Any,
+    curator_client: Any,
+    curator: Any,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     domain = Domain.objects.get(slug="pathways-admission-graduation")
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +93,9 @@ def test_suggest_then_publish_makes_it_searchable(
 
 def test_publishing_requires_a_resource_type(curator_client: Any) -> None:
     suggestion = SuggestionFactory(resource_type=None)
-    response = curator_client.post(suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish"))
+    response = curator_client.post(
+        suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish")
+    )
     assert response.status_code == 400
     assert "Choose the type of resource" in response.text
     suggestion.refresh_from_db()
@@ -103,7 +109,8 @@ def test_decline_with_reason_mails_and_shows_it(
     suggestion = SuggestionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_client.post(
-            suggestion.get_queue_url(), {"action": "decline", "reason": "Out of scope: not about education."}
+            suggestion.get_queue_url(),
+            {"action": "decline", "reason": "Out of scope: not about education."},
         )
     assert response.status_code == 302
     suggestion.refresh_from_db()
@@ -116,7 +123,9 @@ def test_decline_with_reason_mails_and_shows_it(
 
 def test_decline_needs_a_reason(curator_client: Any) -> None:
     suggestion = SuggestionFactory()
-    response = curator_client.post(suggestion.get_queue_url(), {"action": "decline", "reason": "  "})
+    response = curator_client.post(
+        suggestion.get_queue_url(), {"action": "decline", "reason": "  "}
+    )
     assert response.status_code == 400
     suggestion.refresh_from_db()
     assert suggestion.status == Status.PENDING
@@ -127,7 +136,9 @@ def test_ask_reply_then_publish(
 ) -> None:
     suggestion = SuggestionFactory(title="Service learning toolkit")
     with django_capture_on_commit_callbacks(execute=True):
-        curator_client.post(suggestion.get_queue_url(), {"action": "ask", "question": "Is there a public link?"})
+        curator_client.post(
+            suggestion.get_queue_url(), {"action": "ask", "question": "Is there a public link?"}
+        )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.NEEDS_INFO
     assert "Is there a public link?" in mailoutbox[0].body
@@ -144,7 +155,9 @@ def test_ask_reply_then_publish(
     assert suggestion.reply == "Yes: https://example.org/toolkit"
     assert "Yes: https://example.org/toolkit" in curator_client.get(suggestion.get_queue_url()).text
 
-    response = curator_client.post(suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish"))
+    response = curator_client.post(
+        suggestion.get_queue_url(), curator_suggestion_post(suggestion, "publish")
+    )
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == Status.PUBLISHED
@@ -161,21 +174,35 @@ def test_reply_is_refused_when_no_question_waits(client: Any) -> None:
 def test_merge_into_existing_resource(
     client: Any, curator_client: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
 ) -> None:
-    existing = ResourceFactory(title="Social accountability in medical schools", doi="10.1234/SA", url="", domains=["community-engagement"])
-    suggestion = SuggestionFactory(title="Social accountability of medical schools", doi="https://doi.org/10.1234/sa", url="https://example.org/sa")
+    existing = ResourceFactory(
+        title="Social accountability in medical schools",
+        doi="10.1234/SA",
+        url="",
+        domains=["community-engagement"],
+    )
+    suggestion = SuggestionFactory(
+        title="Social accountability of medical schools",
+        doi="https://doi.org/10.1234/sa",
+        url="https://example.org/sa",
+    )
     suggestion.domains.set(Domain.objects.filter(slug="governance-accountability"))
     page = curator_client.get(suggestion.get_queue_url())
     assert f"Merge into #{existing.pk}" in page.text
     assert "same DOI" in page.text
     with django_capture_on_commit_callbacks(execute=True):
-        response = curator_client.post(suggestion.get_queue_url(), {"action": "merge", "target": str(existing.pk)})
+        response = curator_client.post(
+            suggestion.get_queue_url(), {"action": "merge", "target": str(existing.pk)}
+        )
     assert response.status_code == 302
     suggestion.refresh_from_db()
     existing.refresh_from_db()
     assert suggestion.status == Status.MERGED and suggestion.resource == existing
     assert existing.title == "Social accountability in medical schools"  # the resource's values win
     assert existing.url == "https://example.org/sa"  # blanks are filled
-    assert set(existing.domains.values_list("slug", flat=True)) == {"community-engagement", "governance-accountability"}
+    assert set(existing.domains.values_list("slug", flat=True)) == {
+        "community-engagement",
+        "governance-accountability",
+    }
     assert Resource.objects.count() == 1
     assert existing.get_absolute_url() in mailoutbox[-1].body
     assert existing.get_absolute_url() in client.get(suggestion.status_path()).text
@@ -185,7 +212,8 @@ def test_merge_by_page_address(curator_client: Any) -> None:
     existing = ResourceFactory(title="Anything")
     suggestion = SuggestionFactory()
     response = curator_client.post(
-        suggestion.get_queue_url(), {"action": "merge", "target": f"http://testserver{existing.get_absolute_url()}"}
+        suggestion.get_queue_url(),
+        {"action": "merge", "target": f"http://testserver{existing.get_absolute_url()}"},
     )
     assert response.status_code == 302
     suggestion.refresh_from_db()
@@ -194,7 +222,9 @@ def test_merge_by_page_address(curator_client: Any) -> None:
 
 def test_merge_into_unknown_resource_is_an_error(curator_client: Any) -> None:
     suggestion = SuggestionFactory()
-    response = curator_client.post(suggestion.get_queue_url(), {"action": "merge", "target": "999999"})
+    response = curator_client.post(
+        suggestion.get_queue_url(), {"action": "merge", "target": "999999"}
+    )
     assert response.status_code == 400
     assert "No resource has that number" in response.text
 

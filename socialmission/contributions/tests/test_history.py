@@ -58,7 +58,9 @@ def test_history_records_queue_and_admin_changes_with_before_and_after(
 def test_revert_restores_fields_and_tags_and_the_index_follows(
     curator: Any, curator_client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    resource = ResourceFactory(title="Original wording about mentoring", domains=["students-faculty"])
+    resource = ResourceFactory(
+        title="Original wording about mentoring", domains=["students-faculty"]
+    )
     original = resource.history.order_by("-history_date", "-history_id").first()
     resource.title = "Vandalised zebra"
     resource.description = "Spam text"
@@ -87,7 +89,9 @@ def test_revert_refuses_a_version_of_another_resource(curator_client: Any) -> No
     one = ResourceFactory()
     other = ResourceFactory()
     version = other.history.first().history_id
-    response = curator_client.post(reverse("contributions:resource-revert", args=[one.pk, version]), follow=True)
+    response = curator_client.post(
+        reverse("contributions:resource-revert", args=[one.pk, version]), follow=True
+    )
     assert "That version does not belong to this resource." in response.text
 
 
@@ -98,12 +102,18 @@ def test_curation_include_shows_curator_and_history_link_to_curators(rf: Any, cu
     resource = ResourceFactory(curated_by=curator)
     request = rf.get("/")
     request.user = AnonymousUser()
-    html = render_to_string("contributions/includes/resource_curation.html", {"resource": resource, "request": request})
+    html = render_to_string(
+        "contributions/includes/resource_curation.html", {"resource": resource, "request": request}
+    )
     assert f"Curated by {curator.display_name()} on" in html
     assert "History of this resource" not in html
     request.user = curator
-    html = render_to_string("contributions/includes/resource_curation.html", {"resource": resource, "request": request})
+    html = render_to_string(
+        "contributions/includes/resource_curation.html", {"resource": resource, "request": request}
+    )
     assert reverse("contributions:resource-history", args=[resource.pk]) in html
     uncurated = ResourceFactory(curated_by=None, status=Resource.Status.DRAFT, published_at=None)
-    html = render_to_string("contributions/includes/resource_curation.html", {"resource": uncurated, "request": request})
+    html = render_to_string(
+        "contributions/includes/resource_curation.html", {"resource": uncurated, "request": request}
+    )
     assert "Curated by" not in html

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from socialmission.accounts import roles
 from socialmission.contributions import services
 from socialmission.contributions.models import ResourceSpotlight, Status, Suggestion
 from socialmission.contributions.tests.factories import (
@@ -18,7 +19,6 @@ from socialmission.contributions.tests.factories import (
     UserFactory,
     user_with_role,
 )
-from socialmission.accounts import roles
 from socialmission.library.tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,11 @@ def editor_urls() -> list[tuple[str, str, dict[str, str]]]:
     spotlight = ResourceSpotlight.objects.create(resource=ResourceFactory(), summary="s")
     return [
         ("get", reverse("contributions:spotlights"), {}),
-        ("post", reverse("contributions:spotlights"), {"action": "resource", "resource-resource": "1", "resource-summary": "x"}),
+        (
+            "post",
+            reverse("contributions:spotlights"),
+            {"action": "resource", "resource-resource": "1", "resource-summary": "x"},
+        ),
         ("post", reverse("contributions:spotlight-remove", args=["resource", spotlight.pk]), {}),
         ("get", reverse("contributions:curators"), {}),
         ("post", reverse("contributions:curators"), {"username": "x", "role": roles.CURATOR}),
@@ -69,7 +73,9 @@ def test_curator_pages_refuse_non_curators(role: str | None) -> None:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
         else:
             assert response.status_code == 403, url
-    assert all(s.status == Status.PENDING and s.claimed_by is None for s in Suggestion.objects.all())
+    assert all(
+        s.status == Status.PENDING and s.claimed_by is None for s in Suggestion.objects.all()
+    )
 
 
 @pytest.mark.parametrize("role", ["anonymous", None, roles.CURATOR])
@@ -124,7 +130,9 @@ def test_services_refuse_non_curators() -> None:
         lambda: services.decline(suggestion, curator=nobody, reason="no"),
         lambda: services.bulk_decline([suggestion], curator=nobody, reason="spam"),
         lambda: services.ask_question(suggestion, curator=nobody, question="?"),
-        lambda: services.revert_resource(resource, curator=nobody, history_id=resource.history.first().history_id),
+        lambda: services.revert_resource(
+            resource, curator=nobody, history_id=resource.history.first().history_id
+        ),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):

@@ -33,7 +33,11 @@ def test_oldest_first_across_kinds_and_filters(curator_client: Any, curator: Any
     services.decline(done, curator=curator, reason="no")
 
     text = curator_client.get(reverse("contributions:queue")).text
-    assert text.index("Oldest suggestion") < text.index("Middle nominee") < text.index("Newest suggestion")
+    assert (
+        text.index("Oldest suggestion")
+        < text.index("Middle nominee")
+        < text.index("Newest suggestion")
+    )
     assert "Declined one" not in text
 
     text = curator_client.get(reverse("contributions:queue"), {"kind": "nomination"}).text
@@ -49,7 +53,9 @@ def test_oldest_first_across_kinds_and_filters(curator_client: Any, curator: Any
     assert "Newest suggestion" not in text and "Oldest suggestion" in text
 
 
-def test_claim_keeps_other_curators_off(curator_client: Any, curator: Any, other_curator: Any) -> None:
+def test_claim_keeps_other_curators_off(
+    curator_client: Any, curator: Any, other_curator: Any
+) -> None:
     suggestion = SuggestionFactory()
     response = curator_client.post(suggestion.get_queue_url(), {"action": "claim"})
     assert response.status_code == 302
@@ -85,13 +91,23 @@ def test_editing_saves_and_claims(curator_client: Any, curator: Any) -> None:
     suggestion = SuggestionFactory(title="  Old   title ")
     response = curator_client.post(
         suggestion.get_queue_url(),
-        curator_suggestion_post(suggestion, "save", title="A  better   title", doi="DOI: 10.5555/ABC", authors_text="Smith, Jo\nWorld Health Organization", need="Few rural doctors"),
+        curator_suggestion_post(
+            suggestion,
+            "save",
+            title="A  better   title",
+            doi="DOI: 10.5555/ABC",
+            authors_text="Smith, Jo\nWorld Health Organization",
+            need="Few rural doctors",
+        ),
     )
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.title == "A better title"
     assert suggestion.doi == "10.5555/abc"
-    assert suggestion.authors == [{"family": "Smith", "given": "Jo"}, {"literal": "World Health Organization"}]
+    assert suggestion.authors == [
+        {"family": "Smith", "given": "Jo"},
+        {"literal": "World Health Organization"},
+    ]
     assert suggestion.need == "Few rural doctors"
     assert suggestion.claimed_by == curator
     assert suggestion.status == Status.PENDING
@@ -100,7 +116,10 @@ def test_editing_saves_and_claims(curator_client: Any, curator: Any) -> None:
 def test_bad_edit_keeps_what_the_curator_typed(curator_client: Any) -> None:
     suggestion = SuggestionFactory()
     response = curator_client.post(
-        suggestion.get_queue_url(), curator_suggestion_post(suggestion, "save", title="", results="Kept results text", url="javascript:x")
+        suggestion.get_queue_url(),
+        curator_suggestion_post(
+            suggestion, "save", title="", results="Kept results text", url="javascript:x"
+        ),
     )
     assert response.status_code == 400
     assert "Kept results text" in response.text
@@ -109,7 +128,9 @@ def test_bad_edit_keeps_what_the_curator_typed(curator_client: Any) -> None:
 
 def test_program_example_summary_reaches_the_resource(curator: Any) -> None:
     suggestion = SuggestionFactory()
-    services.edit_suggestion(suggestion, curator=curator, changes={"need": "N", "intervention": "I", "results": "R"})
+    services.edit_suggestion(
+        suggestion, curator=curator, changes={"need": "N", "intervention": "I", "results": "R"}
+    )
     resource = services.publish_suggestion(suggestion, curator=curator)
     assert (resource.need, resource.intervention, resource.results) == ("N", "I", "R")
     assert resource.reviewed_on == timezone.localdate()
@@ -129,7 +150,10 @@ def test_closed_items_cannot_change_again(curator: Any) -> None:
 
 
 def test_bulk_decline_sends_no_mail_and_skips_claimed(
-    curator_client: Any, other_curator: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
+    curator_client: Any,
+    other_curator: Any,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     spam1, spam2, theirs = SuggestionFactory(), SuggestionFactory(), SuggestionFactory()
     spam3 = NominationFactory()
@@ -137,12 +161,19 @@ def test_bulk_decline_sends_no_mail_and_skips_claimed(
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_client.post(
             reverse("contributions:bulk-decline"),
-            {"suggestions": [spam1.pk, spam2.pk, theirs.pk], "nominations": [spam3.pk], "reason": "Spam"},
+            {
+                "suggestions": [spam1.pk, spam2.pk, theirs.pk],
+                "nominations": [spam3.pk],
+                "reason": "Spam",
+            },
             follow=True,
         )
     assert "Declined 3 items." in response.text
     assert "1 left alone" in response.text
-    assert set(Suggestion.objects.filter(status=Status.DECLINED).values_list("pk", flat=True)) == {spam1.pk, spam2.pk}
+    assert set(Suggestion.objects.filter(status=Status.DECLINED).values_list("pk", flat=True)) == {
+        spam1.pk,
+        spam2.pk,
+    }
     assert Nomination.objects.get().status == Status.DECLINED
     theirs.refresh_from_db()
     assert theirs.status == Status.PENDING
@@ -150,16 +181,22 @@ def test_bulk_decline_sends_no_mail_and_skips_claimed(
 
 
 def test_bulk_decline_needs_a_selection(curator_client: Any) -> None:
-    response = curator_client.post(reverse("contributions:bulk-decline"), {"reason": "Spam"}, follow=True)
+    response = curator_client.post(
+        reverse("contributions:bulk-decline"), {"reason": "Spam"}, follow=True
+    )
     assert "Select at least one item" in response.text
 
 
 def test_side_by_side_comparison_with_a_duplicate(curator_client: Any) -> None:
-    existing = ResourceFactory(title="Rural track outcomes", doi="10.5555/rural", venue="Rural Medicine")
+    existing = ResourceFactory(
+        title="Rural track outcomes", doi="10.5555/rural", venue="Rural Medicine"
+    )
     other = ResourceFactory(title="Unrelated")
-    suggestion = SuggestionFactory(title="Rural track outcomes", doi="10.5555/RURAL", venue="Journal of Rural Health")
+    suggestion = SuggestionFactory(
+        title="Rural track outcomes", doi="10.5555/RURAL", venue="Journal of Rural Health"
+    )
     page = curator_client.get(suggestion.get_queue_url())
-    assert f"Side by side with" in page.text
+    assert "Side by side with" in page.text
     assert "Rural Medicine" in page.text and "Journal of Rural Health" in page.text
     assert "differs" in page.text
     page = curator_client.get(suggestion.get_queue_url(), {"compare": other.pk})

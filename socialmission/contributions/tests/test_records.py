@@ -54,7 +54,9 @@ def test_ris_record_fills_the_form_fields() -> None:
     assert data["year"] == 2010
     assert data["venue"] == "Annals of Internal Medicine"
     assert data["authors_text"] == "Mullan, Fitzhugh\nChen, Candice"
-    assert data["resource_type"] == str(ResourceType.objects.filter(csl_type="article-journal").first().pk)
+    assert data["resource_type"] == str(
+        ResourceType.objects.filter(csl_type="article-journal").first().pk
+    )
 
 
 def test_bibtex_and_medline_records() -> None:
@@ -73,7 +75,9 @@ def test_unreadable_empty_and_multiple_records_give_clear_errors() -> None:
 
 
 def test_fill_keeps_what_was_typed_and_sends_nothing(client: Any) -> None:
-    data = suggestion_post(action="fill", record=RIS, title="", why="My own note", submitter_email="me@example.org")
+    data = suggestion_post(
+        action="fill", record=RIS, title="", why="My own note", submitter_email="me@example.org"
+    )
     response = client.post(reverse("contributions:suggest"), data)
     assert response.status_code == 200
     assert 'value="The social mission of medical education: ranking the schools"' in response.text

@@ -22,9 +22,15 @@ pytestmark = pytest.mark.django_db
 
 def test_current_spotlight_respects_dates_and_newest_choice(editor: Any) -> None:
     today = date(2026, 3, 10)
-    old = services.create_resource_spotlight(editor=editor, resource=ResourceFactory(), summary="Old pick")
+    old = services.create_resource_spotlight(
+        editor=editor, resource=ResourceFactory(), summary="Old pick"
+    )
     scheduled = services.create_resource_spotlight(
-        editor=editor, resource=ResourceFactory(), summary="March pick", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31)
+        editor=editor,
+        resource=ResourceFactory(),
+        summary="March pick",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 3, 31),
     )
     assert selectors.current_resource_spotlight(today) == scheduled
     assert selectors.current_resource_spotlight(date(2026, 4, 1)) == old
@@ -38,18 +44,29 @@ def test_unpublished_resources_never_show(editor: Any) -> None:
     Resource.objects.filter(pk=resource.pk).update(status=Resource.Status.WITHDRAWN)
     assert selectors.current_resource_spotlight() is None
     with pytest.raises(ValidationError):
-        services.create_resource_spotlight(editor=editor, resource=ResourceFactory(status="draft", published_at=None), summary="s")
+        services.create_resource_spotlight(
+            editor=editor, resource=ResourceFactory(status="draft", published_at=None), summary="s"
+        )
 
 
 def test_end_before_start_is_refused(editor: Any, editor_client: Any) -> None:
     with pytest.raises(ValidationError):
         services.create_resource_spotlight(
-            editor=editor, resource=ResourceFactory(), summary="s", starts_on=date(2026, 2, 2), ends_on=date(2026, 2, 1)
+            editor=editor,
+            resource=ResourceFactory(),
+            summary="s",
+            starts_on=date(2026, 2, 2),
+            ends_on=date(2026, 2, 1),
         )
     response = editor_client.post(
         reverse("contributions:spotlights"),
-        {"action": "resource", "resource-resource": str(ResourceFactory().pk), "resource-summary": "Kept summary",
-         "resource-starts_on": "2026-02-02", "resource-ends_on": "2026-02-01"},
+        {
+            "action": "resource",
+            "resource-resource": str(ResourceFactory().pk),
+            "resource-summary": "Kept summary",
+            "resource-starts_on": "2026-02-02",
+            "resource-ends_on": "2026-02-01",
+        },
     )
     assert response.status_code == 400
     assert "The end date is before the start date." in response.text
@@ -61,24 +78,42 @@ def test_editor_sets_both_spotlights_through_the_page(editor_client: Any) -> Non
     champion = ChampionFactory(name="Dr Spotlit")
     response = editor_client.post(
         reverse("contributions:spotlights"),
-        {"action": "resource", "resource-resource": f"http://testserver{resource.get_absolute_url()}", "resource-summary": "Why <b>this</b> matters"},
+        {
+            "action": "resource",
+            "resource-resource": f"http://testserver{resource.get_absolute_url()}",
+            "resource-summary": "Why <b>this</b> matters",
+        },
     )
     assert response.status_code == 302
-    response = editor_client.post(reverse("contributions:spotlights"), {"action": "champion", "champion-champion": str(champion.pk)})
+    response = editor_client.post(
+        reverse("contributions:spotlights"),
+        {"action": "champion", "champion-champion": str(champion.pk)},
+    )
     assert response.status_code == 302
     resource_spotlight = selectors.current_resource_spotlight()
     champion_spotlight = selectors.current_champion_spotlight()
     assert resource_spotlight.resource == resource
     assert champion_spotlight.champion == champion
 
-    html = render_to_string("contributions/includes/resource_spotlight.html", {"spotlight": resource_spotlight})
+    html = render_to_string(
+        "contributions/includes/resource_spotlight.html", {"spotlight": resource_spotlight}
+    )
     assert "Spotlit toolkit" in html and resource.get_absolute_url() in html
     assert "Why &lt;b&gt;this&lt;/b&gt; matters" in html
-    html = render_to_string("contributions/includes/champion_spotlight.html", {"spotlight": champion_spotlight})
+    html = render_to_string(
+        "contributions/includes/champion_spotlight.html", {"spotlight": champion_spotlight}
+    )
     assert "Dr Spotlit" in html and champion.get_absolute_url() in html
-    assert render_to_string("contributions/includes/champion_spotlight.html", {"spotlight": None}).strip() == ""
+    assert (
+        render_to_string(
+            "contributions/includes/champion_spotlight.html", {"spotlight": None}
+        ).strip()
+        == ""
+    )
 
-    response = editor_client.post(reverse("contributions:spotlight-remove", args=["resource", resource_spotlight.pk]))
+    response = editor_client.post(
+        reverse("contributions:spotlight-remove", args=["resource", resource_spotlight.pk])
+    )
     assert response.status_code == 302
     assert not ResourceSpotlight.objects.exists()
     assert ChampionSpotlight.objects.count() == 1
@@ -86,7 +121,9 @@ def test_editor_sets_both_spotlights_through_the_page(editor_client: Any) -> Non
 
 def test_unpublished_champion_is_not_spotlit(editor: Any) -> None:
     champion = ChampionFactory()
-    services.create_champion_spotlight(editor=editor, champion=champion, ends_on=timezone.localdate() + timedelta(days=1))
+    services.create_champion_spotlight(
+        editor=editor, champion=champion, ends_on=timezone.localdate() + timedelta(days=1)
+    )
     assert selectors.current_champion_spotlight() is not None
     champion.is_published = False
     champion.save()

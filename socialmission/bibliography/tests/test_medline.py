@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmission.bibliography import medline
 from socialmission.bibliography.record import Name, Record, RecordError
@@ -208,3 +210,12 @@ def test_bookshelf_chapter() -> None:
         "University of Washington, Seattle",
         "Seattle (WA)",
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("PMIDTAUFB - \n\t,.éx0123")), max_size=300))
+def test_any_text_gives_records_or_errors_never_an_exception(text: str) -> None:
+    for item in medline.parse(io.BytesIO(text.encode("utf-8"))):
+        assert isinstance(item, Record | RecordError)
+        if isinstance(item, Record):
+            assert item.title

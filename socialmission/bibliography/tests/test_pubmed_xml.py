@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmission.bibliography import pubmed_xml
 from socialmission.bibliography.benchmarks import bench_pubmed_xml, synthetic_pubmed_articles
@@ -263,3 +265,10 @@ def test_throughput_meets_the_target() -> None:
     assert result.records == 3_000
     # Target is 2,000 records/s; about 6,000 measured on one core of a laptop.
     assert result.records_per_second >= 2_000, str(result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_give_errors_never_an_exception(data: bytes) -> None:
+    items = list(pubmed_xml.parse(io.BytesIO(b"<PubmedArticleSet>" + data)))
+    assert all(isinstance(item, Record | RecordError) for item in items)

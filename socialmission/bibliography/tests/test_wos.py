@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from socialmission.bibliography import wos
 from socialmission.bibliography.record import Name, Record, RecordError
 
@@ -117,3 +120,12 @@ def test_utf16_export_with_bom_is_decoded() -> None:
     assert isinstance(record, Record)
     assert record.title == "Santé rurale"
     assert record.authors == [Name(family="Lévesque", given="H")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("PTAUFIERSOY J\n\t,;.é019")), max_size=300))
+def test_any_text_gives_records_or_errors_never_an_exception(text: str) -> None:
+    for item in wos.parse(io.BytesIO(text.encode("utf-8"))):
+        assert isinstance(item, Record | RecordError)
+        if isinstance(item, Record):
+            assert item.title

@@ -125,7 +125,6 @@ def prepare_catalog(n: int, seed: int, data_dir: Path) -> dict[str, Any]:
         ],
         cwd=REPO_ROOT,
         check=True,
-        stdout=subprocess.DEVNULL,
     )
     marker = generate.read_marker(data_dir)
     if not generate.marker_matches(marker, n, seed):

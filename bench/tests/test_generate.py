@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from bench.generate import (
     DOMAIN_SLUGS,
     PROFESSION_SLUGS,
+    REPO_ROOT,
     TOPIC_SLUGS,
     insert_catalog,
     marker_matches,
+    read_marker,
     synthetic_resources,
 )
 from bench.vocabulary import vocabulary
@@ -103,3 +110,36 @@ def test_marker_must_match_size_seed_and_generator_version() -> None:
     assert not marker_matches(marker, 10, 43)
     assert not marker_matches({**marker, "generator_version": -1}, 10, 42)
     assert not marker_matches(None, 10, 42)
+
+
+def _generate(data_dir: Path, n: int) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATA_DIR"}}
+    return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [sys.executable, "-m", "bench.generate", "--n", str(n), "--data-dir", str(data_dir)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_program_prepares_a_data_directory_and_reuses_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "catalog"
+    _generate(data_dir, 25)
+    marker = read_marker(data_dir)
+    assert marker is not None and marker_matches(marker, 25, 42)
+    expected = sum(r.status == "published" for r in synthetic_resources(25, seed=42))
+    assert marker["published"] == expected
+    with sqlite3.connect(data_dir / "library.sqlite3") as db:
+        assert db.execute("select count(*) from library_resource").fetchone() == (25,)
+    database_mtime = (data_dir / "library.sqlite3").stat().st_mtime_ns
+
+    _generate(data_dir, 25)
+    assert (data_dir / "library.sqlite3").stat().st_mtime_ns == database_mtime
+
+    # Another size in the same directory: the old catalog is thrown away, not added to.
+    _generate(data_dir, 10)
+    assert marker_matches(read_marker(data_dir), 10, 42)
+    with sqlite3.connect(data_dir / "library.sqlite3") as db:
+        assert db.execute("select count(*) from library_resource").fetchone() == (10,)

@@ -26,7 +26,8 @@ from socialmission.library.search import SearchParams, search_ids
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("socialmission.interop.tests.urls")]
 
-CSL_SCHEMA = json.loads(Path("/work/shared/conformance/specs/csl-data.json").read_text())
+CONFORMANCE = Path(__file__).resolve().parents[2] / "bibliography" / "tests" / "conformance"
+CSL_SCHEMA = json.loads((CONFORMANCE / "specs" / "csl-data.json").read_text())
 ROUND_TRIP_FIELDS = ("title", "authors", "year", "venue", "doi", "pmid", "url")
 
 

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from socialmission.bibliography.benchmarks import synthetic_pubmed_articles
 from socialmission.library.models import Resource
 
-CONFORMANCE = Path("/work/shared/conformance")
+CONFORMANCE = Path(__file__).resolve().parents[2] / "bibliography" / "tests" / "conformance"
 RIS = b"""TY  - JOUR
 TI  - Community-based education and rural practice
 AU  - Strasser, Roger
@@ -87,7 +87,7 @@ def test_dry_run_prints_the_report_and_changes_nothing(ris_file: Path) -> None:
 
 @pytest.mark.django_db
 def test_a_file_rejected_as_a_whole_fails_with_a_clear_message(ris_file: Path) -> None:
-    feed = CONFORMANCE / "rss_atom" / "rss2sample.xml"
+    feed = CONFORMANCE / "not_bibliographic" / "rss2sample.xml"
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 of 2 files could not be imported"):
         call_command("import", str(feed), str(ris_file), stdout=io.StringIO(), stderr=err)
@@ -183,6 +183,6 @@ def test_the_command_line_exits_non_zero_for_a_rejected_file(tmp_path: Path) -> 
     env = _env(tmp_path / "data")
     (tmp_path / "data").mkdir()
     assert _cli(env, "migrate", "--noinput", "-v0").returncode == 0
-    result = _cli(env, "import", str(CONFORMANCE / "oai_pmh" / "Identify.xml"))
+    result = _cli(env, "import", str(CONFORMANCE / "not_bibliographic" / "zenodo-Identify.xml"))
     assert result.returncode == 1
-    assert "Identify.xml: the file is an OAI-PMH response" in result.stderr
+    assert "zenodo-Identify.xml: the file is an OAI-PMH response" in result.stderr

@@ -401,6 +401,7 @@ def prepare(n: int, seed: int, data_dir: Path) -> CatalogInfo:
 
     if Path(settings.DATA_DIR) != data_dir.resolve():
         raise RuntimeError(f"DATA_DIR is {settings.DATA_DIR}, expected {data_dir}")
+    (data_dir / MARKER).unlink(missing_ok=True)
     if connection.vendor == "sqlite":
         # A half-made catalog is worthless: start from an empty file.
         connection.close()

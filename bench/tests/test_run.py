@@ -126,3 +126,16 @@ def test_pubmed_rate_is_read_from_a_result_object(monkeypatch: pytest.MonkeyPatc
     assert figures is not None
     assert figures["records_per_second"] == pytest.approx(1500.0)
     assert figures["meets_target"] is False
+
+
+def test_cpu_meter_counts_the_time_a_process_spends() -> None:
+    import os
+    import time
+
+    meter = run.CpuMeter(os.getpid())
+    started = time.process_time()
+    while time.process_time() - started < 0.3:
+        pass
+    used = meter.lap()
+    assert 0.2 <= used <= 1.0
+    assert meter.lap() < 0.1

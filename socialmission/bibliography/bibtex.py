@@ -548,7 +548,8 @@ def _to_entry(record: Record, key: str) -> dict[str, str]:
             put("month", str(record.month))
     put("volume", escape(record.volume))
     start, end = split_pages(record.pages)
-    put("pages", escape(f"{start}--{end}" if end else start))
+    # "--" is the en dash BibTeX styles expect between page numbers.
+    put("pages", f"{escape(start)}--{escape(end)}" if end else escape(start))
     put("doi", _escape_verbatim(record.doi))
     put("pmid", _escape_verbatim(record.pmid))
     put("pmcid", _escape_verbatim(record.pmcid))

@@ -155,7 +155,7 @@ _TYPE_WORDS = (
     ("magazine", "article-magazine"),
 )
 _BOOKISH = frozenset({"book", "chapter", "paper-conference", "entry-encyclopedia"})
-# Placeholders some vendors (Ovid) write instead of leaving a field out.
+# Placeholders some vendors (Ovid) write in numbering fields instead of leaving them out.
 _BLANKS = frozenset({"no-specified", "not specified", "not-specified", "n/a", "na", "none"})
 
 
@@ -247,12 +247,18 @@ def _values(entry: dict[str, Any], *keys: str) -> list[str]:
             found.extend(clean(v) for v in value)
         elif value:
             found.append(clean(value))
-    return [v for v in found if v and v.casefold() not in _BLANKS]
+    return [v for v in found if v]
 
 
 def _first(entry: dict[str, Any], *keys: str) -> str:
     values = _values(entry, *keys)
     return values[0] if values else ""
+
+
+def _numbering(entry: dict[str, Any], *keys: str) -> str:
+    """A volume/issue/page value, or "" for the placeholders some vendors write instead."""
+    value = _first(entry, *keys)
+    return "" if value.casefold() in _BLANKS else value
 
 
 def _csl_type(ty: str) -> str:
@@ -309,9 +315,9 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
         # For a whole book T2 is the series, not a venue the book appeared in.
         record.extra["collection_title"] = record.container_title
         record.container_title = ""
-    record.volume = _first(entry, "volume") or clean(" ".join(unknown.get("VO", [])))
-    record.issue = _first(entry, "number")
-    start, end = _first(entry, "start_page"), _first(entry, "end_page")
+    record.volume = _numbering(entry, "volume") or clean(" ".join(unknown.get("VO", [])))
+    record.issue = _numbering(entry, "number")
+    start, end = _numbering(entry, "start_page"), _numbering(entry, "end_page")
     if start and not end:
         start, end = split_pages(start)
     record.pages = join_pages(start, end)

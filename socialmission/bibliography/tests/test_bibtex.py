@@ -290,7 +290,7 @@ def test_render_round_trip_keeps_the_essentials() -> None:
 def test_render_escapes_special_characters() -> None:
     text = bibtex.render([FULL])
     assert r"\& HIV" not in text  # the ampersand is escaped where it stands
-    assert r"Social mission \& {HIV} care: 50\% of \$costs\_ \#1 \{braces\}" in text
+    assert r"Social mission \& {HIV} care: 50\% of \$costs\_ \#1 \textbraceleft{}braces\textbraceright{}" in text
     assert r"\textasciitilde{}tilde\textasciicircum{} back\textbackslash{}slash" in text
     assert "author = {Núñez, María and {World Health Organization}}" in text
     assert "pages = {101--115}" in text

@@ -6,9 +6,10 @@ it the request arguments.
 
 Decisions:
 
-- Items are published resources. A withdrawn resource that was once published is kept as a
-  *deleted record* (header only). A resource deleted outright from the database leaves no trace,
-  so Identify declares ``deletedRecord`` "transient".
+- Items are published resources. A resource that was published once and is no longer
+  (withdrawn, or back in draft) is kept as a *deleted record* (header only), so harvesters drop
+  their copy; one never published is unknown. A resource deleted outright from the database
+  leaves no trace, so Identify declares ``deletedRecord`` "transient".
 - Identifiers are ``oai:<repository-identifier>:resource/<id>``; the repository identifier is
   ``settings.OAI_REPOSITORY_IDENTIFIER`` or else the host name of ``settings.SITE_URL``, so they
   do not change with the host name a harvester happened to use.
@@ -211,10 +212,10 @@ def _parse_datestamp(value: str, argument: str) -> tuple[datetime, str]:
 
 
 def items() -> QuerySet[m.Resource]:
-    """Every resource the repository exposes: published ones, and withdrawn ones as deleted."""
+    """Every resource the repository exposes: published ones, and as deleted records those
+    published once (``published_at`` is set on publication and kept afterwards)."""
     return m.Resource.objects.filter(
-        Q(status=m.Resource.Status.PUBLISHED)
-        | Q(status=m.Resource.Status.WITHDRAWN, published_at__isnull=False)
+        Q(status=m.Resource.Status.PUBLISHED) | Q(published_at__isnull=False)
     )
 
 

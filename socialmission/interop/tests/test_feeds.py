@@ -138,3 +138,14 @@ def test_robots_txt(client: Client) -> None:
     assert "Disallow: /admin/" in lines
     assert "Disallow: /contribute/queue/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_pages_advertise_their_feeds(client: Client) -> None:
+    published("Equity in admissions", 1)
+    home = client.get("/").content.decode()
+    assert 'href="/feeds/new.atom"' in home
+    assert "/feeds/search.atom" not in home
+    page = client.get(
+        "/search/", {"q": "equity", "domain": "community-engagement"}
+    ).content.decode()
+    assert 'href="/feeds/search.atom?q=equity&amp;domain=community-engagement"' in page

@@ -183,21 +183,31 @@ def test_get_record_oai_dc(harvest: Any) -> None:
     assert values("description") == [resource.description]
 
 
-def test_withdrawn_resource_is_a_deleted_record_and_drafts_do_not_exist(harvest: Any) -> None:
+def test_withdrawn_and_unpublished_resources_are_deleted_records(harvest: Any) -> None:
     withdrawn = make_resource(status=m.Resource.Status.WITHDRAWN)
     draft = make_resource(status=m.Resource.Status.DRAFT)
+    never_published = make_resource(status=m.Resource.Status.WITHDRAWN, published_at=None)
     root = harvest(
         verb="GetRecord", identifier=oai.oai_identifier(withdrawn.pk), metadataPrefix="oai_dc"
     )
     assert root.find(".//o:header", NS).get("status") == "deleted"
     assert root.find(".//o:metadata", NS) is None
-    root = harvest(
-        verb="GetRecord", identifier=oai.oai_identifier(draft.pk), metadataPrefix="oai_dc"
-    )
-    assert error_codes(root) == ["idDoesNotExist"]
+    for unknown in (draft, never_published):
+        root = harvest(
+            verb="GetRecord", identifier=oai.oai_identifier(unknown.pk), metadataPrefix="oai_dc"
+        )
+        assert error_codes(root) == ["idDoesNotExist"]
+    # Back in draft after publication: harvesters must drop their copy too.
+    unpublished = make_resource()
+    unpublished.status = m.Resource.Status.DRAFT
+    unpublished.save()
     root = harvest(verb="ListRecords", metadataPrefix="oai_dc")
-    assert identifiers(root) == [oai.oai_identifier(withdrawn.pk)]
-    assert root.find(".//o:header", NS).get("status") == "deleted"
+    assert identifiers(root) == [
+        oai.oai_identifier(withdrawn.pk),
+        oai.oai_identifier(unpublished.pk),
+    ]
+    assert [h.get("status") for h in root.iterfind(".//o:header", NS)] == ["deleted", "deleted"]
+    assert root.find(".//o:metadata", NS) is None
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ so one broken or missing format module cannot take the others down.
 from __future__ import annotations
 
 import codecs
-import gzip
 import importlib
 import io
 import itertools
@@ -30,6 +29,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 # How much of a file detection looks at: enough to get past BOMs, XML prologues, vendor headers
 # and a first long abstract.
 HEAD_SIZE = 64 * 1024
+MAX_UNPACKED_SIZE = 200_000_000
 
 
 class UnsupportedFormat(ValueError):
@@ -104,17 +104,28 @@ def available_formats() -> list[str]:
 
 
 def _gunzip(data: bytes, limit: int | None = None) -> bytes:
-    """Decompress gzip bytes; with ``limit``, only as much as needed for that many bytes."""
-    if limit is None:
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise UnsupportedFormat(f"the file looks gzip-compressed but cannot be unpacked: {exc}") from exc
+    """Decompress gzip bytes; with ``limit``, only the first ``limit`` bytes (for detection).
+
+    A full unpack stops at ``MAX_UNPACKED_SIZE``: a small upload must not be able to expand into
+    gigabytes in memory.
+    """
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if limit is not None:
+        try:
+            return decompressor.decompress(data, limit)
+        except zlib.error:
+            return b""
     try:
-        return decompressor.decompress(data, limit)
-    except zlib.error:
-        return b""
+        unpacked = decompressor.decompress(data, MAX_UNPACKED_SIZE + 1)
+    except zlib.error as exc:
+        raise UnsupportedFormat(f"the file looks gzip-compressed but cannot be unpacked: {exc}") from exc
+    if len(unpacked) > MAX_UNPACKED_SIZE:
+        raise UnsupportedFormat(
+            f"the file unpacks to more than {MAX_UNPACKED_SIZE // 1_000_000} MB; split it into smaller files"
+        )
+    if not decompressor.eof:
+        raise UnsupportedFormat("the file looks gzip-compressed but is cut short")
+    return unpacked
 
 
 def _describe_non_bibliographic(head: bytes) -> str | None:

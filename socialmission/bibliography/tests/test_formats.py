@@ -73,6 +73,15 @@ def test_gzip_is_looked_into_and_unpacked() -> None:
     assert all(isinstance(item, Record) for item in items)
 
 
+def test_truncated_and_oversized_gzip_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = gzip.compress((SAMPLES / "ris" / "scopus.ris").read_bytes())
+    with pytest.raises(UnsupportedFormat, match="gzip-compressed but is cut short"):
+        formats.parse_file(io.BytesIO(data[: len(data) // 2]))
+    monkeypatch.setattr(formats, "MAX_UNPACKED_SIZE", 100_000)
+    with pytest.raises(UnsupportedFormat, match="unpacks to more than 0 MB"):
+        formats.parse_file(io.BytesIO(data))
+
+
 def test_parse_file_detects_and_parses() -> None:
     with (SAMPLES / "bibtex" / "gbk_test.bib").open("rb") as stream:
         (record,) = list(formats.parse_file(stream, filename="gbk_test.bib"))

@@ -283,11 +283,15 @@ class Champion(models.Model):
 
 class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def current(self, today: object) -> SpotlightQuerySet:
-        """Spotlights whose (optional) date range includes ``today``, newest choice first."""
+        """Spotlights whose (optional) date range includes ``today``, the one to show first.
+
+        One scheduled by date wins over an open-ended one (it was planned for these days);
+        among equals the newest choice wins. NULLS LAST keeps SQLite and PostgreSQL alike.
+        """
         return self.filter(
             Q(starts_on__isnull=True) | Q(starts_on__lte=today),
             Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        ).order_by("-starts_on", "-created_at", "-id")
+        ).order_by(models.F("starts_on").desc(nulls_last=True), "-created_at", "-id")
 
 
 class Spotlight(models.Model):

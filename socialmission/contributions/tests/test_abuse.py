@@ -183,3 +183,10 @@ def test_typed_text_is_never_rendered_as_html(
         assert page.status_code == 200
         assert payload not in page.text
         assert "<script>alert" not in page.text and "<img src=x" not in page.text
+
+
+def test_nomination_honeypot(client: Any) -> None:
+    response = client.post(reverse("contributions:nominate"), nomination_post(website="x"))
+    assert response.status_code == 400
+    assert "Dr Amara Okafor" in response.text
+    assert not Nomination.objects.exists()

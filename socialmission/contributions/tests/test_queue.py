@@ -202,3 +202,33 @@ def test_side_by_side_comparison_with_a_duplicate(curator_client: Any) -> None:
     page = curator_client.get(suggestion.get_queue_url(), {"compare": other.pk})
     assert f"Resource #{other.pk}" in page.text
     assert existing.pk != other.pk
+
+
+def test_no_mail_when_the_change_rolls_back(
+    curator: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    suggestion = SuggestionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.decline(suggestion, curator=curator, reason="no")
+            raise RuntimeError
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.PENDING
+    assert mailoutbox == []
+
+
+def test_database_refuses_impossible_states() -> None:
+    from django.db import IntegrityError, transaction
+
+    suggestion = SuggestionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(status="approved")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(status="declined", decline_reason="")
+    nomination = NominationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nomination.objects.filter(pk=nomination.pk).update(status="merged")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nomination.objects.filter(pk=nomination.pk).update(consent=False)

@@ -33,6 +33,12 @@ def test_current_spotlight_respects_dates_and_newest_choice(editor: Any) -> None
         ends_on=date(2026, 3, 31),
     )
     assert selectors.current_resource_spotlight(today) == scheduled
+    newer = services.create_resource_spotlight(
+        editor=editor, resource=ResourceFactory(), summary="Newer open-ended pick"
+    )
+    assert selectors.current_resource_spotlight(today) == scheduled
+    assert selectors.current_resource_spotlight(date(2026, 4, 1)) == newer
+    newer.delete()
     assert selectors.current_resource_spotlight(date(2026, 4, 1)) == old
     assert selectors.current_resource_spotlight(date(2026, 2, 1)) == old
 

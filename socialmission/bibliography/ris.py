@@ -311,8 +311,9 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
     record.container_title = _first(
         entry, "secondary_title", "alternate_title3", "journal_name", "alternate_title2"
     ) or _first(entry, "alternate_title1")
-    if record.type in {"book", "report", "thesis", "webpage"} and record.container_title:
-        # For a whole book T2 is the series, not a venue the book appeared in.
+    if record.type in {"book", "report", "thesis"} and record.container_title:
+        # For a whole book or report T2 is the series, not a venue it appeared in (for a web page
+        # T2 is the website, which is its venue).
         record.extra["collection_title"] = record.container_title
         record.container_title = ""
     record.volume = _numbering(entry, "volume") or clean(" ".join(unknown.get("VO", [])))

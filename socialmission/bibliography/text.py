@@ -282,5 +282,13 @@ def decode(data: bytes) -> str:
                 if match.encoding == "gb18030" and match.chaos <= best.chaos + 0.1:
                     best = match
                     break
+        elif best.encoding != "cp1252":
+            # Short single-byte files tie between the Windows code pages (ñ in cp1252 is ń in
+            # cp1250). Windows-1252 is what EndNote and Reference Manager wrote for the Western
+            # European languages most of this literature is in, so it wins a tie.
+            for match in matches:
+                if match.encoding == "cp1252" and match.chaos <= best.chaos:
+                    best = match
+                    break
         return str(best).lstrip("\ufeff")
     return data.decode("cp1252", errors="replace")

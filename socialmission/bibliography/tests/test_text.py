@@ -15,6 +15,7 @@ from socialmission.bibliography.names import (
 from socialmission.bibliography.record import Name
 from socialmission.bibliography.text import (
     clean,
+    decode,
     extract_year,
     find_pmid,
     join_pages,
@@ -26,6 +27,7 @@ from socialmission.bibliography.text import (
     parse_date,
     split_list,
     split_pages,
+    standard_numbers,
     unique,
 )
 
@@ -145,3 +147,31 @@ def test_year_month_pages_lists() -> None:
     assert split_list("a; b;; c ") == ["a", "b", "c"]
     assert clean(" a\n\tb\u00a0c ") == "a b c"
     assert unique(["a", "b", "a", ""]) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("TY  - JOUR\r\nTI  - Salud pública \u2013 “equidad” en niños\r\nER  - \r\n", "cp1252"),
+        ("TY  - JOUR\r\nTI  - Équité en santé à Montréal\r\nAU  - Müller, Jürgen\r\nER  - \r\n", "latin-1"),
+        ("@article{k, author={凯撒}, journal={测试期刊}}", "gb18030"),
+        ("TY  - JOUR\nTI  - Здоровье\nER  - \n", "utf-16"),
+        ("TI  - plain ASCII and ünïcode\n", "utf-8"),
+    ],
+)
+def test_decode_guesses_legacy_encodings(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding)) == text
+
+
+def test_decode_drops_a_bom() -> None:
+    assert decode(b"\xef\xbb\xbfTY  - JOUR") == "TY  - JOUR"
+    assert decode("TY".encode("utf-16-be").join([b"\xfe\xff", b""])) == "TY"
+
+
+def test_standard_numbers() -> None:
+    assert standard_numbers("2689-6575(ELECTRONIC),26896567(PRINT)") == (["2689-6575", "2689-6567"], [], [])
+    assert standard_numbers("1128-045X 1123-6337") == (["1128-045X", "1123-6337"], [], [])
+    assert standard_numbers("978-0-12-345678-9; 0-943396-04-2") == ([], ["978-0-12-345678-9", "0-943396-04-2"], [])
+    assert standard_numbers("03064530 (ISSN)") == (["0306-4530"], [], [])
+    assert standard_numbers("12345") == ([], [], ["12345"])
+    assert standard_numbers("") == ([], [], [])

@@ -41,8 +41,9 @@ api = NinjaAPI(
         "No authentication; any origin may read (CORS)."
     ),
     urls_namespace="interop:api-v1",
-    # Served from the vendored copy that ships with django-ninja: there is no CDN to load from.
-    docs=Swagger(settings={"deepLinking": True, "tryItOutEnabled": True}),
+    # Served from the copy of Swagger UI that ships with django-ninja (no CDN), with the online
+    # validator badge off: the docs page makes no request outside this site.
+    docs=Swagger(settings={"deepLinking": True, "tryItOutEnabled": True, "validatorUrl": None}),
 )
 
 
@@ -222,6 +223,7 @@ def _page_url(request: HttpRequest, params: SearchParams, page: int) -> str:
     "/resources",
     response={200: SearchOut, 422: ValidationErrorOut},
     url_name="resources",
+    tags=["resources"],
     summary="Search published resources",
 )
 def list_resources(request: HttpRequest, filters: Query[ResourceQuery]) -> dict[str, Any]:
@@ -264,6 +266,7 @@ def list_resources(request: HttpRequest, filters: Query[ResourceQuery]) -> dict[
     "/resources/{resource_id}",
     response={200: ResourceDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     url_name="resource",
+    tags=["resources"],
     summary="One published resource",
 )
 def get_resource(request: HttpRequest, resource_id: int) -> tuple[int, dict[str, Any]]:
@@ -310,6 +313,7 @@ def _vocabulary(request: HttpRequest, key: str) -> dict[str, Any]:
     "/vocabularies",
     response=VocabulariesOut,
     url_name="vocabularies",
+    tags=["vocabularies"],
     summary="Every vocabulary with its active terms",
 )
 def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
@@ -320,6 +324,7 @@ def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
     "/vocabularies/{key}",
     response={200: VocabularyOut, 422: ValidationErrorOut},
     url_name="vocabulary",
+    tags=["vocabularies"],
     summary="One vocabulary with its active terms",
 )
 def get_vocabulary(request: HttpRequest, key: VocabularyKey) -> dict[str, Any]:

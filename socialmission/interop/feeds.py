@@ -117,9 +117,16 @@ class SearchFeed(NewResourcesFeed):
     def title(self, obj: SearchParams) -> str:  # type: ignore[override]
         return f"{settings.SITE_NAME}: new resources for {describe(obj)}"
 
+    url_name = "interop:feed-search-atom"
+
     def link(self, obj: SearchParams) -> str:  # type: ignore[override]
         query = obj.urlencode(page=False)
         return reverse("library:search") + (f"?{query}" if query else "")
+
+    def feed_url(self, obj: SearchParams) -> str:
+        # The feed's own address (Atom rel="self") keeps the search it follows.
+        query = obj.with_changes(sort="relevance").urlencode(page=False)
+        return reverse(self.url_name) + (f"?{query}" if query else "")
 
     def description(self, obj: SearchParams) -> str:  # type: ignore[override]
         return f"Resources newly published in the {settings.SITE_NAME} that match {describe(obj)}."
@@ -135,3 +142,4 @@ class SearchFeed(NewResourcesFeed):
 
 class SearchRssFeed(SearchFeed):
     feed_type = Rss201rev2Feed
+    url_name = "interop:feed-search-rss"

@@ -84,6 +84,8 @@ def test_search_feed_follows_the_search(client: Client) -> None:
         "Social Mission Resource Library: new resources for “rural” · Health profession: Nursing"
     )
     assert parsed.feed.link == "http://testserver/search/?q=rural&profession=nursing"
+    self_link = next(link.href for link in parsed.feed.links if link.rel == "self")
+    assert self_link == "http://testserver/feeds/search.atom?q=rural&profession=nursing"
     parsed = parse(client, "/feeds/search.rss?q=rural&sort=title&page=3")
     assert [e.title for e in parsed.entries] == ["Rural medicine tracks", "Rural nursing pathways"]
     assert parsed.version == "rss20"

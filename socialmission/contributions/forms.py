@@ -237,7 +237,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class PasteForm(forms.Form):
     record = forms.CharField(
-        label="Paste one RIS, BibTeX or MEDLINE record",
+        label="Paste one RIS, BibTeX or MEDLINE record, or a DOI or PMID",
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),

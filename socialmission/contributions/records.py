@@ -56,6 +56,27 @@ def parse_authors(text: str) -> list[dict[str, str]]:
     return authors
 
 
+def _bare_identifier(text: str) -> dict[str, str]:
+    """{"doi": …} or {"pmid": …} when the pasted text is just a DOI or a PMID (or its URL).
+
+    Nothing is looked up online (the library makes no outside requests); the curator
+    completes the record.
+    """
+    if "\n" in text or len(text) > 300:
+        return {}
+    if text.isdigit() or text.lower().startswith(("pmid", "https://pubmed", "http://pubmed")):
+        pmid = normalize_pmid(text)
+        return {"pmid": pmid} if pmid else {}
+    doi = normalize_doi(text)
+    if doi and (
+        text.lower().startswith(
+            ("10.", "doi", "https://doi", "http://doi", "https://dx", "http://dx")
+        )
+    ):
+        return {"doi": doi}
+    return {}
+
+
 def record_to_form_data(record: Record) -> dict[str, Any]:
     resource_type = ResourceType.objects.filter(is_active=True, csl_type=record.type).first()
     data: dict[str, Any] = {
@@ -85,6 +106,9 @@ def parse_pasted_record(text: str) -> PasteResult:
         return PasteResult(error="Paste a RIS, BibTeX or MEDLINE record first.")
     if len(text) > MAX_PASTE_LENGTH:
         return PasteResult(error="That record is too long: paste one record only.")
+    identifier = _bare_identifier(text)
+    if identifier:
+        return PasteResult(data=identifier)
     try:
         results = _parse(text)
     except ImportError:

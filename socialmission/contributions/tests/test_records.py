@@ -94,3 +94,12 @@ def test_fill_with_bad_record_shows_the_error_and_keeps_the_form(client: Any) ->
     assert "could not be read" in response.text
     assert 'value="Typed title"' in response.text
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_a_bare_doi_or_pmid_fills_its_field() -> None:
+    assert parse_pasted_record("https://doi.org/10.1097/ACM.0000000000001657").data == {
+        "doi": "10.1097/acm.0000000000001657"
+    }
+    assert parse_pasted_record("doi:10.1000/XYZ").data == {"doi": "10.1000/xyz"}
+    assert parse_pasted_record("PMID: 28445215").data == {"pmid": "28445215"}
+    assert parse_pasted_record("28445215").data == {"pmid": "28445215"}

@@ -275,3 +275,14 @@ def test_parse_reads_bytes_in_other_encodings() -> None:
     (record,) = list(ris.parse(io.BytesIO(data)))
     assert isinstance(record, Record)
     assert record.title == "Café"
+
+
+def test_t2_is_a_series_for_books_and_the_website_for_web_pages() -> None:
+    book, page = [
+        r for r in ris.parse_text(
+            "TY  - BOOK\nTI  - A book\nT2  - A series\nER  - \nTY  - ELEC\nTI  - A page\nT2  - A website\nER  - \n"
+        )
+        if isinstance(r, Record)
+    ]  # fmt: skip
+    assert (book.container_title, book.extra["collection_title"]) == ("", "A series")
+    assert page.container_title == "A website"

@@ -44,7 +44,9 @@ from socialmission.bibliography.text import (
 
 _ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z_][\w-]*)[ \t]*[{(]", re.MULTILINE)
 # An opening brace followed directly by a comma or by the first "field =": the key is missing.
-_EMPTY_KEY_RE = re.compile(r"^([ \t]*@[ \t]*[A-Za-z_][\w-]*[ \t]*\{)(\s*)(,|(?=[A-Za-z_][\w-]*\s*=))", re.MULTILINE)
+_EMPTY_KEY_RE = re.compile(
+    r"^([ \t]*@[ \t]*[A-Za-z_][\w-]*[ \t]*\{)(\s*)(,|(?=[A-Za-z_][\w-]*\s*=))", re.MULTILINE
+)
 _TYPE_UNDERSCORE_RE = re.compile(r"^([ \t]*@[ \t]*)([A-Za-z]+_[\w]*)(?=[ \t]*[{(])", re.MULTILINE)
 _EMPTY_KEY_PREFIX = "empty-key-line-"
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
@@ -130,7 +132,9 @@ CSL_TO_BIBTEX: dict[str, str] = {
     "manuscript": "unpublished",
     "pamphlet": "booklet",
 }
-_PERIODICAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "review", "article"})
+_PERIODICAL_TYPES = frozenset(
+    {"article-journal", "article-magazine", "article-newspaper", "review", "article"}
+)
 # Fields whose values are identifiers or addresses: LaTeX conversion would mangle them.
 _VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pmid", "pmcid", "isbn", "issn"})
 
@@ -231,7 +235,9 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
         entry_type = entry.get("ENTRYTYPE", "").lower()
         # Walk the openings in step with the parsed entries; openings skipped on the way are
         # entries bibtexparser could not read.
-        match_at = next((i for i in range(cursor, len(openings)) if openings[i][1] == entry_type), None)
+        match_at = next(
+            (i for i in range(cursor, len(openings)) if openings[i][1] == entry_type), None
+        )
         if match_at is None:
             line = openings[-1][0] if openings else 1
         else:
@@ -249,7 +255,9 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
             results.append((line, RecordError(position, _CONTAINER_TYPES[entry_type])))
             continue
         try:
-            parent = by_key.get(entry.get("crossref", "").casefold()) if entry.get("crossref") else None
+            parent = (
+                by_key.get(entry.get("crossref", "").casefold()) if entry.get("crossref") else None
+            )
             results.append((line, _to_record(entry, position, parent)))
         except ValueError as exc:
             results.append((line, RecordError(position, str(exc))))
@@ -272,7 +280,9 @@ def _load(text: str) -> BibDatabase:
     undefined: list[str] = []
     for _attempt in range(50):
         prefix = "".join(f'@string{{{name} = ""}}\n' for name in undefined)
-        parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+        parser = BibTexParser(
+            common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
+        )
         parser.add_missing_from_crossref = True
         try:
             return bibtexparser.loads(prefix + text, parser)
@@ -328,7 +338,9 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
-def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | None = None) -> Record:
+def _to_record(
+    entry: dict[str, str], position: str, parent: dict[str, str] | None = None
+) -> Record:
     inherited = set(entry.get("_FROM_CROSSREF", []))
     raw = {k.lower(): v for k, v in entry.items() if k not in ("ID", "ENTRYTYPE", "_FROM_CROSSREF")}
     # bibtexparser copies a crossref parent's fields verbatim, but BibLaTeX's inheritance renames
@@ -338,7 +350,9 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
         if name in inherited:
             raw.pop(name, None)
     if parent is not None and not raw.get("booktitle") and parent.get("title"):
-        raw["booktitle"] = parent["title"] + (f": {parent['subtitle']}" if parent.get("subtitle") else "")
+        raw["booktitle"] = parent["title"] + (
+            f": {parent['subtitle']}" if parent.get("subtitle") else ""
+        )
 
     def field(*names: str, paragraphs: bool = False) -> str:
         for name in names:
@@ -354,7 +368,9 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
     if entry_type == "article" and not field("journal", "journaltitle"):
         csl_type = "article"
     key = entry.get("ID", "")
-    record = Record(type=csl_type, source=position, id="" if key.startswith(_EMPTY_KEY_PREFIX) else key)
+    record = Record(
+        type=csl_type, source=position, id="" if key.startswith(_EMPTY_KEY_PREFIX) else key
+    )
     record.title = field("title")
     subtitle = field("subtitle")
     if subtitle:
@@ -398,7 +414,9 @@ def _to_record(entry: dict[str, str], position: str, parent: dict[str, str] | No
         normalize_pmid(eprint) if eprint_type == "pubmed" else ""
     )
     if not record.pmid:
-        record.pmid = find_pmid(" ".join(raw.get(k, "") for k in ("note", "annote", "annotation", "extra")))
+        record.pmid = find_pmid(
+            " ".join(raw.get(k, "") for k in ("note", "annote", "annotation", "extra"))
+        )
     record.pmcid = normalize_pmcid(field("pmcid")) or (
         normalize_pmcid(eprint) if eprint_type == "pmc" else ""
     )

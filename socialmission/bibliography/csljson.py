@@ -53,9 +53,10 @@ def sniff(head: bytes) -> bool:
     if '"$schema"' in window:
         return False  # a JSON Schema (csl-data.json itself) mentions every CSL key
     types = _TYPE_VALUE_RE.findall(window)
-    return any(t in CSL_TYPES or t in _TYPE_ALIASES for t in types) and sum(
-        key in window for key in _CSL_KEYS
-    ) >= 3
+    return (
+        any(t in CSL_TYPES or t in _TYPE_ALIASES for t in types)
+        and sum(key in window for key in _CSL_KEYS) >= 3
+    )
 
 
 def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
@@ -78,7 +79,10 @@ def _items(text: str) -> Iterator[tuple[int, Any] | tuple[int, ValueError]]:
         try:
             document, _end = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            yield exc.lineno, ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+            yield (
+                exc.lineno,
+                ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"),
+            )
             return
         if isinstance(document, dict) and isinstance(document.get("items"), list):
             for item in document["items"]:
@@ -98,7 +102,10 @@ def _items(text: str) -> Iterator[tuple[int, Any] | tuple[int, ValueError]]:
         try:
             item, end = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            yield exc.lineno, ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+            yield (
+                exc.lineno,
+                ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"),
+            )
             return
         yield _line_of(text, index), item
         index = end
@@ -112,7 +119,9 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
             yield RecordError(position, str(item))
             return
         if not isinstance(item, dict):
-            yield RecordError(position, f"expected a CSL item (a JSON object), found {type(item).__name__}")
+            yield RecordError(
+                position, f"expected a CSL item (a JSON object), found {type(item).__name__}"
+            )
             continue
         try:
             yield _to_record(item, position)
@@ -145,7 +154,9 @@ def _names(value: Any) -> list[Name]:
             clean(person.get(k, "")) for k in ("non-dropping-particle", "family") if person.get(k)
         )
         given = " ".join(
-            clean(person.get(k, "")) for k in ("given", "dropping-particle", "suffix") if person.get(k)
+            clean(person.get(k, ""))
+            for k in ("given", "dropping-particle", "suffix")
+            if person.get(k)
         )
         if family or given:
             names.append(Name(family=family or given, given=given if family else ""))
@@ -239,7 +250,10 @@ def _csl_name(name: Name) -> dict[str, str]:
 
 def to_csl(record: Record, item_id: str) -> dict[str, Any]:
     """One CSL-JSON item (valid against csl-data.json) for a record."""
-    item: dict[str, Any] = {"id": item_id, "type": record.type if record.type in CSL_TYPES else "document"}
+    item: dict[str, Any] = {
+        "id": item_id,
+        "type": record.type if record.type in CSL_TYPES else "document",
+    }
 
     def put(key: str, value: str) -> None:
         if value:

@@ -90,6 +90,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     )
 }
 
+
 def _module(name: str) -> ModuleType | None:
     """The format's module, or None while it does not exist or cannot be imported."""
     try:
@@ -118,7 +119,9 @@ def _gunzip(data: bytes, limit: int | None = None) -> bytes:
     try:
         unpacked = decompressor.decompress(data, MAX_UNPACKED_SIZE + 1)
     except zlib.error as exc:
-        raise UnsupportedFormat(f"the file looks gzip-compressed but cannot be unpacked: {exc}") from exc
+        raise UnsupportedFormat(
+            f"the file looks gzip-compressed but cannot be unpacked: {exc}"
+        ) from exc
     if len(unpacked) > MAX_UNPACKED_SIZE:
         raise UnsupportedFormat(
             f"the file unpacks to more than {MAX_UNPACKED_SIZE // 1_000_000} MB; split it into smaller files"
@@ -224,7 +227,9 @@ def parse_file(
     except UnsupportedFormat:
         raise
     except (ValueError, UnicodeError) as exc:
-        raise UnsupportedFormat(f"the file looks like {FORMATS[fmt].label} but cannot be read: {exc}") from exc
+        raise UnsupportedFormat(
+            f"the file looks like {FORMATS[fmt].label} but cannot be read: {exc}"
+        ) from exc
     return itertools.chain([first], records)
 
 
@@ -244,7 +249,9 @@ def parse_text(text: str) -> list[Record | RecordError]:
             raise UnsupportedFormat(_PASTE_HELP)
         # A paste is one or a few references: if none could be read, the paste as a whole is
         # not something we understand, and the first reason says why.
-        reason = items[0].reason if items and isinstance(items[0], RecordError) else "no reference found"
+        reason = (
+            items[0].reason if items and isinstance(items[0], RecordError) else "no reference found"
+        )
         raise UnsupportedFormat(f"the text could not be read as {FORMATS[fmt].label}: {reason}")
     return items
 

@@ -92,7 +92,7 @@ def parse_names(text: str, separator: str = ";") -> list[Name]:
 
 
 def format_name(name: Name, inverted: bool = True) -> str:
-    """"Family, Given" (inverted) or "Given Family"; an organisation's literal as it is."""
+    """ "Family, Given" (inverted) or "Given Family"; an organisation's literal as it is."""
     if name.literal:
         return name.literal
     if not name.given:

@@ -179,7 +179,9 @@ def parse_text(text: str) -> Iterator[Record | RecordError]:
     for number, line_no, tags, closed in _records(text):
         position = f"record {number} (line {line_no})"
         if not closed:
-            yield RecordError(position, "record has no end line ('ER  -'); the file may be cut short")
+            yield RecordError(
+                position, "record has no end line ('ER  -'); the file may be cut short"
+            )
             continue
         try:
             yield _to_record(tags, position)
@@ -330,8 +332,11 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
     urls = unique(url for v in _values(entry, "urls") for url in v.split() if "://" in url)
     if not record.doi:
         record.doi = next(
-            (normalize_doi(u) for u in [*links, *raw.get("M3", [])] if "doi" in u.casefold()
-             and normalize_doi(u)),
+            (
+                normalize_doi(u)
+                for u in [*links, *raw.get("M3", [])]
+                if "doi" in u.casefold() and normalize_doi(u)
+            ),
             "",
         )
     record.url = next((u for u in urls if normalize_doi(u) != record.doi or not record.doi), "")
@@ -339,7 +344,12 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
         record.url = urls[0]
     record.pmid = _pmid(raw, links)
     record.pmcid = next(
-        (normalize_pmcid(v) for tag in ("C2", "C6", "AN") for v in raw.get(tag, []) if normalize_pmcid(v)),
+        (
+            normalize_pmcid(v)
+            for tag in ("C2", "C6", "AN")
+            for v in raw.get(tag, [])
+            if normalize_pmcid(v)
+        ),
         "",
     )
 
@@ -414,7 +424,9 @@ def render(records: Iterable[Record]) -> str:
     entries = [_to_entry(record) for record in records]
     if not entries:
         return ""
-    return rispy.dumps(entries, implementation=_Writer, skip_unknown_tags=True, enforce_list_tags=True)
+    return rispy.dumps(
+        entries, implementation=_Writer, skip_unknown_tags=True, enforce_list_tags=True
+    )
 
 
 def _ris_date(record: Record) -> str:

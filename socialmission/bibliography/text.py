@@ -188,7 +188,7 @@ def parse_date(value: object) -> tuple[int | None, int | None, int | None]:
 
 
 def join_pages(start: object, end: object = "") -> str:
-    """"SP-EP" from a start and end page; just "SP" when there is no (different) end page."""
+    """ "SP-EP" from a start and end page; just "SP" when there is no (different) end page."""
     first, last = clean(start), clean(end)
     if first and last and last != first:
         return f"{first}-{last}"
@@ -245,7 +245,17 @@ def standard_numbers(value: object) -> tuple[list[str], list[str], list[str]]:
 
 
 _CJK_LEGACY = frozenset(
-    {"cp949", "euc_kr", "johab", "big5", "big5hkscs", "euc_jp", "euc_jis_2004", "shift_jis", "cp932"}
+    {
+        "cp949",
+        "euc_kr",
+        "johab",
+        "big5",
+        "big5hkscs",
+        "euc_jp",
+        "euc_jis_2004",
+        "shift_jis",
+        "cp932",
+    }
 )
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -59,7 +59,11 @@ def test_zotero_items_fields() -> None:
 
 def test_edtf_dates() -> None:
     found = {record.id: record for record in records(DATES)}
-    assert (found["doe10_edtf_2011"].year, found["doe10_edtf_2011"].month, found["doe10_edtf_2011"].day) == (2011, 5, 25)
+    assert (
+        found["doe10_edtf_2011"].year,
+        found["doe10_edtf_2011"].month,
+        found["doe10_edtf_2011"].day,
+    ) == (2011, 5, 25)
     assert (found["doe12_edtf_2011"].year, found["doe12_edtf_2011"].month) == (2011, 5)
     assert (found["doe13_season_2017"].year, found["doe13_season_2017"].month) == (2017, None)
     assert found["t2"].year is None  # no issued date at all
@@ -70,18 +74,33 @@ def test_edtf_dates() -> None:
 
 
 def test_other_shapes_and_bad_items() -> None:
-    single = list(csljson.parse_text('{"id": "a", "type": "book", "title": "One", "issued": {"raw": "2019-05-01"}}'))
+    single = list(
+        csljson.parse_text(
+            '{"id": "a", "type": "book", "title": "One", "issued": {"raw": "2019-05-01"}}'
+        )
+    )
     assert isinstance(single[0], Record)
     assert (single[0].title, single[0].year, single[0].month) == ("One", 2019, 5)
-    wrapped = list(csljson.parse_text('{"items": [{"type": "report", "title": "A"}, {"type": "x", "title": "B"}]}'))
-    assert [r.type for r in wrapped if isinstance(r, Record)] == ["report", "document"]
-    mixed = list(csljson.parse_text('[\n{"type": "book", "title": "Fine"},\n42,\n{"type": "book"}\n]'))
-    assert isinstance(mixed[0], Record)
-    assert mixed[1] == RecordError("record 2 (line 3)", "expected a CSL item (a JSON object), found int")
-    assert mixed[2] == RecordError(
-        "record 3 (line 4)", "the item has no title, author, DOI or URL: it does not describe a work"
+    wrapped = list(
+        csljson.parse_text(
+            '{"items": [{"type": "report", "title": "A"}, {"type": "x", "title": "B"}]}'
+        )
     )
-    broken = list(csljson.parse_text('[{"type": "book", "title": "Fine"},\n{"type": "book", "title": }]'))
+    assert [r.type for r in wrapped if isinstance(r, Record)] == ["report", "document"]
+    mixed = list(
+        csljson.parse_text('[\n{"type": "book", "title": "Fine"},\n42,\n{"type": "book"}\n]')
+    )
+    assert isinstance(mixed[0], Record)
+    assert mixed[1] == RecordError(
+        "record 2 (line 3)", "expected a CSL item (a JSON object), found int"
+    )
+    assert mixed[2] == RecordError(
+        "record 3 (line 4)",
+        "the item has no title, author, DOI or URL: it does not describe a work",
+    )
+    broken = list(
+        csljson.parse_text('[{"type": "book", "title": "Fine"},\n{"type": "book", "title": }]')
+    )
     assert isinstance(broken[0], Record)
     assert isinstance(broken[1], RecordError)
     assert broken[1].reason.startswith("not valid JSON: Expecting value (line 2")
@@ -93,7 +112,10 @@ def test_particles_and_string_names() -> None:
         ' "non-dropping-particle": "van"}, "Doe, Jane"], "keyword": "a, b; c", "PMID": "PMID: 123"}]'
     ))  # fmt: skip
     assert isinstance(record, Record)
-    assert record.authors == [Name(family="van Beethoven", given="Ludwig"), Name(family="Doe", given="Jane")]
+    assert record.authors == [
+        Name(family="van Beethoven", given="Ludwig"),
+        Name(family="Doe", given="Jane"),
+    ]
     assert record.keywords == ["a", "b", "c"]
     assert record.pmid == "123"
 
@@ -140,7 +162,10 @@ def test_render_validates_against_the_csl_schema() -> None:
     assert [item["id"] for item in items] == ["nunez2021", "item-2", "item-3", "nunez2021-4"]
     assert items[1]["type"] == "document"
     assert items[0]["issued"] == {"date-parts": [[2021, 3, 9]]}
-    assert items[0]["author"] == [{"family": "Núñez", "given": "María"}, {"literal": "World Health Organization"}]
+    assert items[0]["author"] == [
+        {"family": "Núñez", "given": "María"},
+        {"literal": "World Health Organization"},
+    ]
 
 
 def test_every_sample_still_validates_after_a_round_trip() -> None:

@@ -37,7 +37,15 @@ def sample_files() -> list[tuple[Path, str]]:
 
 
 def test_the_registry_lists_every_format_and_all_can_be_imported() -> None:
-    assert set(formats.FORMATS) == {"ris", "bibtex", "csljson", "medline", "pubmed_xml", "wos", "csv"}
+    assert set(formats.FORMATS) == {
+        "ris",
+        "bibtex",
+        "csljson",
+        "medline",
+        "pubmed_xml",
+        "wos",
+        "csv",
+    }
     assert set(formats.available_formats()) == set(formats.FORMATS)
 
 
@@ -56,7 +64,9 @@ def test_name_does_not_beat_content() -> None:
     assert formats.detect_format(head, "refs.csv") == "ris"
 
 
-def test_name_breaks_a_tie_between_formats_claiming_the_same_content(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_name_breaks_a_tie_between_formats_claiming_the_same_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(ris, "sniff", lambda head: True)
     monkeypatch.setattr(bibtex, "sniff", lambda head: True)
     assert formats.detect_format(b"ambiguous", "refs.bib") == "bibtex"
@@ -87,7 +97,9 @@ def test_parse_file_detects_and_parses() -> None:
         (record,) = list(formats.parse_file(stream, filename="gbk_test.bib"))
     assert isinstance(record, Record)
     assert record.authors == [Name(family="凯撒")]
-    with (SAMPLES / "csl_json" / "Date export to Better CSL-JSON #360 #811.csl.json").open("rb") as stream:
+    with (SAMPLES / "csl_json" / "Date export to Better CSL-JSON #360 #811.csl.json").open(
+        "rb"
+    ) as stream:
         assert len(list(formats.parse_file(stream, fmt="csljson"))) == 15
 
 
@@ -135,19 +147,25 @@ def test_unknown_explicit_format_is_rejected() -> None:
 
 
 def test_parse_text_for_pasted_references() -> None:
-    (from_ris,) = formats.parse_text("TY  - JOUR\nTI  - Pasted\nAU  - Doe, Jane\nPY  - 2020\nER  - ")
+    (from_ris,) = formats.parse_text(
+        "TY  - JOUR\nTI  - Pasted\nAU  - Doe, Jane\nPY  - 2020\nER  - "
+    )
     assert isinstance(from_ris, Record)
     assert (from_ris.title, from_ris.year) == ("Pasted", 2020)
     (from_bibtex,) = formats.parse_text("  @article{k, title={Pasted {BibTeX}}, year=2019}\n")
     assert isinstance(from_bibtex, Record)
     assert from_bibtex.title == "Pasted BibTeX"
-    (from_csl,) = formats.parse_text('[{"type": "report", "title": "CSL", "author": [{"literal": "WHO"}]}]')
+    (from_csl,) = formats.parse_text(
+        '[{"type": "report", "title": "CSL", "author": [{"literal": "WHO"}]}]'
+    )
     assert isinstance(from_csl, Record)
     assert from_csl.authors == [Name(literal="WHO")]
 
 
 def test_parse_text_medline_paste() -> None:
-    (record,) = formats.parse_text("PMID- 21573042\nTI  - A pasted MEDLINE record.\nDP  - 2011 May\nAU  - Doe J\n")
+    (record,) = formats.parse_text(
+        "PMID- 21573042\nTI  - A pasted MEDLINE record.\nDP  - 2011 May\nAU  - Doe J\n"
+    )
     assert isinstance(record, Record)
     assert record.pmid == "21573042"
 
@@ -155,10 +173,16 @@ def test_parse_text_medline_paste() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Just a sentence, with a comma, about health equity.", "the text is not a reference in a format we recognise"),
+        (
+            "Just a sentence, with a comma, about health equity.",
+            "the text is not a reference in a format we recognise",
+        ),
         ("", "the file is empty"),
         ("<html><body>copied page</body></html>", "the file is an HTML web page"),
-        ("@article{x, title={never closed", "the text could not be read as BibTeX / BibLaTeX: could not read this @article entry"),
+        (
+            "@article{x, title={never closed",
+            "the text could not be read as BibTeX / BibLaTeX: could not read this @article entry",
+        ),
     ],
 )
 def test_parse_text_rejects_what_is_not_a_reference(text: str, message: str) -> None:
@@ -218,9 +242,15 @@ def test_render_rejects_formats_we_do_not_export() -> None:
         formats.render([RECORD], "medline")
 
 
-_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=60
-).map(clean).filter(bool)
+_TEXT = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")),
+        min_size=1,
+        max_size=60,
+    )
+    .map(clean)
+    .filter(bool)
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -228,7 +258,9 @@ _TEXT = st.text(
 @pytest.mark.parametrize("fmt", ["ris", "bibtex", "csljson"])
 def test_any_title_and_venue_survive_a_round_trip(fmt: str, title: str, venue: str) -> None:
     # Braces, backslashes, "--", "``", "%", "#", "~", "^", accents and scripts included.
-    record = Record(title=title, container_title=venue, authors=[Name(family="Doe", given="Jane")], year=2020)
+    record = Record(
+        title=title, container_title=venue, authors=[Name(family="Doe", given="Jane")], year=2020
+    )
     data = formats.render([record], fmt).encode("utf-8")
     (back,) = list(formats.parse_file(io.BytesIO(data), fmt))
     assert isinstance(back, Record)

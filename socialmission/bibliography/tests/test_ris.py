@@ -73,7 +73,10 @@ def test_bom_and_crlf_with_bare_lf_inside_abstracts() -> None:
 def test_embase_old_style_tags_and_pmid_in_c5() -> None:
     parsed = records("embase.ris")
     assert parsed[0].title.startswith("Duplication cysts: Diagnosis, management")
-    assert parsed[0].authors[:2] == [Name(family="Liu", given="R."), Name(family="Adler", given="D.G.")]
+    assert parsed[0].authors[:2] == [
+        Name(family="Liu", given="R."),
+        Name(family="Adler", given="D.G."),
+    ]
     assert parsed[0].year == 2014
     assert parsed[0].container_title == "Endoscopic Ultrasound"
     assert parsed[0].issn == "2226-7190"
@@ -175,7 +178,14 @@ def test_rayyan_keywords_continued_on_untagged_lines() -> None:
 
 def test_scopus_pmid_in_c2() -> None:
     parsed = records("scopus.ris")
-    assert [r.pmid for r in parsed] == ["", "31421429", "31627144", "31574429", "30704343", "31175206"]
+    assert [r.pmid for r in parsed] == [
+        "",
+        "31421429",
+        "31627144",
+        "31574429",
+        "30704343",
+        "31175206",
+    ]
     assert parsed[0].issn == "0306-4530"  # "03064530 (ISSN)"
     assert parsed[0].doi == "10.1016/j.psyneuen.2019.104501"
 
@@ -184,7 +194,10 @@ def test_web_of_science_ris_accession_is_not_a_pmid() -> None:
     parsed = records("web_of_science.txt")
     assert all(r.pmid == "" for r in parsed)
     assert parsed[0].extra["accession_number"] == "WOS:000444108200009"
-    assert parsed[0].authors[:2] == [Name(family="Alceste", given="F"), Name(family="Luke", given="TJ")]
+    assert parsed[0].authors[:2] == [
+        Name(family="Alceste", given="F"),
+        Name(family="Luke", given="TJ"),
+    ]
     assert (parsed[0].year, parsed[0].month) == (2018, 9)
     assert parsed[0].pages == "387-397"
 
@@ -196,11 +209,15 @@ def test_single_space_separator_and_missing_end_line() -> None:
     assert items[0].title == "Short separators"
     assert items[0].authors == [Name(family="Doe", given="Jane")]
     assert items[0].year == 2019
-    assert items[1] == RecordError("record 2 (line 6)", "record has no end line ('ER  -'); the file may be cut short")
+    assert items[1] == RecordError(
+        "record 2 (line 6)", "record has no end line ('ER  -'); the file may be cut short"
+    )
 
 
 def test_types_map_to_csl() -> None:
-    text = "".join(f"TY  - {ty}\nTI  - x\nER  - \n" for ty in ("CHAP", "RPRT", "ELEC", "THES", "CONF", "XYZ"))
+    text = "".join(
+        f"TY  - {ty}\nTI  - x\nER  - \n" for ty in ("CHAP", "RPRT", "ELEC", "THES", "CONF", "XYZ")
+    )
     types = [r.type for r in ris.parse_text(text) if isinstance(r, Record)]
     assert types == ["chapter", "report", "webpage", "thesis", "paper-conference", "article"]
 

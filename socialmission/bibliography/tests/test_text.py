@@ -153,7 +153,10 @@ def test_year_month_pages_lists() -> None:
     ("text", "encoding"),
     [
         ("TY  - JOUR\r\nTI  - Salud pública \u2013 “equidad” en niños\r\nER  - \r\n", "cp1252"),
-        ("TY  - JOUR\r\nTI  - Équité en santé à Montréal\r\nAU  - Müller, Jürgen\r\nER  - \r\n", "latin-1"),
+        (
+            "TY  - JOUR\r\nTI  - Équité en santé à Montréal\r\nAU  - Müller, Jürgen\r\nER  - \r\n",
+            "latin-1",
+        ),
         ("@article{k, author={凯撒}, journal={测试期刊}}", "gb18030"),
         ("TY  - JOUR\nTI  - Здоровье\nER  - \n", "utf-16"),
         ("TI  - plain ASCII and ünïcode\n", "utf-8"),
@@ -169,9 +172,17 @@ def test_decode_drops_a_bom() -> None:
 
 
 def test_standard_numbers() -> None:
-    assert standard_numbers("2689-6575(ELECTRONIC),26896567(PRINT)") == (["2689-6575", "2689-6567"], [], [])
+    assert standard_numbers("2689-6575(ELECTRONIC),26896567(PRINT)") == (
+        ["2689-6575", "2689-6567"],
+        [],
+        [],
+    )
     assert standard_numbers("1128-045X 1123-6337") == (["1128-045X", "1123-6337"], [], [])
-    assert standard_numbers("978-0-12-345678-9; 0-943396-04-2") == ([], ["978-0-12-345678-9", "0-943396-04-2"], [])
+    assert standard_numbers("978-0-12-345678-9; 0-943396-04-2") == (
+        [],
+        ["978-0-12-345678-9", "0-943396-04-2"],
+        [],
+    )
     assert standard_numbers("03064530 (ISSN)") == (["0306-4530"], [], [])
     assert standard_numbers("12345") == ([], [], ["12345"])
     assert standard_numbers("") == ([], [], [])

@@ -232,15 +232,24 @@ def set_specs(resource: m.Resource) -> list[str]:
     return specs
 
 
-def all_sets() -> list[tuple[str, str]]:
-    """(setSpec, setName) of every set, parents first; no parent without children."""
-    sets: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class OAISet:
+    spec: str
+    name: str
+    description: str = ""
+
+
+def all_sets() -> list[OAISet]:
+    """Every set, each parent before its children; no parent without children."""
+    sets: list[OAISet] = []
     for family in SET_FAMILIES:
         terms = list(family.model.objects.order_by("position", "name"))
         if not terms:
             continue
-        sets.append((family.spec, family.name))
-        sets.extend((f"{family.spec}:{term.slug}", term.name) for term in terms)
+        sets.append(OAISet(family.spec, family.name))
+        sets.extend(
+            OAISet(f"{family.spec}:{term.slug}", term.name, term.description) for term in terms
+        )
     return sets
 
 
@@ -273,8 +282,13 @@ class ListArguments:
         if self.until:
             end, granularity = _parse_datestamp(self.until, "until")
             # Datestamps are cut to the second (or the day), so "until" covers all of it.
-            end += timedelta(days=1) if granularity == "day" else timedelta(seconds=1)
-            queryset = queryset.filter(updated_at__lt=end)
+            try:
+                end += timedelta(days=1) if granularity == "day" else timedelta(seconds=1)
+            except OverflowError:
+                end = datetime.max.replace(tzinfo=UTC)  # "until" the end of time
+                queryset = queryset.filter(updated_at__lte=end)
+            else:
+                queryset = queryset.filter(updated_at__lt=end)
         if self.set_spec:
             queryset = _filter_by_set(queryset, self.set_spec)
         return queryset.order_by("pk")
@@ -462,10 +476,14 @@ class Provider:
         if not sets:
             raise OAIError("noSetHierarchy", "This repository has no sets.")
         body = etree.Element(f"{{{OAI_NS}}}ListSets")
-        for spec, name in sets:
+        for oai_set in sets:
             element = etree.SubElement(body, f"{{{OAI_NS}}}set")
-            self._sub(element, "setSpec", spec)
-            self._sub(element, "setName", name)
+            self._sub(element, "setSpec", oai_set.spec)
+            self._sub(element, "setName", oai_set.name)
+            if oai_set.description.strip():
+                # What the term means, for harvesters that show sets to people.
+                description = etree.SubElement(element, f"{{{OAI_NS}}}setDescription")
+                description.append(_dc_container([("description", oai_set.description)]))
         return body
 
     def _GetRecord(self, args: Mapping[str, str]) -> etree._Element:
@@ -641,11 +659,15 @@ def dc_elements(record: Record, *, page_url: str) -> list[tuple[str, str]]:
     return [(name, value) for name, value in elements if value and value.strip()]
 
 
-def oai_dc(record: Record, *, page_url: str) -> etree._Element:
+def _dc_container(elements: Iterable[tuple[str, str]]) -> etree._Element:
     root = etree.Element(
         f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
     )
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
-    for name, value in dc_elements(record, page_url=page_url):
+    for name, value in elements:
         etree.SubElement(root, f"{{{DC_NS}}}{name}").text = _text(value)
     return root
+
+
+def oai_dc(record: Record, *, page_url: str) -> etree._Element:
+    return _dc_container(dc_elements(record, page_url=page_url))

@@ -118,6 +118,14 @@ def test_list_sets_covers_every_vocabulary(harvest: Any) -> None:
     assert "profession:nursing" in specs
     assert "type:toolkit" in specs
     assert names["domain:community-engagement"] == "Community Engagement"
+    engagement = next(
+        s
+        for s in root.iterfind(".//o:set", NS)
+        if s.findtext("o:setSpec", namespaces=NS) == "domain:community-engagement"
+    )
+    assert engagement.findtext(".//dc:description", namespaces=NS).startswith(
+        "Community health needs"
+    )
     assert len(specs) == len(set(specs))
 
 
@@ -291,6 +299,10 @@ def test_selective_harvesting_by_date(harvest: Any) -> None:
     assert error_codes(
         harvest(verb="ListRecords", metadataPrefix="oai_dc", until="2019-12-31")
     ) == ["noRecordsMatch"]
+    # The last representable day or second is a valid "until", not a server error.
+    assert len(listed(until="9999-12-31")) == 2
+    assert len(listed(until="9999-12-31T23:59:59Z")) == 2
+    assert len(listed(**{"from": "0001-01-01"})) == 2
 
 
 def test_selective_harvesting_by_set(harvest: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,6 +133,16 @@ def _gunzip(data: bytes, limit: int | None = None) -> bytes:
 
 def _describe_non_bibliographic(head: bytes) -> str | None:
     """A clear reason when the content is recognisably something other than a bibliography."""
+    # Binary signatures first: decoding a binary file as text only to reject it is slow.
+    if head.startswith(b"%PDF"):
+        return "the file is a PDF document, not a bibliographic export"
+    if head.startswith(b"PK\x03\x04"):
+        return (
+            "the file is a ZIP archive (or a Word/Excel document); "
+            "export the references as RIS, BibTeX or CSV"
+        )
+    if b"\x00" in head[:1024] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "the file is binary data, not a text bibliographic export"
     text = decode(head[:HEAD_SIZE]).lstrip("\ufeff \t\r\n")
     lowered = text[:4096].casefold()
     if not text.strip():
@@ -140,19 +150,19 @@ def _describe_non_bibliographic(head: bytes) -> str | None:
     if lowered.startswith("<!doctype html") or re.search(r"<html[\s>]", lowered[:2048]):
         return "the file is an HTML web page, not a bibliographic export"
     if "<oai-pmh" in lowered:
-        return ("the file is an OAI-PMH response (a harvesting protocol message), "
-                "not a bibliographic export")  # fmt: skip
-    if lowered.startswith("<?xml") or lowered.startswith("<"):
+        return (
+            "the file is an OAI-PMH response (a harvesting protocol message), "
+            "not a bibliographic export"
+        )
+    if lowered.startswith("<"):
         if "<rss" in lowered or "<feed" in lowered:
             return "the file is an RSS or Atom news feed, not a bibliographic export"
         return "the file is XML, but not PubMed XML (the only XML bibliographic format we read)"
     if lowered.startswith(("{", "[")):
-        return ("the file is JSON, but not CSL-JSON (a list of citation items, "
-                'each with a "type" such as "article-journal" and a "title")')  # fmt: skip
-    if lowered.startswith("%pdf"):
-        return "the file is a PDF document, not a bibliographic export"
-    if head.startswith(b"PK\x03\x04"):
-        return "the file is a ZIP archive (or a Word/Excel document); export the references as RIS, BibTeX or CSV"
+        return (
+            "the file is JSON, but not CSL-JSON (a list of citation items, "
+            'each with a "type" such as "article-journal" and a "title")'
+        )
     return None
 
 

@@ -123,6 +123,9 @@ def test_utf16_files_are_detected() -> None:
         (b'{"name": "x", "version": "1"}',
          'the file is JSON, but not CSL-JSON (a list of citation items, each with a "type" such as "article-journal" and a "title")'),
         (b"\x1f\x8bnot really gzip", "the file looks gzip-compressed but cannot be unpacked"),
+        (bytes(range(256)) * 4, "the file is binary data, not a text bibliographic export"),
+        (b"<?xml version='1.0'?><catalog><book id='1'/></catalog>",
+         "the file is XML, but not PubMed XML (the only XML bibliographic format we read)"),
     ],
 )  # fmt: skip
 def test_non_bibliographic_uploads_are_rejected_clearly(data: bytes, message: str) -> None:

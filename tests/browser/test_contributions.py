@@ -162,3 +162,63 @@ def test_curator_queue_by_keyboard(
     assert suggestion.status == Status.PUBLISHED
     assert suggestion.resource.keywords == "pathways; pharmacy"
     context.close()
+
+
+def test_other_contribution_pages_pass_axe(
+    contrib_browser: Any, contrib_setup: None, live_server: Any
+) -> None:
+    from django.utils import timezone
+
+    from socialmission.contributions import services
+    from socialmission.contributions.models import Champion, Nomination
+    from socialmission.library.models import Resource
+
+    editor = User.objects.create_user(username="edie", first_name="Edie", last_name="Editor")
+    editor.groups.add(Group.objects.get(name=roles.EDITOR_IN_CHIEF))
+    nomination = Nomination.objects.create(
+        nominee_name="Dr Amara Okafor",
+        profession="Medicine",
+        institution="Riverside",
+        story="Founded a rural track.",
+        links="https://example.org/okafor",
+        consent=True,
+        submitter_name="Nora",
+        submitter_email="nora@example.org",
+    )
+    services.ask_question(nomination, curator=editor, question="Which years?")
+    champion = Champion.objects.create(
+        name="Dr Lee", story="Community partnerships.", published_at=timezone.now()
+    )
+    resource = Resource.objects.create(
+        title="Mentoring toolkit",
+        resource_type=ResourceType.objects.get(slug="article"),
+        status=Resource.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    resource.title = "Mentoring toolkit, revised"
+    resource._history_user = editor  # type: ignore[attr-defined]
+    resource.save()
+
+    client = Client()
+    client.force_login(editor)
+    context = contrib_browser.new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    paths = [
+        "/contribute/",
+        "/contribute/champion/",
+        nomination.status_path(),
+        "/contribute/champions/",
+        champion.get_absolute_url(),
+        nomination.get_queue_url(),
+        f"/contribute/queue/resources/{resource.pk}/history/",
+        "/contribute/queue/spotlights/",
+        "/contribute/queue/curators/",
+    ]
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert axe_violations(page) == [], path
+    context.close()

@@ -291,8 +291,11 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
 
     people = [parse_name(v) for v in _values(entry, "authors", "first_authors")]
     record.authors = [n for n in people if n.family or n.given or n.literal]
-    if record.type in _BOOKISH:
-        record.editors = [parse_name(v) for v in _values(entry, "secondary_authors") if v]
+    # ED is EndNote's editor tag; A2 means editors only where there is a book around the work.
+    editors = unknown.get("ED", []) + (
+        _values(entry, "secondary_authors") if record.type in _BOOKISH else []
+    )
+    record.editors = [parse_name(v) for v in editors if clean(v)]
 
     for date in (_first(entry, "year"), _first(entry, "publication_year"), _first(entry, "date")):
         year, month, day = parse_date(date)
@@ -310,9 +313,11 @@ def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
         if month and year in (None, record.year):
             record.month, record.day = month, day
 
-    record.container_title = _first(
-        entry, "secondary_title", "alternate_title3", "journal_name", "alternate_title2"
-    ) or _first(entry, "alternate_title1")
+    record.container_title = (
+        _first(entry, "secondary_title", "alternate_title3", "journal_name", "alternate_title2")
+        or clean(" ".join(unknown.get("BT", [])))  # the book title in older RIS
+        or _first(entry, "alternate_title1")
+    )
     if record.type in {"book", "report", "thesis"} and record.container_title:
         # For a whole book or report T2 is the series, not a venue it appeared in (for a web page
         # T2 is the website, which is its venue).

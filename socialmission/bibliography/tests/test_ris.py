@@ -303,3 +303,12 @@ def test_t2_is_a_series_for_books_and_the_website_for_web_pages() -> None:
     ]  # fmt: skip
     assert (book.container_title, book.extra["collection_title"]) == ("", "A series")
     assert page.container_title == "A website"
+
+
+def test_older_chapter_tags_for_editors_and_book_title() -> None:
+    (chapter,) = list(
+        ris.parse_text("TY  - CHAP\nTI  - A chapter\nED  - Roe, Rita\nBT  - The book\nER  - \n")
+    )
+    assert isinstance(chapter, Record)
+    assert chapter.editors == [Name(family="Roe", given="Rita")]
+    assert chapter.container_title == "The book"

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ContributionsConfig(AppConfig):
     name = "socialmission.contributions"
     label = "contributions"
+
+    def ready(self) -> None:
+        from socialmission.contributions import signals  # noqa: F401

@@ -40,6 +40,7 @@ def test_history_records_queue_and_admin_changes_with_before_and_after(
     entries = selectors.resource_history(resource)
     newest = entries[0]
     assert newest.user == admin_user.display_name()
+    assert newest.reason == "In the admin"
     titles = [c for e in entries for c in e.changes if c.field == "title" and c.before]
     assert titles[0].before == "Pathway programs that work"
     assert titles[0].after == "Pathway programs that work (2nd edition)"
@@ -117,3 +118,10 @@ def test_curation_include_shows_curator_and_history_link_to_curators(rf: Any, cu
         "contributions/includes/resource_curation.html", {"resource": uncurated, "request": request}
     )
     assert "Curated by" not in html
+
+
+def test_changes_without_a_request_are_marked_as_command_line_or_import() -> None:
+    resource = ResourceFactory(title="Imported")
+    entry = selectors.resource_history(resource)[0]
+    assert entry.user == "system"
+    assert entry.reason == "Command line or import"

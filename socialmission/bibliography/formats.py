@@ -252,6 +252,9 @@ def parse_text(text: str) -> list[Record | RecordError]:
     fmt = detect_format(data[:HEAD_SIZE])
     if fmt is None:
         raise UnsupportedFormat(_describe_non_bibliographic(data) or _PASTE_HELP)
+    if fmt == "ris" and not re.search(rb"(?m)^ER {1,2}-\s*\Z", data):
+        # People paste a record without its end line; in a paste that is not a cut-short file.
+        data += b"\nER  - \n"
     items = list(parse_file(io.BytesIO(data), fmt))
     if not any(isinstance(item, Record) for item in items):
         if fmt in _FALLBACK_FORMATS:

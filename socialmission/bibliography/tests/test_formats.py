@@ -165,6 +165,11 @@ def test_parse_text_for_pasted_references() -> None:
     assert from_csl.authors == [Name(literal="WHO")]
 
 
+def test_parse_text_accepts_a_ris_paste_without_its_end_line() -> None:
+    items = formats.parse_text("TY  - JOUR\nTI  - First\nER  - \nTY  - JOUR\nTI  - Second\n")
+    assert [item.title for item in items if isinstance(item, Record)] == ["First", "Second"]
+
+
 def test_parse_text_medline_paste() -> None:
     (record,) = formats.parse_text(
         "PMID- 21573042\nTI  - A pasted MEDLINE record.\nDP  - 2011 May\nAU  - Doe J\n"

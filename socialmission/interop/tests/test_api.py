@@ -225,3 +225,14 @@ def test_openapi_document_and_docs_page(client: Client) -> None:
     assert "cdn" not in html.lower()
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
     assert json.loads(client.get(f"{BASE}/openapi.json").content)["info"]["version"] == "1"
+
+
+def test_a_page_of_results_costs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        tagged_resource(title=f"Resource {i}", professions=("nursing", "medicine"))
+    client.get(f"{BASE}/resources")  # the first search brings the index up to date
+    with django_assert_max_num_queries(12):
+        data = client.get(f"{BASE}/resources", {"per_page": 30}).json()
+    assert len(data["results"]) == 30

@@ -457,3 +457,13 @@ def test_sickle_harvests_the_whole_library(
     assert "domain:pathways-admission-graduation" in sets
     posted = Sickle(live_server.url + URL, http_method="POST")
     assert len(list(posted.ListRecords(metadataPrefix="oai_dc", set="domain"))) == 9
+
+
+def test_a_page_of_records_costs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        make_resource(title=f"Resource {i}", professions=("nursing", "medicine"))
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
+    assert response.content.count(b"<record>") == 30

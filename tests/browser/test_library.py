@@ -1,0 +1,325 @@
+"""The public library in a real Chromium: keyboard journeys, htmx in place, no-JS, axe-core, print."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.http import QueryDict
+
+from socialmission.library.models import Resource
+from socialmission.library.search import SearchParams, search_ids
+from tests.browser.conftest import axe_violations
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 300, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus by keyboard on {page.url}")
+
+
+def focused(page: Page) -> str:
+    """A short description of the focused element: its id, or tag and text."""
+    return page.evaluate(
+        "() => { const e = document.activeElement; if (!e) return '';"
+        " return e.id || (e.tagName.toLowerCase() + ':' + (e.textContent || '').trim()); }"
+    )
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def wait_for_swap(page: Page, /, **expected: str) -> None:
+    """Wait until htmx has finished a request and the address shows ``expected`` parameters."""
+    page.wait_for_function(
+        """expected => {
+            if (document.querySelector('.htmx-request')) return false;
+            const params = new URLSearchParams(location.search);
+            return Object.entries(expected).every(([k, v]) => params.getAll(k).includes(v));
+        }""",
+        arg=expected,
+    )
+
+
+def result_titles(page: Page) -> list[str]:
+    return page.locator(".result-list .result h3").all_inner_texts()
+
+
+def count_text(page: Page) -> str:
+    return " ".join(page.inner_text("#results-count").split())
+
+
+def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
+    """Search, tick a facet, sort, page and open a resource with the keyboard alone."""
+    page.goto(catalog_server + "/")
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    tab_to(page, "#home-q")
+    page.keyboard.type("health")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=health$"))
+    assert count_text(page) == "50 resources for “health”, page 1 of 3"
+
+    tab_to(page, "#f-profession-medicine")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.keyboard.press("Space")
+    wait_for_swap(page, q="health", profession="medicine")
+    assert count_text(page) == "41 resources for “health”, page 1 of 3"
+    assert page.is_checked("#f-profession-medicine")
+    assert focused(page) == "f-profession-medicine", "the focus left the checkbox after the swap"
+    assert page.evaluate("() => window.__sameDocument === true"), "ticking reloaded the page"
+    assert page.inner_text("#results-status") == "41 resources found"
+
+    tab_to(page, "#sort")
+    page.keyboard.press("ArrowDown")  # Relevance → Newest first
+    wait_for_swap(page, q="health", profession="medicine", sort="newest")
+    assert focused(page) == "sort"
+    years = [
+        int(y)
+        for y in page.locator(".result-list .result .meta").evaluate_all(
+            "els => els.map(e => (e.textContent.match(/\\b(19|20)\\d\\d\\b/) || [''])[0])"
+        )
+        if y
+    ]
+    assert years == sorted(years, reverse=True) and len(years) >= 10
+
+    first_page_titles = result_titles(page)
+    tab_to(page, "a.page-next")
+    page.keyboard.press("Enter")
+    wait_for_swap(page, q="health", profession="medicine", sort="newest", page="2")
+    assert count_text(page) == "41 resources for “health”, page 2 of 3"
+    assert page.evaluate("() => window.__sameDocument === true")
+    second_page_titles = result_titles(page)
+    assert len(second_page_titles) == 20 and not set(second_page_titles) & set(first_page_titles)
+    # The link the reader pressed is gone with the old results; the focus moves to the new
+    # results' summary, so the next Tab continues from there instead of from the page top.
+    assert focused(page) == "results-count"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('.results-region')")
+
+    tab_to(page, ".result-list .result h3 a")
+    title = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert title == second_page_titles[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/resources/\d+-"))
+    assert page.inner_text("h1") == title
+    resource = Resource.objects.get(pk=int(re.search(r"/resources/(\d+)-", page.url).group(1)))
+    assert resource.title == title
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"page=2"))
+    page.wait_for_selector(".result-list")
+    assert page.is_checked("#f-profession-medicine")
+    assert page.input_value("#sort") == "newest"
+    assert count_text(page) == "41 resources for “health”, page 2 of 3"
+
+
+def test_results_update_in_place_and_address_follows(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    page.evaluate("() => { window.__marker = 'still here'; }")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.resource_type))
+
+    page.check("#f-domain-community-engagement")
+    wait_for_swap(page, q="health", domain="community-engagement")
+    assert page.evaluate("() => window.__marker") == "still here"
+    assert "document" not in requests, "ticking a facet navigated instead of swapping"
+    assert count_text(page) == "14 resources for “health”"
+    assert page.locator("#search-form").count() == 1
+    assert page.locator("#search-region").count() == 1
+    chips = page.locator(".active-filters").inner_text()
+    assert "Domain: Community Engagement" in chips
+    # Counts of the other facets follow the filter.
+    assert page.inner_text("label[for=f-profession-medicine]") != ""
+
+    page.check("#f-domain-students-faculty")
+    wait_for_swap(page, domain="students-faculty")
+    both = count_text(page)
+    assert query(page)["domain"] == ["community-engagement", "students-faculty"]
+
+    page.reload()
+    assert page.evaluate("() => window.__marker") is None
+    assert page.is_checked("#f-domain-community-engagement")
+    assert page.is_checked("#f-domain-students-faculty")
+    assert count_text(page) == both
+
+    page.go_back()
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).getAll('domain').includes('students-faculty')"
+    )
+    page.wait_for_selector("#f-domain-students-faculty:not(:checked)")
+    assert page.is_checked("#f-domain-community-engagement")
+    assert count_text(page) == "14 resources for “health”"
+
+    page.go_back()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('domain')")
+    page.wait_for_selector("#f-domain-community-engagement:not(:checked)")
+    assert count_text(page) == "50 resources for “health”, page 1 of 3"
+
+    # Removing a filter through its chip also swaps in place and updates the address.
+    page.goto(catalog_server + "/search/?q=health&domain=community-engagement")
+    page.evaluate("() => { window.__marker = 'chip'; }")
+    page.click(".active-filters a")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('domain')")
+    wait_for_swap(page, q="health")
+    assert page.evaluate("() => window.__marker") == "chip"
+    assert count_text(page) == "50 resources for “health”, page 1 of 3"
+
+
+def test_focus_stays_on_the_checkbox_after_a_swap(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/")
+    tab_to(page, "#f-type-toolkit")
+    page.keyboard.press("Space")
+    wait_for_swap(page, type="toolkit")
+    assert focused(page) == "f-type-toolkit"
+    # Keyboard navigation continues from the checkbox, not from the top of the page.
+    page.keyboard.press("Tab")
+    assert focused(page) == "f-type-curriculum"
+    page.keyboard.press("Space")
+    wait_for_swap(page, type="curriculum")
+    assert focused(page) == "f-type-curriculum"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).getAll('type').includes('toolkit')"
+    )
+    wait_for_swap(page, type="curriculum")
+    assert focused(page) == "f-type-toolkit"
+    assert not page.is_checked("#f-type-toolkit")
+
+
+def test_search_works_without_javascript(no_js_page: Page, catalog_server: str) -> None:
+    page = no_js_page
+    page.goto(catalog_server + "/search/")
+    page.fill("#q", "health")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=health"))
+    assert count_text(page) == "50 resources for “health”, page 1 of 3"
+
+    page.check("#f-profession-medicine")
+    assert query(page).get("profession") is None, "a change must not do anything without JS"
+    page.click("button.apply")
+    page.wait_for_url(re.compile(r"profession=medicine"))
+    assert query(page)["q"] == ["health"]
+    assert page.is_checked("#f-profession-medicine")
+    assert count_text(page) == "41 resources for “health”, page 1 of 3"
+
+    page.select_option("#sort", "title")
+    page.click("button.apply")
+    page.wait_for_url(re.compile(r"sort=title"))
+    assert page.input_value("#sort") == "title"
+    ids = search_ids(SearchParams.from_query(QueryDict("q=health&profession=medicine&sort=title")))
+    titles = Resource.objects.in_bulk(ids)
+    assert result_titles(page) == [titles[pk].title for pk in ids[:20]]
+
+    page.click("a.page-next")
+    page.wait_for_url(re.compile(r"page=2"))
+    assert query(page)["profession"] == ["medicine"] and query(page)["sort"] == ["title"]
+    assert count_text(page) == "41 resources for “health”, page 2 of 3"
+    assert result_titles(page) == [titles[pk].title for pk in ids[20:40]]
+
+    page.click(".result-list .result h3 a")
+    page.wait_for_url(re.compile(r"/resources/\d+-"))
+    assert page.locator("h1").count() == 1
+
+
+def test_axe_home_search_and_resource_pages(page: Page, catalog_server: str) -> None:
+    resource = Resource.objects.filter(doi__gt="", description__gt="").first()
+    assert resource is not None
+    pages = {
+        "home": "/",
+        "search, all": "/search/",
+        "search with results": "/search/?q=health&profession=medicine&sort=newest&page=2",
+        "search without results": "/search/?q=zzxqwv",
+        "search with a spelling suggestion": "/search/?q=comunity",
+        "search, filters exclude everything": "/search/?q=dentistry&evidence=evidence-based&type=video",
+        "resource": resource.get_absolute_url(),
+        "resource, APA": resource.get_absolute_url() + "?style=apa",
+    }
+    found = {}
+    for name, path in pages.items():
+        page.goto(catalog_server + path)
+        found[name] = axe_violations(page)
+    assert found == {name: [] for name in pages}
+
+
+def test_axe_after_htmx_swaps(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    page.check("#f-topic-specialty-choice")
+    wait_for_swap(page, topic="specialty-choice")
+    assert axe_violations(page) == []
+    page.fill("#q", "zzxqwv")
+    page.press("#q", "Enter")
+    wait_for_swap(page, q="zzxqwv")
+    assert "No resources match" in page.inner_text("#search-region")
+    assert page.inner_text("#results-status") == "No resources found"
+    assert axe_violations(page) == []
+
+
+def test_focus_is_visible(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    for selector in [
+        "a.skip-link",
+        "#q",
+        "button[type=submit]",
+        "#f-domain-community-engagement",
+        "#sort",
+        ".result-list a",
+        "a.page-next",
+    ]:
+        tab_to(page, selector)
+        style = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor}; }"""
+        )
+        assert style["style"] != "none" and style["width"] >= 2, (selector, style)
+        if selector == "a.skip-link":
+            box = page.locator("a.skip-link").bounding_box()
+            assert box is not None and box["x"] >= 0 and box["y"] >= 0, (
+                "the skip link stays off-screen"
+            )
+            page.keyboard.press("Enter")
+            assert focused(page) == "main"
+
+
+def test_print_hides_facets_and_navigation(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health&domain=community-engagement")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => Object.fromEntries(['.facets', '.site-header nav', '.search-page-form .search-form',
+              '.pagination', '.sort-control', '.site-footer', '.active-filters'].map(s => {
+            const el = document.querySelector(s);
+            return [s, el ? getComputedStyle(el).display === 'none' : 'missing'];
+        }))"""
+    )
+    assert hidden == {
+        ".facets": True,
+        ".site-header nav": True,
+        ".search-page-form .search-form": True,
+        ".pagination": "missing",  # 14 results: one page
+        ".sort-control": True,
+        ".site-footer": True,
+        ".active-filters": False,  # the printout says which filters produced it
+    }
+    assert page.locator(".result-list").is_visible()
+    assert page.locator(".results-count").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+    resource = Resource.objects.filter(url__gt="").first()
+    page.goto(catalog_server + resource.get_absolute_url())
+    assert page.locator("h1").is_visible()
+    assert page.locator(".citation").is_visible()
+    assert not page.locator(".site-header nav").is_visible()

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from lxml import etree
 from sickle import Sickle
 
@@ -467,3 +470,31 @@ def test_a_page_of_records_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(URL, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
     assert response.content.count(b"<record>") == 30
+
+
+ARGUMENT_NAMES = st.sampled_from(
+    ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken", "other"]
+)
+ARGUMENT_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            *oai.VERBS,
+            "oai_dc",
+            "oai:127.0.0.1:resource/1",
+            "2020-01-01",
+            "2020-01-01T00:00:00Z",
+            "domain",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(arguments=st.dictionaries(ARGUMENT_NAMES, st.lists(ARGUMENT_VALUES, min_size=1, max_size=2)))
+def test_any_request_gets_a_schema_valid_answer(
+    arguments: dict[str, list[str]], oai_schema: etree.XMLSchema
+) -> None:
+    response = oai.Provider(base_url="http://testserver/oai/").respond(arguments)
+    root = etree.fromstring(response.content)
+    oai_schema.assertValid(root)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
+from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
 from socialmission.library.facets import FACETS
 from socialmission.library.search import SearchParams, search_ids
@@ -37,6 +38,11 @@ def describe(params: SearchParams) -> str:
     if params.year_from is not None or params.year_to is not None:
         parts.append(f"Years: {params.year_from or ''}–{params.year_to or ''}")  # noqa: RUF001
     return " · ".join(parts) or "all resources"
+
+
+def _author_names(resource: m.Resource) -> list[str]:
+    # Through the Record mapping, which tolerates author entries of any shape.
+    return [name.display() for name in resource_to_record(resource).authors]
 
 
 class NewResourcesFeed(Feed):
@@ -75,7 +81,7 @@ class NewResourcesFeed(Feed):
         return item.title
 
     def item_description(self, item: m.Resource) -> str:
-        byline = "; ".join(item.author_names()) or item.organization
+        byline = "; ".join(_author_names(item)) or item.organization
         source = ", ".join(str(p) for p in (item.venue, item.year) if p)
         # Plain text: the feed generator escapes it, so nothing a contributor typed becomes markup.
         return "\n\n".join(p for p in (byline, source, item.description) if p)
@@ -90,7 +96,7 @@ class NewResourcesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: m.Resource) -> str | None:
-        return ", ".join(item.author_names()) or item.organization or None
+        return ", ".join(_author_names(item)) or item.organization or None
 
     def item_categories(self, item: m.Resource) -> list[str]:
         terms = [

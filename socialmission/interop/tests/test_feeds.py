@@ -40,7 +40,13 @@ def parse(client: Client, url: str) -> feedparser.FeedParserDict:
     ("url", "version"), [("/feeds/new.atom", "atom10"), ("/feeds/new.rss", "rss20")]
 )
 def test_new_resources_feeds(client: Client, url: str, version: str) -> None:
-    older = published("Older toolkit", 10, year=2001, description="Steps <script>alert(1)</script>")
+    older = published(
+        "Older toolkit",
+        10,
+        year=2001,
+        description="Steps <script>alert(1)</script>",
+        authors=["A bare string", {"family": "Ng"}, 42],
+    )
     newer = published("Newer report", 1, year=1999, domains=("community-engagement",))
     published("Draft", 0, status=m.Resource.Status.DRAFT)
     published("Withdrawn", 0, status=m.Resource.Status.WITHDRAWN)
@@ -57,6 +63,7 @@ def test_new_resources_feeds(client: Client, url: str, version: str) -> None:
     assert "Grbic Douglas" in first.get("author", "")
     second = parsed.entries[1]
     assert second.link == f"http://testserver{older.get_absolute_url()}"
+    assert "A bare string" in second.get("author", "") and "Ng" in second.get("author", "")
     # What a contributor typed stays text: escaped in the XML, never a live element.
     raw = client.get(url).content.decode()
     assert "<script>" not in raw

@@ -61,7 +61,7 @@ migrations-check: $(VENV)/.installed ## Fail if models and migrations disagree
 check: lint types migrations-check test ## Lint, types, migrations check and tests
 
 bench: $(VENV)/.installed-test ## Benchmark search over HTTP with N synthetic resources (N=10000|100000|1000000)
-	$(BIN)/python -m bench.run --n $(N)
+	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -363,7 +363,7 @@ class _Writer:
         qn = connection.ops.quote_name
         self.qn = qn
         self.table = qn(Resource._meta.db_table)
-        self.columns = ", ".join(qn(f.column) for f in self.fields)
+        self.columns = ", ".join(qn(str(f.column)) for f in self.fields)
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         if not connection.features.can_return_rows_from_bulk_insert:
             # SQLite >= 3.35 and PostgreSQL can; Django 5.2 supports nothing older here.
@@ -560,6 +560,7 @@ class _Importer:
                 )
             )
             return
+        assert known.resource_id is not None  # library resources always have one
         resource = Resource.objects.get(pk=known.resource_id)
         for name in fillable:
             setattr(resource, name, fields[name])

@@ -42,8 +42,8 @@ STANDALONE_CSL_TYPES = frozenset(
 CHUNK_SIZE = 2000
 
 # Column sizes of ``Resource``; values are cut to these so PostgreSQL never refuses a row.
-_MAX_LENGTHS = {
-    field_name: Resource._meta.get_field(field_name).max_length  # type: ignore[union-attr]
+_MAX_LENGTHS: dict[str, int] = {
+    field_name: Resource._meta.get_field(field_name).max_length or 0  # type: ignore[union-attr]
     for field_name in (
         "title",
         "organization",

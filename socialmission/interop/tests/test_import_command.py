@@ -186,3 +186,14 @@ def test_the_command_line_exits_non_zero_for_a_rejected_file(tmp_path: Path) -> 
     result = _cli(env, "import", str(CONFORMANCE / "not_bibliographic" / "zenodo-Identify.xml"))
     assert result.returncode == 1
     assert "zenodo-Identify.xml: the file is an OAI-PMH response" in result.stderr
+
+
+def test_the_import_benchmark_runs_end_to_end() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "socialmission.interop.benchmarks", "--n", "300"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    assert "import: 300 PubMed XML records, " in result.stdout
+    assert "records/s" in result.stdout

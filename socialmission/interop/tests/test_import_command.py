@@ -190,7 +190,7 @@ def test_the_command_line_exits_non_zero_for_a_rejected_file(tmp_path: Path) -> 
 
 def test_the_import_benchmark_runs_end_to_end() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "socialmission.interop.benchmarks", "--n", "300"],
         env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

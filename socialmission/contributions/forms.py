@@ -94,6 +94,8 @@ class _ResourceMetadataMixin:
 class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The public "suggest a resource" form."""
 
+    required_css_class = "required"
+
     authors_text = forms.CharField(
         label="Authors",
         required=False,
@@ -195,6 +197,8 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
 class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
     """The public "nominate a champion" form."""
 
+    required_css_class = "required"
+
     consent = forms.BooleanField(
         required=True,
         label="The nominee agreed to be featured in the library.",
@@ -254,6 +258,7 @@ class ReplyForm(forms.Form):
 
 
 class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
+    required_css_class = "required"
     authors_text = SuggestionForm.base_fields["authors_text"]
     url = _url_field()
     resource_type = forms.ModelChoiceField(
@@ -320,6 +325,8 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
 
 
 class CuratorNominationForm(forms.ModelForm):  # type: ignore[type-arg]
+    required_css_class = "required"
+
     class Meta:
         model = Nomination
         fields = ["nominee_name", "profession", "institution", "role", "story", "links"]

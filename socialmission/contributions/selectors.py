@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from socialmission.accounts.models import User
 from socialmission.contributions.models import (
@@ -241,7 +242,7 @@ def resource_history(resource: Resource) -> list[HistoryEntry]:
             before = previous.get(key, "")
             if before != after:
                 label = cast("Field[Any, Any]", Resource._meta.get_field(key)).verbose_name
-                changes.append(FieldChange(key, str(label).capitalize(), before, after))
+                changes.append(FieldChange(key, capfirst(str(label)), before, after))
         user = first.history_user
         default_reason = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
             first.history_type, ""

@@ -17,6 +17,7 @@ from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -434,8 +435,9 @@ def _comparison(suggestion: Suggestion, resource: Resource) -> list[tuple[str, s
         "resource_type",
         "description",
     ):
-        label = str(cast("Field[Any, Any]", Suggestion._meta.get_field(name)).verbose_name)
-        label = label.capitalize()
+        label = capfirst(
+            str(cast("Field[Any, Any]", Suggestion._meta.get_field(name)).verbose_name)
+        )
         left = getattr(suggestion, name)
         right = getattr(resource, name)
         left_text = "" if left is None else str(left)

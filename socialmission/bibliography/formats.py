@@ -12,6 +12,7 @@ so one broken or missing format module cannot take the others down.
 from __future__ import annotations
 
 import codecs
+import gzip
 import importlib
 import io
 import itertools
@@ -102,6 +103,56 @@ def _module(name: str) -> ModuleType | None:
 def available_formats() -> list[str]:
     """Names of the formats whose module can be imported right now."""
     return [name for name in FORMATS if _module(name) is not None]
+
+
+# Parsers that read their stream incrementally; the others get the whole (decoded) file.
+STREAMING_FORMATS = frozenset({"pubmed_xml"})
+
+
+class _Prepended(io.RawIOBase):
+    """A stream that yields ``head`` and then the rest of ``stream``: detection reads the head
+    once, and the parser still sees the file from its first byte."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        size = len(buffer)
+        if self._head:
+            chunk, self._head = self._head[:size], self._head[size:]
+        else:
+            chunk = self._stream.read(size)
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _prepend(head: bytes, stream: BinaryIO) -> BinaryIO:
+    return io.BufferedReader(_Prepended(head, stream), buffer_size=HEAD_SIZE)  # type: ignore[return-value]
+
+
+def _read_unpacked(stream: BinaryIO, limit: int, *, capped: bool = True) -> bytes:
+    """Read up to ``limit`` unpacked bytes of a gzip stream, with the errors said plainly.
+
+    When ``capped``, more than ``limit`` bytes is refused: a small upload must not expand into
+    gigabytes in memory. Uncapped, it simply reads the first ``limit`` bytes.
+    """
+    try:
+        data = stream.read(limit + 1 if capped else limit)
+    except EOFError as exc:
+        raise UnsupportedFormat("the file looks gzip-compressed but is cut short") from exc
+    except (OSError, zlib.error) as exc:
+        raise UnsupportedFormat(
+            f"the file looks gzip-compressed but cannot be unpacked: {exc}"
+        ) from exc
+    if len(data) > limit:
+        raise UnsupportedFormat(
+            f"the file unpacks to more than {MAX_UNPACKED_SIZE // 1_000_000} MB; split it into smaller files"
+        )
+    return data
 
 
 def _gunzip(data: bytes, limit: int | None = None) -> bytes:
@@ -210,15 +261,19 @@ def parse_file(
     charset-normalizer). Raises ``UnsupportedFormat`` at call time (not on iteration) when the file
     is not one we can read, with a message naming what it is instead.
     """
-    data = stream.read()
-    if data.startswith(GZIP_MAGIC):
-        data = _gunzip(data)
+    head = stream.read(HEAD_SIZE)
+    compressed = head.startswith(GZIP_MAGIC)
+    if compressed:
+        # Unpacked as it is read, so a large gzipped PubMed file never sits whole in memory.
+        stream = gzip.GzipFile(fileobj=_prepend(head, stream), mode="rb")
+        head = _read_unpacked(stream, HEAD_SIZE, capped=False)
     if fmt is None:
-        if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
             raise UnsupportedFormat("the file is empty")
-        fmt = detect_format(data[:HEAD_SIZE], filename)
+        fmt = detect_format(head, filename)
         if fmt is None:
-            reason = _describe_non_bibliographic(data)
+            rest = head + (_read_unpacked(stream, MAX_UNPACKED_SIZE) if compressed else stream.read())
+            reason = _describe_non_bibliographic(rest)
             if reason is None:
                 known = ", ".join(FORMATS[name].label for name in FORMATS)
                 reason = f"the file is not in a bibliographic format we recognise ({known})"
@@ -228,7 +283,13 @@ def parse_file(
     module = _module(fmt)
     if module is None:
         raise UnsupportedFormat(f"reading {FORMATS[fmt].label} files is not available")
-    records: Iterator[Record | RecordError] = iter(module.parse(io.BytesIO(data)))
+    body: BinaryIO
+    if fmt in STREAMING_FORMATS:
+        body = _prepend(head, stream)
+    else:
+        rest = _read_unpacked(stream, MAX_UNPACKED_SIZE - len(head)) if compressed else stream.read()
+        body = io.BytesIO(head + rest)
+    records: Iterator[Record | RecordError] = iter(module.parse(body))
     # Read the first record now, so a file the parser rejects outright fails here, at call time.
     try:
         first = next(records)

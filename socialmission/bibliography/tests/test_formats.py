@@ -273,3 +273,30 @@ def test_any_title_and_venue_survive_a_round_trip(fmt: str, title: str, venue: s
     (back,) = list(formats.parse_file(io.BytesIO(data), fmt))
     assert isinstance(back, Record)
     assert (back.title, back.container_title) == (title, venue)
+
+
+class _CountingStream(io.BytesIO):
+    """Counts the bytes a parser has pulled from it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_pubmed_xml_is_streamed_not_read_whole() -> None:
+    from socialmission.bibliography.benchmarks import synthetic_pubmed_articles
+
+    data = b"".join(synthetic_pubmed_articles(3000))
+    for payload in (data, gzip.compress(data)):
+        stream = _CountingStream(payload)
+        items = formats.parse_file(stream, filename="big.xml")
+        first = next(items)
+        assert isinstance(first, Record)
+        # Only a little beyond the detection head has been read for the first record.
+        assert stream.bytes_read < len(payload) / 2
+        assert sum(1 for _ in items) == 2999

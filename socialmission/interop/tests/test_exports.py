@@ -267,3 +267,27 @@ def test_records_carry_library_tags_through_csv(client: Client) -> None:
     assert records[0].domains == ["Pathways, Admission & Graduation"]
     assert records[1].resource_type == "Report"
     assert record_fields_for_resource(records[1])["venue"] == "George Washington University"
+
+
+def test_search_export_links_carry_the_search_but_not_the_page() -> None:
+    from django.template.loader import render_to_string
+
+    params = SearchParams.from_query(
+        {"q": "rural <b>", "domain": "community-engagement", "page": "3"}
+    )
+    html = render_to_string(
+        "interop/search_exports.html", {"params": params, "results": {"total": 41}}
+    )
+    assert "Export all 41 results" in html
+    assert 'href="/search/export/ris/?q=rural+%3Cb%3E&amp;domain=community-engagement"' in html
+    assert "page=" not in html
+    assert 'href="/search/export/apa/?' in html
+
+
+def test_library_export_links(client: Client) -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("interop/library_exports.html")
+    for fmt in ("ris", "bibtex", "csljson", "csv"):
+        assert f'href="/library/export/{fmt}/"' in html
+        assert client.get(f"/library/export/{fmt}/").status_code == 200

@@ -59,3 +59,26 @@ def send_declined(item: Item) -> None:
 
 def send_question(item: Item) -> None:
     _send(item, "question", "A question about your contribution")
+
+
+def send_answer_to_curator(item: Item) -> None:
+    """Tell the curator who asked (and still holds the claim) that the answer is in."""
+    curator = item.claimed_by
+    if curator is None or not curator.email:
+        return
+    path = item.get_queue_url()
+    body = render_to_string(
+        "contributions/email/answer_received.txt",
+        {
+            "item": item,
+            "curator": curator,
+            "queue_url": settings.SITE_URL + path,
+            "site_name": settings.SITE_NAME,
+        },
+    )
+    send_mail(
+        f"[{settings.SITE_NAME}] An answer to your question",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [curator.email],
+    )

@@ -8,7 +8,13 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.bibliography.text import (
+    clean,
+    normalize_doi,
+    normalize_pmid,
+    split_list,
+    unique,
+)
 from socialmission.contributions.models import (
     LONG_TEXT_MAX,
     Champion,
@@ -74,6 +80,16 @@ def _clean_pmid(value: str) -> str:
     if not pmid:
         raise ValidationError("This is not a PubMed id. A PMID is a number such as 31234567.")
     return pmid
+
+
+def _normalised(cleaned_data: dict[str, Any]) -> dict[str, Any]:
+    """Single-line fields with collapsed whitespace, and the authors as a CSL-style list."""
+    data = dict(cleaned_data)
+    data["authors"] = data.pop("authors_text", [])
+    for name in ("title", "venue", "organization", "volume", "issue", "pages"):
+        if isinstance(data.get(name), str):
+            data[name] = clean(data[name])
+    return data
 
 
 class _ResourceMetadataMixin:
@@ -189,9 +205,7 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
         return data
 
     def submitted_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["authors"] = data.pop("authors_text", [])
-        return data
+        return _normalised(self.cleaned_data)
 
 
 class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -317,11 +331,15 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
         if self.instance.pk and not self.is_bound:
             self.initial["authors_text"] = authors_text(self.instance.authors)
 
+    def clean_keywords(self) -> str:
+        # One spelling per keyword, in the library's "a; b; c" form.
+        return "; ".join(unique(split_list(self.cleaned_data.get("keywords", ""), ";,")))
+
+    def clean_language(self) -> str:
+        return clean(self.cleaned_data.get("language", "")).lower()
+
     def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["authors"] = data.pop("authors_text", [])
-        data["title"] = " ".join(data["title"].split())
-        return data
+        return _normalised(self.cleaned_data)
 
 
 class CuratorNominationForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -174,6 +174,8 @@ def reply_to_question(item: Suggestion | Nomination, *, reply: str) -> Suggestio
     item.status = Status.PENDING
     item.full_clean()
     item.save()
+    answered = item
+    transaction.on_commit(lambda: emails.send_answer_to_curator(answered))
     return item
 
 

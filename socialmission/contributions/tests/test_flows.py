@@ -148,11 +148,18 @@ def test_ask_reply_then_publish(
     assert "Is there a public link?" in page.text and 'name="reply"' in page.text
     empty = client.post(suggestion.status_path(), {"reply": ""})
     assert empty.status_code == 400
-    response = client.post(suggestion.status_path(), {"reply": "Yes: https://example.org/toolkit"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            suggestion.status_path(), {"reply": "Yes: https://example.org/toolkit"}
+        )
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == Status.PENDING
     assert suggestion.reply == "Yes: https://example.org/toolkit"
+    answer_mail = mailoutbox[-1]
+    assert answer_mail.to == [suggestion.claimed_by.email]
+    assert "Yes: https://example.org/toolkit" in answer_mail.body
+    assert f"http://testserver{suggestion.get_queue_url()}" in answer_mail.body
     assert "Yes: https://example.org/toolkit" in curator_client.get(suggestion.get_queue_url()).text
 
     response = curator_client.post(

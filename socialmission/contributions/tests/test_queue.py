@@ -98,6 +98,9 @@ def test_editing_saves_and_claims(curator_client: Any, curator: Any) -> None:
             doi="DOI: 10.5555/ABC",
             authors_text="Smith, Jo\nWorld Health Organization",
             need="Few rural doctors",
+            keywords="rural, pathways;  rural ;;",
+            language=" EN ",
+            venue="  Academic\n Medicine ",
         ),
     )
     assert response.status_code == 302
@@ -109,6 +112,9 @@ def test_editing_saves_and_claims(curator_client: Any, curator: Any) -> None:
         {"literal": "World Health Organization"},
     ]
     assert suggestion.need == "Few rural doctors"
+    assert suggestion.keywords == "rural; pathways"
+    assert suggestion.language == "en"
+    assert suggestion.venue == "Academic Medicine"
     assert suggestion.claimed_by == curator
     assert suggestion.status == Status.PENDING
 
@@ -232,3 +238,16 @@ def test_database_refuses_impossible_states() -> None:
         Nomination.objects.filter(pk=nomination.pk).update(status="merged")
     with pytest.raises(IntegrityError), transaction.atomic():
         Nomination.objects.filter(pk=nomination.pk).update(consent=False)
+
+
+def test_admin_action_declines_spam_through_the_service(admin_client: Any) -> None:
+    spam = SuggestionFactory(title="Cheap pills")
+    response = admin_client.post(
+        reverse("admin:contributions_suggestion_changelist"),
+        {"action": "decline_as_spam", "_selected_action": [spam.pk]},
+        follow=True,
+    )
+    assert "Declined 1 item(s)." in response.text
+    spam.refresh_from_db()
+    assert spam.status == Status.DECLINED
+    assert spam.decline_reason == "Declined as spam."

@@ -685,6 +685,23 @@ def _merge(first: list[Vocabulary], second: list[Vocabulary]) -> list[Vocabulary
     return merged
 
 
+# Any constant shared by every import; PostgreSQL advisory locks are keyed by a bigint.
+_IMPORT_LOCK_KEY = 0x534D524C494D5054  # "SMRLIMPT"
+
+
+def _serialize_imports() -> None:
+    """One import at a time, so two files cannot both create the same new resource.
+
+    Each import reads the library's identifiers once, at its start. On PostgreSQL a transaction
+    advisory lock makes a second import wait for the first to commit. SQLite needs nothing:
+    a second writer that read before the first committed cannot write afterwards (its snapshot
+    is stale), so it fails and rolls back instead of adding duplicates.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
+
+
 def import_records(
     records_or_errors: Iterable[Record | RecordError],
     *,
@@ -706,6 +723,7 @@ def import_records(
         raise ValueError(f'Status must be "draft" or "published", not "{status}".')
     report = ImportReport(dry_run=dry_run, format=format_name)
     with transaction.atomic():
+        _serialize_imports()
         vocab = _Vocabularies.load()
         importer = _Importer(
             defaults=_resolve_defaults(defaults or ImportDefaults(), vocab),

@@ -235,3 +235,14 @@ def test_progress_is_reported() -> None:
     seen: list[int] = []
     import_records([article(n) for n in range(1, 251)], progress=seen.append)
     assert seen == [100, 200, 250]
+
+
+def test_imported_resources_are_found_by_search() -> None:
+    from socialmission.library.search import SearchParams, search_ids
+
+    report = import_records(
+        [article(1, title="Longitudinal integrated clerkships in rural Minnesota")],
+        status="published",
+    )
+    found = search_ids(SearchParams.from_query({"q": "clerkships Minnesota"}))
+    assert found == [report.created[0].resource_id]

@@ -23,10 +23,11 @@ A whole file is one ``transaction.atomic``: any exception, or the process being 
 library as it was. A dry run does the same work inside the transaction and rolls it back, so its
 report is exactly what a real run would say.
 
-New resources are written with ``bulk_create`` in batches (the throughput target is thousands of
-PubMed records per second), so the per-instance signals do not fire; this module therefore writes
-their history rows (``simple_history``, including the tag relations) and the search-index outbox
-rows itself. Updates go through ``Resource.save`` and get both the ordinary way.
+New resources are written in batches of plain bulk SQL (``_Writer``; the throughput target is
+thousands of PubMed records per second), so no model signal fires for them: this module writes
+their history rows (``simple_history``'s tables, tag relations included) itself and hands their
+ids to ``library.signals.enqueue_resources`` for the search index. Updates go through
+``Resource.save`` and get both the ordinary way. Imports run one at a time.
 """
 
 from __future__ import annotations

@@ -744,6 +744,12 @@ def import_records(
             progress(number)
         if dry_run:
             transaction.set_rollback(True)
+    if dry_run:
+        # Ids of rows that were rolled back point at nothing (and may be reused).
+        for entry in report.created:
+            entry.resource_id = None
+        for entry, _known in importer.unresolved:
+            entry.resource_id = None
     return report
 
 

@@ -163,6 +163,7 @@ def test_dry_run_reports_the_same_and_saves_nothing() -> None:
     dry = import_records(records, dry_run=True)
     assert (Resource.objects.count(), IndexChange.objects.count()) == before
     assert dry.dry_run and "Dry run" in dry.summary()
+    assert [e.resource_id for e in dry.created] == [None, None]
     real = import_records(records)
     assert [e.position for e in dry.created] == [e.position for e in real.created]
     assert [e.position for e in dry.updated] == [e.position for e in real.updated] == ["record 1"]

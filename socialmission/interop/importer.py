@@ -746,10 +746,10 @@ def import_records(
             transaction.set_rollback(True)
     if dry_run:
         # Ids of rows that were rolled back point at nothing (and may be reused).
-        for entry in report.created:
-            entry.resource_id = None
-        for entry, _known in importer.unresolved:
-            entry.resource_id = None
+        rolled_back = {entry.resource_id for entry in report.created}
+        for entry in report.created + report.duplicates:
+            if entry.resource_id in rolled_back:
+                entry.resource_id = None
     return report
 
 

@@ -158,7 +158,7 @@ def schema_org(record: Record, schema_type: str, *, page_url: str = "") -> dict[
 
 def json_ld(data: dict[str, Any]) -> str:
     """JSON for a <script type="application/ld+json"> element; safe against "</script>"."""
-    return json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
 
 
 def coins(record: Record, *, page_url: str = "") -> str:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from socialmission.accounts.roles import is_curator
 from socialmission.interop.exports import EXPORTS, export_response, records_for_ids
@@ -28,7 +28,7 @@ def _kind(fmt: str) -> str:
 
 # Exports stream after the view has returned; they only read, so they need no request transaction.
 @transaction.non_atomic_requests
-@require_GET
+@require_safe
 def resource_export(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
     key = _kind(fmt)
     resource = get_object_or_404(Resource.objects.with_vocabularies(), pk=pk)
@@ -38,7 +38,7 @@ def resource_export(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpRes
 
 
 @transaction.non_atomic_requests
-@require_GET
+@require_safe
 def search_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     """Every result of the search the query string describes (not just one page)."""
     key = _kind(fmt)
@@ -47,7 +47,7 @@ def search_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
 
 
 @transaction.non_atomic_requests
-@require_GET
+@require_safe
 def library_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     key = _kind(fmt)
     resources = Resource.objects.published().order_by("pk")

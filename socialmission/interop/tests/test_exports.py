@@ -131,7 +131,7 @@ def test_drafts_are_not_exported_to_the_public(client: Client) -> None:
     assert client.get(f"/resources/{draft.pk}/export/ris/").status_code == 404
     _, _, body = get(client, "/library/export/ris/")
     assert b"Unpublished draft" not in body
-    curator = get_user_model().objects.create_user("c", password="pw")  # noqa: S106
+    curator = get_user_model().objects.create_user("c", password="pw")
     curator.groups.add(Group.objects.get_or_create(name=CURATOR)[0])
     client.force_login(curator)
     status, _, body = get(client, f"/resources/{draft.pk}/export/ris/")

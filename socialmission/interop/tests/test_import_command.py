@@ -118,7 +118,7 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own console script
+    return subprocess.run(
         [sys.executable, "-m", "socialmission", *args],
         env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -158,7 +158,7 @@ def test_kill_9_mid_import_leaves_the_library_exactly_as_before(
             stream.write(chunk)
     wal = database.with_name(database.name + "-wal")
     wal_size = wal.stat().st_size if wal.exists() else 0
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "socialmission", "import", str(big), "-v0"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

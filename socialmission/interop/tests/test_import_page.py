@@ -23,7 +23,7 @@ RIS = (
 
 @pytest.fixture
 def curator(client: Client):  # type: ignore[no-untyped-def]
-    user = get_user_model().objects.create_user("curator", password="pw")  # noqa: S106
+    user = get_user_model().objects.create_user("curator", password="pw")
     user.groups.add(Group.objects.get_or_create(name=CURATOR)[0])
     client.force_login(user)
     return user
@@ -36,7 +36,7 @@ def upload(name: str = "refs.ris", data: bytes = RIS) -> SimpleUploadedFile:
 def test_only_curators_may_import(client: Client) -> None:
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    reader = get_user_model().objects.create_user("reader", password="pw")  # noqa: S106
+    reader = get_user_model().objects.create_user("reader", password="pw")
     client.force_login(reader)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"file": upload(), "status": "draft"}).status_code == 403

@@ -28,7 +28,7 @@ def article(n: int = 1, **fields: object) -> Record:
 
 
 def test_creates_resources_with_fields_defaults_history_and_index_rows() -> None:
-    curator = get_user_model().objects.create_user("cur", password="x")  # noqa: S106
+    curator = get_user_model().objects.create_user("cur", password="x")
     before_outbox = IndexChange.objects.count()
     report = import_records(
         [article(1), article(2, type="report", container_title="", publisher="WHO")],

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from socialmission.accounts.models import User
+from socialmission.bibliography.text import normalize_doi, normalize_pmid, normalize_title
+from socialmission.contributions.duplicates import titles_match
 from socialmission.contributions.models import (
     OPEN_STATUSES,
     Champion,
@@ -70,6 +72,39 @@ def queue(filters: QueueFilters, *, user: User, limit: int = 200) -> list[QueueE
         entries += [QueueEntry(n, "nomination") for n in nominations[:limit]]
     entries.sort(key=lambda e: (e.created_at, e.kind, e.item.pk))
     return entries[:limit]
+
+
+def queue_total(filters: QueueFilters, *, user: User) -> int:
+    total = 0
+    if filters.kind in {"all", "suggestion"}:
+        total += _filter(Suggestion.objects.all(), filters, user, "title").count()
+    if filters.kind in {"all", "nomination"}:
+        total += _filter(Nomination.objects.all(), filters, user, "nominee_name").count()
+    return total
+
+
+def similar_open_suggestions(suggestion: Suggestion) -> list[Suggestion]:
+    """Other open suggestions of the same work: two people often suggest the same article."""
+    doi = normalize_doi(suggestion.doi)
+    pmid = normalize_pmid(suggestion.pmid)
+    key_words = sorted(set(normalize_title(suggestion.title).split()), key=len, reverse=True)[:3]
+    condition = Q()
+    if doi:
+        condition |= Q(doi__icontains=doi)
+    if pmid:
+        condition |= Q(pmid__contains=pmid)
+    for word in key_words:
+        condition |= Q(title__icontains=word)
+    if not condition:
+        return []
+    candidates = Suggestion.objects.open().exclude(pk=suggestion.pk).filter(condition)[:200]
+    return [
+        other
+        for other in candidates
+        if (doi and normalize_doi(other.doi) == doi)
+        or (pmid and normalize_pmid(other.pmid) == pmid)
+        or titles_match(suggestion.title, other.title)
+    ]
 
 
 def item_by_token(token: str) -> Suggestion | Nomination | None:

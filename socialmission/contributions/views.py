@@ -259,12 +259,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             q=data["q"].strip(),
         )
     entries = selectors.queue(filters, user=_actor(request))
+    total = selectors.queue_total(filters, user=_actor(request))
     return render(
         request,
         "contributions/queue.html",
         {
             "filter_form": filter_form if filter_form.is_bound else forms.QueueFilterForm(),
             "entries": entries,
+            "total": total,
             "bulk_form": forms.BulkDeclineForm(),
         },
     )
@@ -406,6 +408,7 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "question_form": question_form,
             "merge_form": merge_form,
             "duplicates": duplicates,
+            "similar": selectors.similar_open_suggestions(suggestion),
             "compare": compare,
             "comparison": _comparison(suggestion, compare) if compare else [],
             "can_act": suggestion.is_open and suggestion.claimed_by_id in (None, request.user.pk),

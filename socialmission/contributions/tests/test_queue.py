@@ -251,3 +251,21 @@ def test_admin_action_declines_spam_through_the_service(admin_client: Any) -> No
     spam.refresh_from_db()
     assert spam.status == Status.DECLINED
     assert spam.decline_reason == "Declined as spam."
+
+
+def test_other_open_suggestions_of_the_same_work_are_listed(curator_client: Any) -> None:
+    first = SuggestionFactory(title="Holistic admissions outcomes", doi="10.5555/HOL")
+    same_doi = SuggestionFactory(title="Something else entirely", doi="https://doi.org/10.5555/hol")
+    same_title = SuggestionFactory(title="Holistic Admissions: Outcomes", doi="")
+    unrelated = SuggestionFactory(title="Dental public health curriculum")
+    page = curator_client.get(first.get_queue_url())
+    assert "Other open suggestions of the same work" in page.text
+    assert same_doi.get_queue_url() in page.text
+    assert same_title.get_queue_url() in page.text
+    assert unrelated.get_queue_url() not in page.text
+
+
+def test_queue_says_how_many_items_match(curator_client: Any) -> None:
+    SuggestionFactory()
+    NominationFactory()
+    assert "2 items." in curator_client.get(reverse("contributions:queue")).text

@@ -103,3 +103,12 @@ def test_a_bare_doi_or_pmid_fills_its_field() -> None:
     assert parse_pasted_record("doi:10.1000/XYZ").data == {"doi": "10.1000/xyz"}
     assert parse_pasted_record("PMID: 28445215").data == {"pmid": "28445215"}
     assert parse_pasted_record("28445215").data == {"pmid": "28445215"}
+
+
+def test_fill_with_nothing_pasted_asks_for_a_record(client: Any) -> None:
+    response = client.post(
+        reverse("contributions:suggest"), suggestion_post(action="fill", record="")
+    )
+    assert response.status_code == 200
+    assert "Paste a RIS, BibTeX or MEDLINE record first." in response.text
+    assert not Suggestion.objects.exists()

@@ -217,7 +217,7 @@ def synthetic_resources(n: int, seed: int = DEFAULT_SEED) -> Iterator[SyntheticR
     year_weights = tuple(range(1, len(years) + 1))
     epoch = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     for number in range(1, n + 1):
-        rng = random.Random(seed * 1_000_003 + number)  # noqa: S311 (synthetic data)
+        rng = random.Random(seed * 1_000_003 + number)
         writer = _Writer(rng, vocab)
         resource_type = rng.choices(types, weights=type_weights)[0]
         year = rng.choices(years, weights=year_weights)[0]

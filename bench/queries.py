@@ -91,7 +91,7 @@ def query_mix(count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED) -> list[Benc
     """``count`` queries: kinds in turn, and 0-3 filters in turn within each kind."""
     if count < len(KINDS) * (MAX_FILTERS + 1):
         raise ValueError(f"a mix needs at least {len(KINDS) * (MAX_FILTERS + 1)} queries")
-    rng = random.Random(seed)  # noqa: S311 (a fixed mix, not secrets)
+    rng = random.Random(seed)
     vocab = vocabulary()
     mix: list[BenchQuery] = []
     for i in range(count):

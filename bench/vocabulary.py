@@ -186,7 +186,7 @@ class Vocabulary:
 
 
 def _tail_terms() -> list[str]:
-    rng = random.Random(VOCABULARY_SEED)  # noqa: S311 (synthetic data, not secrets)
+    rng = random.Random(VOCABULARY_SEED)
     seen = {term.lower() for term in CORE_TERMS} | set(FUNCTION_WORDS)
     tail: list[str] = []
     while len(tail) < TAIL_SIZE:

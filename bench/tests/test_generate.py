@@ -114,7 +114,7 @@ def test_marker_must_match_size_seed_and_generator_version() -> None:
 
 def _generate(data_dir: Path, n: int) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATA_DIR"}}
-    return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+    return subprocess.run(
         [sys.executable, "-m", "bench.generate", "--n", str(n), "--data-dir", str(data_dir)],
         cwd=REPO_ROOT,
         env=env,

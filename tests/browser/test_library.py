@@ -200,6 +200,28 @@ def test_focus_stays_on_the_checkbox_after_a_swap(page: Page, catalog_server: st
     assert not page.is_checked("#f-type-toolkit")
 
 
+def test_skip_link_passes_the_filters(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    skip = page.locator("a.skip-to-results")
+    assert not skip.is_visible() or skip.bounding_box()["x"] < 0  # type: ignore[index]
+    tab_to(page, "#q")
+    page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-to-results"
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0, "the focused skip link is not on screen"
+    page.keyboard.press("Enter")
+    assert focused(page) == "results-count"
+    page.keyboard.press("Tab")
+    assert focused(page) == "sort"
+
+    # On a phone the filters come first and are long: the link is always shown there.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(catalog_server + "/search/?q=health")
+    assert page.locator("a.skip-to-results").is_visible()
+    assert page.locator("a.skip-to-results").bounding_box()["x"] >= 0  # type: ignore[index]
+
+
 def test_search_works_without_javascript(no_js_page: Page, catalog_server: str) -> None:
     page = no_js_page
     page.goto(catalog_server + "/search/")
@@ -252,6 +274,9 @@ def test_axe_home_search_and_resource_pages(page: Page, catalog_server: str) -> 
     for name, path in pages.items():
         page.goto(catalog_server + path)
         found[name] = axe_violations(page)
+        text = page.inner_text("body")
+        assert not re.search(r"\{[#%{]|[#%}]\}", text), f"template syntax shows on {name}"
+        assert page.locator("h1").count() == 1, name
     assert found == {name: [] for name in pages}
 
 

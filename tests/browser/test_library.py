@@ -81,6 +81,7 @@ def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
     assert focused(page) == "f-profession-medicine", "the focus left the checkbox after the swap"
     assert page.evaluate("() => window.__sameDocument === true"), "ticking reloaded the page"
     assert page.inner_text("#results-status") == "41 resources found"
+    assert page.locator("button.sort-apply:visible").count() == 0, "the no-JS Sort button shows"
 
     tab_to(page, "#sort")
     page.keyboard.press("ArrowDown")  # Relevance → Newest first
@@ -101,6 +102,7 @@ def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
     wait_for_swap(page, q="health", profession="medicine", sort="newest", page="2")
     assert count_text(page) == "41 resources for “health”, page 2 of 3"
     assert page.evaluate("() => window.__sameDocument === true")
+    assert page.title() == "“health” · Page 2 · Search · Social Mission Resource Library"
     second_page_titles = result_titles(page)
     assert len(second_page_titles) == 20 and not set(second_page_titles) & set(first_page_titles)
     # The link the reader pressed is gone with the old results; the focus moves to the new
@@ -239,7 +241,7 @@ def test_search_works_without_javascript(no_js_page: Page, catalog_server: str) 
     assert count_text(page) == "41 resources for “health”, page 1 of 3"
 
     page.select_option("#sort", "title")
-    page.click("button.apply")
+    page.click("button.sort-apply")
     page.wait_for_url(re.compile(r"sort=title"))
     assert page.input_value("#sort") == "title"
     ids = search_ids(SearchParams.from_query(QueryDict("q=health&profession=medicine&sort=title")))

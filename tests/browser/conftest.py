@@ -40,14 +40,20 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
+def require_chromium(path: Path = CHROMIUM) -> None:
+    """Skip the test when Chromium is missing, or fail it in CI (``CI=true``)."""
+    if path.exists():
+        return
+    message = f"Chromium is not installed at {path}: run `make test-browser-deps`"
+    if _in_ci():
+        pytest.fail(message + " (CI=true, so the browser tests may not be skipped)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session (per xdist worker)."""
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM}: run `make test-browser-deps`"
-        if _in_ci():
-            pytest.fail(message + " (CI=true, so the browser tests may not be skipped)")
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

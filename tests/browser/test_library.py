@@ -14,7 +14,7 @@ from socialmission.library.search import SearchParams, search_ids
 from tests.browser.conftest import axe_violations
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, Route
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,6 +178,32 @@ def test_results_update_in_place_and_address_follows(page: Page, catalog_server:
     wait_for_swap(page, q="health")
     assert page.evaluate("() => window.__marker") == "chip"
     assert count_text(page) == "50 resources for “health”, page 1 of 3"
+
+
+def test_loading_state_and_a_live_region_that_stays(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    page.evaluate("() => { document.querySelector('[role=status]').dataset.original = 'yes'; }")
+    held: list[Route] = []
+    search_requests = re.compile(r"/search/\?")
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(search_requests, hold)
+    page.check("#f-topic-specialty-choice")
+    page.wait_for_function("() => document.querySelector('#search-region.htmx-request')")
+    assert float(page.eval_on_selector(".results-region", "e => getComputedStyle(e).opacity")) < 1
+    assert held, "the request was not held"
+    held[0].continue_()
+    page.unroute(search_requests, hold)
+    wait_for_swap(page, topic="specialty-choice")
+    # Screen readers announce changes inside a live region that was already there; a region
+    # that arrives with the new content is often not announced at all.
+    live = page.locator("[role=status][aria-live=polite]")
+    assert live.count() == 1
+    assert live.get_attribute("data-original") == "yes"
+    expected = count_text(page).split(" for ")[0]
+    assert live.inner_text() == f"{expected} found"
 
 
 def test_focus_stays_on_the_checkbox_after_a_swap(page: Page, catalog_server: str) -> None:

@@ -228,6 +228,30 @@ def test_focus_stays_on_the_checkbox_after_a_swap(page: Page, catalog_server: st
     assert not page.is_checked("#f-type-toolkit")
 
 
+def test_year_range_by_keyboard(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    tab_to(page, "#year_from")
+    page.keyboard.type("2015")
+    page.keyboard.press("Enter")
+    wait_for_swap(page, q="health", year_from="2015")
+    assert focused(page) == "year_from"
+    assert page.input_value("#year_from") == "2015"
+    assert "Years: 2015–…" in page.inner_text(".active-filters")
+    expected = len(search_ids(SearchParams.from_query(QueryDict("q=health&year_from=2015"))))
+    assert count_text(page).startswith(f"{expected} resource")
+
+    page.keyboard.press("Tab")
+    assert focused(page) == "year_to"
+    page.keyboard.type("2016")
+    page.keyboard.press("Tab")  # leaving the field is a change: the results follow
+    wait_for_swap(page, year_from="2015", year_to="2016")
+    assert focused(page) == "apply-filters", "the focus did not stay where Tab had put it"
+    years = page.locator(".result-list .result .meta").evaluate_all(
+        "els => els.map(e => Number((e.textContent.match(/\\b(19|20)\\d\\d\\b/) || ['0'])[0]))"
+    )
+    assert years and all(2015 <= y <= 2016 for y in years)
+
+
 def test_skip_link_passes_the_filters(page: Page, catalog_server: str) -> None:
     page.goto(catalog_server + "/search/?q=health")
     skip = page.locator("a.skip-to-results")

@@ -206,6 +206,34 @@ def test_loading_state_and_a_live_region_that_stays(page: Page, catalog_server: 
     assert live.inner_text() == f"{expected} found"
 
 
+@pytest.mark.parametrize("failure", ["server error", "connection lost"])
+def test_failed_swap_falls_back_to_loading_the_page(
+    page: Page, catalog_server: str, failure: str
+) -> None:
+    page.goto(catalog_server + "/search/?q=health")
+    page.evaluate("() => { window.__marker = 'old page'; }")
+
+    def break_htmx(route: Route) -> None:
+        if route.request.headers.get("hx-request") != "true":
+            route.continue_()
+        elif failure == "server error":
+            route.fulfill(status=500, body="boom")
+        else:
+            route.abort("connectionreset")
+
+    page.route(re.compile(r"/search/\?"), break_htmx)
+    with page.expect_navigation():
+        page.check("#f-topic-specialty-choice")
+    page.wait_for_load_state()
+    assert page.evaluate("() => window.__marker") is None
+    assert query(page)["topic"] == ["specialty-choice"]
+    assert page.is_checked("#f-topic-specialty-choice")
+    expected = len(
+        search_ids(SearchParams.from_query(QueryDict("q=health&topic=specialty-choice")))
+    )
+    assert count_text(page).startswith(f"{expected} resource")
+
+
 def test_focus_stays_on_the_checkbox_after_a_swap(page: Page, catalog_server: str) -> None:
     page.goto(catalog_server + "/search/")
     tab_to(page, "#f-type-toolkit")

@@ -128,6 +128,48 @@ def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
     assert count_text(page) == "41 resources for “health”, page 2 of 3"
 
 
+def test_home_browse_and_gap_map_by_keyboard(page: Page, catalog_server: str) -> None:
+    page.goto(catalog_server + "/")
+    link = page.locator("nav[aria-labelledby=browse-domain] a", has_text="Community Engagement")
+    listed = int(re.search(r"\((\d+)", link.locator("xpath=..").inner_text()).group(1))
+    tab_to(page, "nav[aria-labelledby=browse-domain] a[href$='domain=community-engagement']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?domain=community-engagement$"))
+    assert page.is_checked("#f-domain-community-engagement")
+    assert count_text(page).startswith(f"{listed} resource")
+
+    page.go_back()
+    cell = page.locator(".gap-map td a").first
+    label = cell.get_attribute("aria-label")
+    number = re.match(r"(\d+) resources: ", label).group(1)
+    assert cell.inner_text() == number
+    tab_to(page, ".table-scroll")  # the scrolling box itself takes the focus, for arrow keys
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == label
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?"))
+    checked = page.locator(".facets input:checked")
+    labels = [
+        page.inner_text(f"label[for={i}]")
+        for i in checked.evaluate_all("els => els.map(e => e.id)")
+    ]
+    names = [text.rsplit(" (", 1)[0] for text in labels]
+    assert len(names) == 2
+    assert label == f"{number} resources: {names[0]}, {names[1]}"
+    assert checked.evaluate_all("els => els.map(e => e.name)") == ["domain", "topic"]
+    assert count_text(page).startswith(f"{number} resource")
+
+
+def test_axe_at_phone_width(page: Page, catalog_server: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    resource = Resource.objects.filter(description__gt="").order_by("pk").first()
+    found = {}
+    for path in ["/", "/search/?q=health", "/search/?q=zzxqwv", resource.get_absolute_url()]:
+        page.goto(catalog_server + path)
+        found[path] = axe_violations(page)
+    assert found == {path: [] for path in found}
+
+
 def test_results_update_in_place_and_address_follows(page: Page, catalog_server: str) -> None:
     page.goto(catalog_server + "/search/?q=health")
     page.evaluate("() => { window.__marker = 'still here'; }")

@@ -536,3 +536,8 @@ def test_print_hides_facets_and_navigation(page: Page, catalog_server: str) -> N
     assert page.locator("h1").is_visible()
     assert page.locator(".citation").is_visible()
     assert not page.locator(".site-header nav").is_visible()
+    assert not page.locator(".exports").is_visible(), "export buttons are no use on paper"
+    printed_link = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.link-out li:first-child a'), '::after').content"
+    )
+    assert resource.url in printed_link, "the printout does not say where the resource is"

@@ -532,6 +532,33 @@ def test_facet_counts_are_part_of_each_checkbox_name(page: Page, catalog_server:
     assert region.get_by_role("checkbox").count() >= 30
 
 
+def test_citation_style_by_keyboard(page: Page, catalog_server: str) -> None:
+    resource = Resource.objects.filter(year__isnull=False).order_by("pk").first()
+    page.goto(catalog_server + resource.get_absolute_url())
+    ama = page.inner_text("#citation")
+    assert page.inner_text(".citation-styles [aria-current=true]").startswith("AMA")
+    tab_to(page, ".citation-styles a[href^='?style=apa']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?style=apa#cite-heading$"))
+    assert page.inner_text(".citation-styles [aria-current=true]").startswith("APA")
+    apa = page.inner_text("#citation")
+    assert apa != ama and f"({resource.year})" in apa
+    assert axe_violations(page) == []
+
+
+def test_current_page_is_marked_without_colour(page: Page, catalog_server: str) -> None:
+    page.emulate_media(forced_colors="active")
+    page.goto(catalog_server + "/search/?q=health")
+    current = page.locator(".pagination [aria-current=page]")
+    assert current.inner_text().split()[-1] == "1"
+    weight, border = current.evaluate(
+        "e => [getComputedStyle(e).fontWeight, parseFloat(getComputedStyle(e).borderTopWidth)]"
+    )
+    assert int(weight) >= 700 and border >= 3
+    other = page.locator(".pagination a", has_text="2")
+    assert float(other.evaluate("e => parseFloat(getComputedStyle(e).borderTopWidth)")) < 3
+
+
 def test_print_hides_facets_and_navigation(page: Page, catalog_server: str) -> None:
     page.goto(catalog_server + "/search/?q=health&domain=community-engagement")
     page.emulate_media(media="print")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -393,11 +395,21 @@ def _as_filter(query: Query) -> Query:
     return Query.const_score_query(query, 0.0)
 
 
+FACET_CACHE_SIZE = 512
+
+
 class SearchEngine:
-    """One opened index directory. Thread-safe for searching; writing needs ``writer()``."""
+    """One opened index directory. Thread-safe for searching; writing needs ``writer()``.
+
+    Facet counts are cached per index version: counting is most of a search's cost for
+    queries with many hits (an aggregation over every matching record), the same browse pages
+    and popular searches come back again and again, and any commit changes the version.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._facet_cache: OrderedDict[Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]] = OrderedDict()
+        self._facet_cache_lock = threading.Lock()
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
         self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
@@ -405,6 +417,11 @@ class SearchEngine:
 
     def reload(self) -> None:
         self.index.reload()
+
+    def version(self) -> tuple[int, int, int]:
+        """Changes with every commit: tantivy replaces meta.json atomically on commit."""
+        stat = (self.path / "meta.json").stat()
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def writer(self, *, heap_size: int = 64_000_000, threads: int = 1) -> tantivy.IndexWriter:
         return self.index.writer(heap_size=heap_size, num_threads=threads)
@@ -508,6 +525,34 @@ class SearchEngine:
     ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
         if not q.facet_keys:
             return {}, (None, None)
+        key = (
+            self.version(),
+            tuple(q.clauses),
+            tuple(sorted(q.filters.items())),
+            q.year_from,
+            q.year_to,
+            q.facet_keys,
+        )
+        with self._facet_cache_lock:
+            cached = self._facet_cache.get(key)
+            if cached is not None:
+                self._facet_cache.move_to_end(key)
+                return cached
+        value = self._count_facets(searcher, main, common, filters, q)
+        with self._facet_cache_lock:
+            self._facet_cache[key] = value
+            while len(self._facet_cache) > FACET_CACHE_SIZE:
+                self._facet_cache.popitem(last=False)
+        return value
+
+    def _count_facets(
+        self,
+        searcher: tantivy.Searcher,
+        main: Query,
+        common: list[Query],
+        filters: dict[str, Query],
+        q: EngineQuery,
+    ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
         aggregation = {
             "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}},
             "years": {"stats": {"field": "year"}},

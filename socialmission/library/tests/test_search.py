@@ -203,3 +203,14 @@ def test_deleting_a_vocabulary_term_reindexes_its_resources() -> None:
     resource.topics.get().delete()
     assert find(topic=["specialty-choice"]) == []
     assert find() == [resource.pk]
+
+
+def test_cached_facet_counts_follow_every_change() -> None:
+    ResourceFactory(title="a", domains=["community-engagement"])
+    counts = lambda: {  # noqa: E731
+        v.slug: v.count for f in search(SearchParams()).facets if f.key == "domain" for v in f.values
+    }
+    assert counts()["community-engagement"] == 1
+    assert counts()["community-engagement"] == 1  # served from the cache
+    ResourceFactory(title="b", domains=["community-engagement"])
+    assert counts()["community-engagement"] == 2

@@ -138,6 +138,10 @@ def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
     # The link the reader pressed is gone with the old results; the focus moves to the new
     # results' summary, so the next Tab continues from there instead of from the page top.
     assert focused(page) == "results-count"
+    assert page.evaluate(
+        "() => { const r = document.getElementById('results-count').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }"
+    ), "the new page of results is not scrolled into view"
     page.keyboard.press("Tab")
     assert page.evaluate("() => !!document.activeElement.closest('.results-region')")
 
@@ -364,6 +368,10 @@ def test_skip_link_passes_the_filters(page: Page, catalog_server: str) -> None:
     assert box is not None and box["x"] >= 0, "the focused skip link is not on screen"
     page.keyboard.press("Enter")
     assert focused(page) == "results-count"
+    assert page.evaluate(
+        "() => { const r = document.getElementById('results-count').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }"
+    ), "the new page of results is not scrolled into view"
     page.keyboard.press("Tab")
     assert focused(page) == "sort"
 

@@ -439,6 +439,21 @@ def test_axe_home_search_and_resource_pages(page: Page, catalog_server: str) -> 
     assert found == {name: [] for name in pages}
 
 
+def test_pages_load_nothing_from_other_hosts(page: Page, catalog_server: str) -> None:
+    """htmx and the styles are served by the site itself: no CDN, no third-party requests."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    resource = Resource.objects.order_by("pk")[0]
+    for path in ["/", "/search/?q=health", resource.get_absolute_url()]:
+        page.goto(catalog_server + path)
+    page.goto(catalog_server + "/search/?q=health")
+    page.check("#f-profession-medicine")
+    wait_for_swap(page, profession="medicine")
+    assert any(url.endswith("/htmx.min.js") for url in requested)
+    foreign = [url for url in requested if not url.startswith(catalog_server)]
+    assert foreign == []
+
+
 def test_axe_after_htmx_swaps(page: Page, catalog_server: str) -> None:
     page.goto(catalog_server + "/search/?q=health")
     page.check("#f-topic-specialty-choice")

@@ -416,6 +416,14 @@ def test_search_works_without_javascript(no_js_page: Page, catalog_server: str) 
     page.wait_for_url(re.compile(r"/resources/\d+-"))
     assert page.locator("h1").count() == 1
 
+    page.go_back()
+    page.wait_for_url(re.compile(r"page=2"))
+    page.click(".active-filters a")  # "Health profession: Medicine ×" removes that filter
+    page.wait_for_url(lambda url: "profession=" not in url)
+    assert query(page)["q"] == ["health"] and query(page)["sort"] == ["title"]
+    assert not page.is_checked("#f-profession-medicine")
+    assert count_text(page) == summary("q=health")
+
 
 def test_axe_home_search_and_resource_pages(page: Page, catalog_server: str) -> None:
     resource = Resource.objects.filter(doi__gt="", description__gt="").order_by("pk")[0]

@@ -139,3 +139,28 @@ def test_cpu_meter_counts_the_time_a_process_spends() -> None:
     used = meter.lap()
     assert 0.2 <= used <= 1.0
     assert meter.lap() < 0.1
+
+
+def test_each_round_and_variant_measures_a_mix_of_its_own() -> None:
+    rounds = run.round_mixes(200, seed=7, rounds=3)
+    mixes = [mix for pair in rounds for mix in pair]
+    assert len(mixes) == 6
+    assert all(len(mix) == 200 for mix in mixes)
+    assert rounds[0][0] == query_mix(200, 7)
+    # Queries with text are almost never shared between mixes (only the commonest words and
+    # bare filters come back, as they do in real traffic).
+    first, second = ({q.path() for q in mix if q.q} for mix in rounds[0])
+    assert len(first & second) < 0.1 * len(first)
+    warm = {q.path() for q in query_mix(200, 7 + run.WARMUP_SEED_OFFSET) if q.q}
+    assert len(warm & first) < 0.1 * len(first)
+
+
+def test_a_given_client_keeps_its_connection(server: str) -> None:
+    import httpx
+
+    with httpx.Client(base_url=server) as client:
+        run.run_sequential(server, "search", query_mix()[:3], 1, client=client)
+        assert not client.is_closed
+        samples = run.run_sequential(server, "search_cached", query_mix()[:3], 1, client=client)
+        assert not client.is_closed
+    assert [s.scenario for s in samples] == ["search_cached"] * 3

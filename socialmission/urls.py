@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,6 +10,10 @@ urlpatterns = [
     path("", include("socialmission.interop.urls")),
     path("", include("socialmission.interop.urls_exports")),
     path("", include("socialmission.library.urls")),
+    # Uploaded files are only champions' photos, added by curators in the admin (images by
+    # extension). A self-hosted library on one machine serves them itself; a larger
+    # deployment can let its web server answer /media/ first.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
 handler404 = "socialmission.core.views.page_not_found"

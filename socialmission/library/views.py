@@ -81,7 +81,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 def _redirect_action_area(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
-    slugs = query.pop("action_area")
+    # Slugs are printable; a NUL byte would make PostgreSQL refuse the whole query.
+    slugs = [slug[:200] for slug in query.pop("action_area") if slug.isprintable()][:20]
     domains = set(query.getlist("domain"))
     for area in ActionArea.objects.filter(slug__in=slugs).prefetch_related("domains"):
         domains.update(d.slug for d in area.domains.all())

@@ -163,6 +163,12 @@ def test_curator_edits_a_synonym_in_the_admin(admin_client: Client) -> None:
     assert "1 resource" in text(Client().get("/search/", {"q": "LIC"}))
 
 
+def test_legacy_action_area_with_control_characters_is_ignored(client: Client) -> None:
+    response = client.get("/search/", {"action_area": ["bad\x00slug", "measurement-assessment"]})
+    assert response.status_code == 301
+    assert response["Location"] == "/search/?domain=governance-accountability"
+
+
 def test_starter_catalog_loads_once(client: Client) -> None:
     assert load_catalog() == 101
     assert Resource.objects.published().count() == 101

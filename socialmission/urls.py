@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from socialmission.core.views import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,7 +13,7 @@ urlpatterns = [
     # Uploaded files are only champions' photos, added by curators in the admin (images by
     # extension). A self-hosted library on one machine serves them itself; a larger
     # deployment can let its web server answer /media/ first.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", media),
 ]
 
 handler404 = "socialmission.core.views.page_not_found"

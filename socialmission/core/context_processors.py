@@ -3,8 +3,15 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from socialmission.accounts.roles import is_curator
 
 
 def site(request: HttpRequest) -> dict[str, object]:
     # SEARCH_URL saves templates a {% url %} per facet link, tag and page link.
-    return {"SITE_NAME": settings.SITE_NAME, "SEARCH_URL": reverse("library:search")}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SEARCH_URL": reverse("library:search"),
+        "IS_CURATOR": SimpleLazyObject(lambda: is_curator(request.user)),
+    }

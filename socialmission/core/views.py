@@ -10,3 +10,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files (champions' photos); MEDIA_ROOT is read per request, not at import."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

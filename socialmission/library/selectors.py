@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db.models import Count, Q
@@ -12,19 +11,12 @@ from django.utils.safestring import SafeString, mark_safe
 from socialmission.library.models import Resource
 from socialmission.library.search import SearchParams, search, vocabulary_terms
 
-GAP_MAP_SECONDS = 60
-_gap_map_cache: dict[str, Any] = {}
-
-
 def evidence_gap_map() -> dict[str, Any]:
     """Domain × topic matrix of published resource counts; each cell links to its search.
 
-    Recomputed at most once a minute per process: it is a map of where evidence is thin,
-    not a live counter.
+    One filtered search per domain; the engine caches their facet counts until the index
+    changes, so a repeated home page costs little.
     """
-    cached = _gap_map_cache.get("value")
-    if cached and time.monotonic() - _gap_map_cache["at"] < GAP_MAP_SECONDS:
-        return cached
     terms = vocabulary_terms()
     topics = terms.get("topic", [])
     rows = []
@@ -42,13 +34,7 @@ def evidence_gap_map() -> dict[str, Any]:
             for topic_slug, topic_label in topics
         ]
         rows.append({"domain": label, "slug": slug, "total": results.total, "cells": cells})
-    value = {"topics": [label for _, label in topics], "rows": rows}
-    _gap_map_cache.update(value=value, at=time.monotonic())
-    return value
-
-
-def clear_caches() -> None:
-    _gap_map_cache.clear()
+    return {"topics": [label for _, label in topics], "rows": rows}
 
 
 def spotlights() -> dict[str, Any]:

@@ -202,3 +202,23 @@ def test_no_parameter_combination_gives_a_server_error(client: Client, params) -
 def test_no_query_string_gives_a_server_error(client: Client, q: str) -> None:
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
+
+
+def test_navigation_shows_curator_links_only_to_curators(client: Client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Group
+
+    body = text(client.get("/"))
+    assert 'href="/contribute/"' in body
+    assert 'href="/contribute/queue/"' not in body and 'href="/curate/import/"' not in body
+    curator = django_user_model.objects.create_user("curator", password="x")
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client.force_login(curator)
+    body = text(client.get("/"))
+    assert 'href="/contribute/queue/"' in body and 'href="/curate/import/"' in body
+
+
+def test_search_and_home_offer_exports(client: Client) -> None:
+    ResourceFactory(title="Rural track")
+    body = text(client.get("/search/", {"q": "rural"}))
+    assert 'href="/search/export/ris/?q=rural"' in body
+    assert 'href="/library/export/csv/"' in text(client.get("/"))

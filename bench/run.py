@@ -686,6 +686,8 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    # A shell starting us in the background ignores SIGINT for us; we still want it to stop.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         results = benchmark(args)
     except KeyboardInterrupt:

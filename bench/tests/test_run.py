@@ -164,3 +164,37 @@ def test_a_given_client_keeps_its_connection(server: str) -> None:
         samples = run.run_sequential(server, "search_cached", query_mix()[:3], 1, client=client)
         assert not client.is_closed
     assert [s.scenario for s in samples] == ["search_cached"] * 3
+
+
+def test_stopping_the_server_stops_its_workers_too() -> None:
+    """gunicorn runs in its own process group; stopping it must leave no worker behind."""
+    import os
+    import subprocess
+    import time
+
+    master = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time;"
+            "w = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+            "print(w.pid, flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert master.stdout is not None
+    worker_pid = int(master.stdout.readline())
+    run.stop_process_group(master)
+    assert master.poll() is not None
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker_pid, 0)
+        except ProcessLookupError:
+            break
+        # A killed child of a dead parent is reaped by init; give it a moment.
+        time.sleep(0.05)
+    else:
+        pytest.fail("the worker survived its server")

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from socialmission.bibliography.record import Record, RecordError
 from socialmission.bibliography.text import decode
@@ -265,14 +265,16 @@ def parse_file(
     compressed = head.startswith(GZIP_MAGIC)
     if compressed:
         # Unpacked as it is read, so a large gzipped PubMed file never sits whole in memory.
-        stream = gzip.GzipFile(fileobj=_prepend(head, stream), mode="rb")
+        stream = cast(BinaryIO, gzip.GzipFile(fileobj=_prepend(head, stream), mode="rb"))
         head = _read_unpacked(stream, HEAD_SIZE, capped=False)
     if fmt is None:
         if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
             raise UnsupportedFormat("the file is empty")
         fmt = detect_format(head, filename)
         if fmt is None:
-            rest = head + (_read_unpacked(stream, MAX_UNPACKED_SIZE) if compressed else stream.read())
+            rest = head + (
+                _read_unpacked(stream, MAX_UNPACKED_SIZE) if compressed else stream.read()
+            )
             reason = _describe_non_bibliographic(rest)
             if reason is None:
                 known = ", ".join(FORMATS[name].label for name in FORMATS)
@@ -287,7 +289,9 @@ def parse_file(
     if fmt in STREAMING_FORMATS:
         body = _prepend(head, stream)
     else:
-        rest = _read_unpacked(stream, MAX_UNPACKED_SIZE - len(head)) if compressed else stream.read()
+        rest = (
+            _read_unpacked(stream, MAX_UNPACKED_SIZE - len(head)) if compressed else stream.read()
+        )
         body = io.BytesIO(head + rest)
     records: Iterator[Record | RecordError] = iter(module.parse(body))
     # Read the first record now, so a file the parser rejects outright fails here, at call time.

@@ -125,9 +125,7 @@ def current_resource_spotlight(today: date | None = None) -> ResourceSpotlight |
     candidates = ResourceSpotlight.objects.current(today).select_related(
         "resource", "resource__resource_type"
     )[:50]
-    return next(
-        (s for s in candidates if s.resource.status == Resource.Status.PUBLISHED), None
-    )
+    return next((s for s in candidates if s.resource.status == Resource.Status.PUBLISHED), None)
 
 
 def current_champion_spotlight(today: date | None = None) -> ChampionSpotlight | None:

@@ -1,6 +1,6 @@
 """Error pages that keep the site's layout and say what happened in plain words."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 
@@ -12,9 +12,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files (champions' photos); MEDIA_ROOT is read per request, not at import."""
     from django.conf import settings
     from django.views.static import serve
 
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

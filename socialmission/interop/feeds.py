@@ -36,7 +36,7 @@ def describe(params: SearchParams) -> str:
         names = dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
         parts.append(f"{facet.label}: {', '.join(names.get(s, s) for s in slugs)}")
     if params.year_from is not None or params.year_to is not None:
-        parts.append(f"Years: {params.year_from or ''}–{params.year_to or ''}")  # noqa: RUF001
+        parts.append(f"Years: {params.year_from or ''}–{params.year_to or ''}")
     return " · ".join(parts) or "all resources"
 
 

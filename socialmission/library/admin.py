@@ -47,14 +47,31 @@ class ResourceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
     fieldsets = [
-        (None, {"fields": ["title", "authors", "organization", "year", "resource_type", "status",
-                           "published_at", "curated_by"]}),
-        ("Publication", {"fields": ["venue", "volume", "issue", "pages", "doi", "pmid", "url",
-                                    "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "authors",
+                    "organization",
+                    "year",
+                    "resource_type",
+                    "status",
+                    "published_at",
+                    "curated_by",
+                ]
+            },
+        ),
+        (
+            "Publication",
+            {"fields": ["venue", "volume", "issue", "pages", "doi", "pmid", "url", "language"]},
+        ),
         ("Description", {"fields": ["description", "keywords"]}),
         ("Tags", {"fields": ["domains", "topics", "professions", "evidence_level"]}),
-        ("Program example summary", {"fields": ["need", "intervention", "results",
-                                                "reviewed_on"], "classes": ["collapse"]}),
+        (
+            "Program example summary",
+            {"fields": ["need", "intervention", "results", "reviewed_on"], "classes": ["collapse"]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 

@@ -39,7 +39,7 @@ def load_catalog(path: Path = STARTER_CATALOG) -> int:
     Unknown vocabulary names are errors, not silently dropped tags: the catalog uses the
     vocabularies' exact names.
     """
-    vocab = {
+    vocab: dict[str, dict[str, m.Vocabulary]] = {
         "domains": {d.name: d for d in m.Domain.objects.all()},
         "topics": {t.name: t for t in m.Topic.objects.all()},
         "professions": {p.name: p for p in m.Profession.objects.all()},

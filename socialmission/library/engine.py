@@ -408,7 +408,9 @@ class SearchEngine:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._facet_cache: OrderedDict[Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]] = OrderedDict()
+        self._facet_cache: OrderedDict[
+            Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
+        ] = OrderedDict()
         self._facet_cache_lock = threading.Lock()
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
@@ -427,7 +429,9 @@ class SearchEngine:
         return self.index.writer(heap_size=heap_size, num_threads=threads)
 
     @staticmethod
-    def replace_documents(writer: tantivy.IndexWriter, ids: Iterable[int], docs: Iterable[IndexDocument]) -> None:
+    def replace_documents(
+        writer: tantivy.IndexWriter, ids: Iterable[int], docs: Iterable[IndexDocument]
+    ) -> None:
         for resource_id in ids:
             # By query: delete_documents_by_term types a Python int as i64, missing the u64 id.
             writer.delete_documents_by_query(Query.term_query(SCHEMA, "id", resource_id))
@@ -457,7 +461,7 @@ class SearchEngine:
             order_by_field=order_field,
             order=order,
         )
-        total = int(result.count or 0)
+        total = int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stubs
         hits = [] if q.limit <= 0 else self._hits(searcher, text, result.hits, q.documents)
 
         facet_counts, year_stats = self._facet_counts(searcher, main, common, filters, q)
@@ -494,7 +498,7 @@ class SearchEngine:
         addresses = [address for _, address in raw_hits]
         ids = searcher.fast_field_values("id", addresses)
         hits = [
-            EngineHit(id=int(resource_id), score=float(score))
+            EngineHit(id=int(resource_id or 0), score=float(score))
             for (score, _), resource_id in zip(raw_hits, ids, strict=True)
         ]
         if not with_documents:
@@ -559,7 +563,9 @@ class SearchEngine:
         }
         counts: dict[str, dict[str, int]] = {key: {} for key in q.facet_keys}
         result = searcher.aggregate(main, aggregation)
-        self._add_buckets(counts, result["facets"]["buckets"], keys=set(q.facet_keys) - set(filters))
+        self._add_buckets(
+            counts, result["facets"]["buckets"], keys=set(q.facet_keys) - set(filters)
+        )
         # Disjunctive counts: a facet with a selection is counted with every filter but its own,
         # so a reader sees what widening that choice would add.
         for key in filters:
@@ -636,7 +642,11 @@ def _highlight(snippet: tantivy.Snippet, full_text: str | None = None) -> str:
     if full_text is None and parts:
         if fragment_start > 0:
             result = "… " + result
-        if snippet.fragment() and fragment_end > 0 and not snippet.fragment().endswith((".", "!", "?")):
+        if (
+            snippet.fragment()
+            and fragment_end > 0
+            and not snippet.fragment().endswith((".", "!", "?"))
+        ):
             result = result + " …"
     return result
 
@@ -652,13 +662,7 @@ def _edit_distance(a: str, b: str, *, limit: int) -> int:
         for j, cb in enumerate(b, start=1):
             cost = 0 if ca == cb else 1
             new_row[j] = min(row[j] + 1, new_row[j - 1] + 1, row[j - 1] + cost)
-            if (
-                previous_row is not None
-                and i > 1
-                and j > 1
-                and ca == b[j - 2]
-                and a[i - 2] == cb
-            ):
+            if previous_row is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 new_row[j] = min(new_row[j], previous_row[j - 2] + 1)
         if min(new_row) > limit:
             return limit + 1

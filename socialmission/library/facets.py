@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Facet:
     key: str  # the URL parameter and the prefix of the value in the index ("domain:…")
-    label: str
+    label: str | Promise
     model_name: str  # the vocabulary model in library.models
 
 

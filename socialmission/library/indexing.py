@@ -58,7 +58,7 @@ class IndexUnavailable(RuntimeError):
 
 
 def _author_names(authors: object) -> list[str]:
-    """"Family Given" or the literal name, as a result list shows them."""
+    """ "Family Given" or the literal name, as a result list shows them."""
     if not isinstance(authors, list):
         return []
     names = []
@@ -87,8 +87,18 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
         return []
     rows = list(
         Resource.objects.filter(pk__in=id_list, status=Resource.Status.PUBLISHED).values(
-            "id", "slug", "title", "authors", "organization", "venue", "keywords", "description",
-            "year", "published_at", "resource_type__slug", "evidence_level__slug",
+            "id",
+            "slug",
+            "title",
+            "authors",
+            "organization",
+            "venue",
+            "keywords",
+            "description",
+            "year",
+            "published_at",
+            "resource_type__slug",
+            "evidence_level__slug",
         )
     )
     if not rows:
@@ -229,7 +239,9 @@ def rebuild(*, progress: Callable[[int, int], None] | None = None) -> RebuildRep
     return report
 
 
-def _rebuild_locked(root: Path, *, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+def _rebuild_locked(
+    root: Path, *, progress: Callable[[int, int], None] | None = None
+) -> RebuildReport:
     started = time.perf_counter()
     name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     path = root / name
@@ -240,9 +252,7 @@ def _rebuild_locked(root: Path, *, progress: Callable[[int, int], None] | None =
     # The outbox rows already committed now are what this build covers: it reads the resources
     # after this point, so it sees those changes. Rows committed later (even with a smaller id,
     # which PostgreSQL allows) stay pending and the next sync applies them.
-    covered = list(
-        IndexChange.objects.filter(applied_at__isnull=True).values_list("id", flat=True)
-    )
+    covered = list(IndexChange.objects.filter(applied_at__isnull=True).values_list("id", flat=True))
     total = Resource.objects.filter(status=Resource.Status.PUBLISHED).count()
     for documents in iter_all_documents():
         for document in documents:

@@ -253,7 +253,9 @@ class _VocabularyCache:
 
     def refresh(self) -> None:
         version = (
-            IndexChange.objects.filter(kind__in=[IndexChange.Kind.VOCABULARY, IndexChange.Kind.SYNONYMS])
+            IndexChange.objects.filter(
+                kind__in=[IndexChange.Kind.VOCABULARY, IndexChange.Kind.SYNONYMS]
+            )
             .order_by("-id")
             .values_list("id", flat=True)
             .first()
@@ -265,7 +267,11 @@ class _VocabularyCache:
             labels: dict[str, dict[str, str]] = {}
             for facet in FACETS:
                 model = apps.get_model("library", facet.model_name)
-                rows = list(model.objects.order_by("position", "name").values_list("slug", "name", "is_active"))
+                rows = list(
+                    model.objects.order_by("position", "name").values_list(
+                        "slug", "name", "is_active"
+                    )
+                )
                 terms[facet.key] = [(slug, name) for slug, name, active in rows if active]
                 labels[facet.key] = {slug: name for slug, name, _ in rows}
             synonyms: dict[str, list[str]] = {}
@@ -287,7 +293,9 @@ def vocabulary_terms() -> dict[str, list[tuple[str, str]]]:
     return _vocabulary.terms
 
 
-def _engine_query(params: SearchParams, *, offset: int, limit: int, with_facets: bool) -> EngineQuery:
+def _engine_query(
+    params: SearchParams, *, offset: int, limit: int, with_facets: bool
+) -> EngineQuery:
     clauses = engine_module.parse_user_query(params.q)
     clauses = engine_module.expand_synonyms(clauses, _vocabulary.synonyms)
     return EngineQuery(
@@ -383,7 +391,9 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
     if not changed:
         return None
     suggestion = " ".join(words)
-    probe = _run(_engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False))
+    probe = _run(
+        _engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False)
+    )
     return suggestion if probe.total else None
 
 

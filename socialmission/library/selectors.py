@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-
 from django.utils.safestring import SafeString, mark_safe
 
 from socialmission.library.models import Resource
 from socialmission.library.search import SearchParams, search, vocabulary_terms
+
 
 def evidence_gap_map() -> dict[str, Any]:
     """Domain × topic matrix of published resource counts; each cell links to its search.
@@ -22,14 +22,15 @@ def evidence_gap_map() -> dict[str, Any]:
     rows = []
     for slug, label in terms.get("domain", []):
         results = search(SearchParams(filters={"domain": (slug,)}, per_page=1))
-        topic_counts = {v.slug: v.count for f in results.facets if f.key == "topic" for v in f.values}
+        topic_counts = {
+            v.slug: v.count for f in results.facets if f.key == "topic" for v in f.values
+        }
         cells = [
             {
                 "topic": topic_label,
                 "count": topic_counts.get(topic_slug, 0),
-                "url": "?" + SearchParams(
-                    filters={"domain": (slug,), "topic": (topic_slug,)}
-                ).urlencode(),
+                "url": "?"
+                + SearchParams(filters={"domain": (slug,), "topic": (topic_slug,)}).urlencode(),
             }
             for topic_slug, topic_label in topics
         ]
@@ -61,7 +62,7 @@ def citation(resource: Resource, style: str = "ama") -> SafeString:
     if style not in STYLES:
         style = "ama"
     html = format_citation(resource_to_record(resource), style)
-    return mark_safe(html)  # noqa: S308 - produced by citeproc's HTML formatter, which escapes
+    return mark_safe(html)
 
 
 def related_resources(resource: Resource, limit: int = 5) -> list[Resource]:
@@ -81,6 +82,3 @@ def related_resources(resource: Resource, limit: int = 5) -> list[Resource]:
         .select_related("resource_type")
         .order_by("-shared", "-published_at", "pk")[:limit]
     )
-
-
-

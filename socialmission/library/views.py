@@ -8,11 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.library import selectors
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
 
 SORT_LABELS = {
     "relevance": "Relevance",
@@ -49,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @transaction.non_atomic_requests
-def search_view(request: HttpRequest) -> HttpResponse:
+def search_view(request: HtmxHttpRequest) -> HttpResponse:
     if "action_area" in request.GET:
         # Old links tagged with the retired Action Areas resolve to the domains they map onto.
         return _redirect_action_area(request)
@@ -149,7 +155,9 @@ def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         "is_curator": curator,
         "citation": selectors.citation(resource, citation_style),
         "citation_styles": selectors.citation_styles(),
-        "citation_style": citation_style if citation_style in selectors.citation_styles() else "ama",
+        "citation_style": citation_style
+        if citation_style in selectors.citation_styles()
+        else "ama",
         "related": selectors.related_resources(resource),
         "meta_template": _optional_template("interop/resource_meta.html"),
         "exports_template": _optional_template("interop/resource_exports.html"),

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_user(username: str, *role_names: str) -> User:
-    user = User.objects.create_user(username=username, password="x")  # noqa: S106
+    user = User.objects.create_user(username=username, password="x")
     for name in role_names:
         user.groups.add(Group.objects.get(name=name))
     return user

@@ -251,7 +251,7 @@ def test_large_file_streams_in_little_memory(tmp_path: Path) -> None:
         print(count, peak_kb // 1024)
         """
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+    result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     count, peak_mb = map(int, result.stdout.split())

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,253 +15,591 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLevel',
+            name="EvidenceLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Profession',
+            name="Profession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ResourceType',
+            name="ResourceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('csl_type', models.CharField(default='article-journal', max_length=40)),
-                ('schema_org_type', models.CharField(default='CreativeWork', max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("csl_type", models.CharField(default="article-journal", max_length=40)),
+                ("schema_org_type", models.CharField(default="CreativeWork", max_length=60)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ActionArea',
+            name="ActionArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order in lists and facets.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('domains', models.ManyToManyField(blank=True, related_name='action_areas', to='library.domain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order in lists and facets."),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True, related_name="action_areas", to="library.domain"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResource',
+            name="HistoricalResource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=1000)),
-                ('slug', models.SlugField(blank=True, max_length=120)),
-                ('authors', models.JSONField(blank=True, default=list)),
-                ('organization', models.CharField(blank=True, max_length=500)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('venue', models.CharField(blank=True, help_text='Journal, publisher or site.', max_length=500)),
-                ('volume', models.CharField(blank=True, max_length=50)),
-                ('issue', models.CharField(blank=True, max_length=50)),
-                ('pages', models.CharField(blank=True, max_length=50)),
-                ('doi', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='DOI')),
-                ('pmid', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='PMID')),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
-                ('language', models.CharField(blank=True, default='en', max_length=12)),
-                ('keywords', models.TextField(blank=True, help_text='Separated by semicolons.')),
-                ('description', models.TextField(blank=True)),
-                ('need', models.TextField(blank=True)),
-                ('intervention', models.TextField(blank=True)),
-                ('results', models.TextField(blank=True)),
-                ('reviewed_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('curated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence_level', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.evidencelevel')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resource_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.resourcetype')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=1000)),
+                ("slug", models.SlugField(blank=True, max_length=120)),
+                ("authors", models.JSONField(blank=True, default=list)),
+                ("organization", models.CharField(blank=True, max_length=500)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True, help_text="Journal, publisher or site.", max_length=500
+                    ),
+                ),
+                ("volume", models.CharField(blank=True, max_length=50)),
+                ("issue", models.CharField(blank=True, max_length=50)),
+                ("pages", models.CharField(blank=True, max_length=50)),
+                (
+                    "doi",
+                    models.CharField(blank=True, db_index=True, max_length=255, verbose_name="DOI"),
+                ),
+                (
+                    "pmid",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="PMID"),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
+                ("language", models.CharField(blank=True, default="en", max_length=12)),
+                ("keywords", models.TextField(blank=True, help_text="Separated by semicolons.")),
+                ("description", models.TextField(blank=True)),
+                ("need", models.TextField(blank=True)),
+                ("intervention", models.TextField(blank=True)),
+                ("results", models.TextField(blank=True)),
+                ("reviewed_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "curated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence_level",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.evidencelevel",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resource_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.resourcetype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical resource',
-                'verbose_name_plural': 'historical resources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical resource",
+                "verbose_name_plural": "historical resources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='IndexChange',
+            name="IndexChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('resource', 'Resource changed'), ('vocabulary', 'Vocabulary changed'), ('synonyms', 'Synonyms changed')], max_length=20)),
-                ('resource_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("resource", "Resource changed"),
+                            ("vocabulary", "Vocabulary changed"),
+                            ("synonyms", "Synonyms changed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("resource_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['resource', 'vocabulary', 'synonyms'])), name='indexchange_kind_valid')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["resource", "vocabulary", "synonyms"])),
+                        name="indexchange_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=1000)),
-                ('slug', models.SlugField(blank=True, max_length=120)),
-                ('authors', models.JSONField(blank=True, default=list)),
-                ('organization', models.CharField(blank=True, max_length=500)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('venue', models.CharField(blank=True, help_text='Journal, publisher or site.', max_length=500)),
-                ('volume', models.CharField(blank=True, max_length=50)),
-                ('issue', models.CharField(blank=True, max_length=50)),
-                ('pages', models.CharField(blank=True, max_length=50)),
-                ('doi', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='DOI')),
-                ('pmid', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='PMID')),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
-                ('language', models.CharField(blank=True, default='en', max_length=12)),
-                ('keywords', models.TextField(blank=True, help_text='Separated by semicolons.')),
-                ('description', models.TextField(blank=True)),
-                ('need', models.TextField(blank=True)),
-                ('intervention', models.TextField(blank=True)),
-                ('results', models.TextField(blank=True)),
-                ('reviewed_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('curated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='curated_resources', to=settings.AUTH_USER_MODEL)),
-                ('domains', models.ManyToManyField(blank=True, related_name='resources', to='library.domain')),
-                ('evidence_level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resources', to='library.evidencelevel')),
-                ('professions', models.ManyToManyField(blank=True, related_name='resources', to='library.profession')),
-                ('resource_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resources', to='library.resourcetype')),
-                ('topics', models.ManyToManyField(blank=True, related_name='resources', to='library.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=1000)),
+                ("slug", models.SlugField(blank=True, max_length=120)),
+                ("authors", models.JSONField(blank=True, default=list)),
+                ("organization", models.CharField(blank=True, max_length=500)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True, help_text="Journal, publisher or site.", max_length=500
+                    ),
+                ),
+                ("volume", models.CharField(blank=True, max_length=50)),
+                ("issue", models.CharField(blank=True, max_length=50)),
+                ("pages", models.CharField(blank=True, max_length=50)),
+                (
+                    "doi",
+                    models.CharField(blank=True, db_index=True, max_length=255, verbose_name="DOI"),
+                ),
+                (
+                    "pmid",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="PMID"),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
+                ("language", models.CharField(blank=True, default="en", max_length=12)),
+                ("keywords", models.TextField(blank=True, help_text="Separated by semicolons.")),
+                ("description", models.TextField(blank=True)),
+                ("need", models.TextField(blank=True)),
+                ("intervention", models.TextField(blank=True)),
+                ("results", models.TextField(blank=True)),
+                ("reviewed_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "curated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="curated_resources",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True, related_name="resources", to="library.domain"
+                    ),
+                ),
+                (
+                    "evidence_level",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resources",
+                        to="library.evidencelevel",
+                    ),
+                ),
+                (
+                    "professions",
+                    models.ManyToManyField(
+                        blank=True, related_name="resources", to="library.profession"
+                    ),
+                ),
+                (
+                    "resource_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resources",
+                        to="library.resourcetype",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="resources", to="library.topic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResource_professions',
+            name="HistoricalResource_professions",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='library.historicalresource')),
-                ('profession', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.profession')),
-                ('resource', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.resource')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="library.historicalresource",
+                    ),
+                ),
+                (
+                    "profession",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.profession",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalResource_professions',
+                "verbose_name": "HistoricalResource_professions",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalResource_domains',
+            name="HistoricalResource_domains",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('domain', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.domain')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='library.historicalresource')),
-                ('resource', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.resource')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.domain",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="library.historicalresource",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalResource_domains',
+                "verbose_name": "HistoricalResource_domains",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Synonym',
+            name="Synonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=200)),
-                ('equivalent', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=200)),
+                ("equivalent", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['term'],
-                'constraints': [models.UniqueConstraint(fields=('term', 'equivalent'), name='synonym_unique_pair'), models.CheckConstraint(condition=models.Q(models.Q(('term', ''), _negated=True), models.Q(('equivalent', ''), _negated=True)), name='synonym_not_empty')],
+                "ordering": ["term"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("term", "equivalent"), name="synonym_unique_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("term", ""), _negated=True),
+                            models.Q(("equivalent", ""), _negated=True),
+                        ),
+                        name="synonym_not_empty",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResource_topics',
+            name="HistoricalResource_topics",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='library.historicalresource')),
-                ('resource', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.resource')),
-                ('topic', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='library.topic')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="library.historicalresource",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.resource",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="library.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalResource_topics',
+                "verbose_name": "HistoricalResource_topics",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='resource',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'withdrawn'])), name='resource_status_valid'),
+            model_name="resource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "withdrawn"])),
+                name="resource_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resource',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='resource_published_has_date'),
+            model_name="resource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="resource_published_has_date",
+            ),
         ),
     ]

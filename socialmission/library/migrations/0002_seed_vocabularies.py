@@ -13,19 +13,28 @@ def seed(apps, schema_editor):
     ActionArea = apps.get_model("library", "ActionArea")
     Synonym = apps.get_model("library", "Synonym")
     for i, (name, slug, desc) in enumerate(v.DOMAINS):
-        Domain.objects.get_or_create(slug=slug, defaults={"name": name, "description": desc, "position": i})
+        Domain.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": desc, "position": i}
+        )
     for i, (name, slug, desc) in enumerate(v.TOPICS):
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name, "description": desc, "position": i})
+        Topic.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": desc, "position": i}
+        )
     for i, name in enumerate(v.PROFESSIONS):
         Profession.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
     for i, (name, slug, csl, schema) in enumerate(v.RESOURCE_TYPES):
         ResourceType.objects.get_or_create(
-            slug=slug, defaults={"name": name, "position": i, "csl_type": csl, "schema_org_type": schema}
+            slug=slug,
+            defaults={"name": name, "position": i, "csl_type": csl, "schema_org_type": schema},
         )
     for i, (name, slug, desc) in enumerate(v.EVIDENCE_LEVELS):
-        EvidenceLevel.objects.get_or_create(slug=slug, defaults={"name": name, "description": desc, "position": i})
+        EvidenceLevel.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": desc, "position": i}
+        )
     for i, (name, slug, domain_slugs) in enumerate(v.ACTION_AREAS):
-        area, _ = ActionArea.objects.get_or_create(slug=slug, defaults={"name": name, "position": i})
+        area, _ = ActionArea.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": i}
+        )
         area.domains.set(Domain.objects.filter(slug__in=domain_slugs))
     for term, equivalent in v.SYNONYMS:
         Synonym.objects.get_or_create(term=term, equivalent=equivalent)

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0002_seed_vocabularies'),
+        ("library", "0002_seed_vocabularies"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indexchange',
-            name='applied_at',
+            model_name="indexchange",
+            name="applied_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='indexchange',
-            index=models.Index(condition=models.Q(('applied_at__isnull', True)), fields=['id'], name='indexchange_pending'),
+            model_name="indexchange",
+            index=models.Index(
+                condition=models.Q(("applied_at__isnull", True)),
+                fields=["id"],
+                name="indexchange_pending",
+            ),
         ),
         migrations.AddIndex(
-            model_name='indexchange',
-            index=models.Index(fields=['kind', 'id'], name='indexchange_kind'),
+            model_name="indexchange",
+            index=models.Index(fields=["kind", "id"], name="indexchange_kind"),
         ),
     ]

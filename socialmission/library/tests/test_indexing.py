@@ -147,7 +147,9 @@ def process_env(tmp_path: Path) -> Iterator[dict[str, str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{scratch_db}" WITH (FORCE)')
 
 
-def run_code(env: dict[str, str], code: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_code(
+    env: dict[str, str], code: str, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "socialmission", "shell", "-v", "0", "-c", textwrap.dedent(code)],
         env=env,
@@ -181,8 +183,20 @@ def server(process_env: dict[str, str]) -> Iterator[str]:
     env = {**process_env, "SECRET_KEY": "test", "DEBUG": "false"}
     run_code(env, CREATE + "create('Warm up resource')")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "socialmission.wsgi", "-w", "2", "--threads", "1",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "socialmission.wsgi",
+            "-w",
+            "2",
+            "--threads",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
@@ -253,7 +267,16 @@ for i in range(25):
     )
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "socialmission", "shell", "-v", "0", "-c", f"WRITER = {n}\n" + writer],
+            [
+                sys.executable,
+                "-m",
+                "socialmission",
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                f"WRITER = {n}\n" + writer,
+            ],
             env=process_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -75,8 +75,20 @@ def test_synonyms_from_the_curator_table() -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"unbalanced', "OR", "-", "*", "NEAR(", "x" * 10_000, "\x00\x07\x1b[31m", "' OR 1=1; --",
-     "title:foo AND (", "\\", "🙂 santé", "a" * 70],
+    [
+        '"unbalanced',
+        "OR",
+        "-",
+        "*",
+        "NEAR(",
+        "x" * 10_000,
+        "\x00\x07\x1b[31m",
+        "' OR 1=1; --",
+        "title:foo AND (",
+        "\\",
+        "🙂 santé",
+        "a" * 70,
+    ],
 )
 def test_malformed_queries_give_results_or_nothing(q: str) -> None:
     ResourceFactory(title="Santé communautaire")
@@ -208,7 +220,10 @@ def test_deleting_a_vocabulary_term_reindexes_its_resources() -> None:
 def test_cached_facet_counts_follow_every_change() -> None:
     ResourceFactory(title="a", domains=["community-engagement"])
     counts = lambda: {  # noqa: E731
-        v.slug: v.count for f in search(SearchParams()).facets if f.key == "domain" for v in f.values
+        v.slug: v.count
+        for f in search(SearchParams()).facets
+        if f.key == "domain"
+        for v in f.values
     }
     assert counts()["community-engagement"] == 1
     assert counts()["community-engagement"] == 1  # served from the cache

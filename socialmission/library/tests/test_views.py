@@ -28,9 +28,14 @@ def test_home_browse_counts_and_newest(client: Client) -> None:
     assert response.status_code == 200
     assert "library/home.html" in [t.name for t in response.templates]
     body = text(response)
-    assert re.search(r'href="/search/\?domain=community-engagement">Community Engagement</a> '
-                     r'<span class="facet-count">\(2', body)
-    assert re.search(r'href="/search/\?profession=nursing">Nursing</a> <span class="facet-count">\(1', body)
+    assert re.search(
+        r'href="/search/\?domain=community-engagement">Community Engagement</a> '
+        r'<span class="facet-count">\(2',
+        body,
+    )
+    assert re.search(
+        r'href="/search/\?profession=nursing">Nursing</a> <span class="facet-count">\(1', body
+    )
     assert body.index("Newest one") < body.index("Older")
     assert 'role="search"' in body
 
@@ -42,7 +47,10 @@ def test_search_page_renders_results_facets_and_state(client: Client) -> None:
     body = text(response)
     assert "1 resource" in body
     assert 'value="rural"' in body
-    assert re.search(r'id="f-domain-curriculum-programming" name="domain" value="curriculum-programming" checked', body)
+    assert re.search(
+        r'id="f-domain-curriculum-programming" name="domain" value="curriculum-programming" checked',
+        body,
+    )
     assert "<legend>Domain</legend>" in body
     assert "<mark>Rural</mark> track" in body
 
@@ -50,7 +58,7 @@ def test_search_page_renders_results_facets_and_state(client: Client) -> None:
 def test_htmx_request_gets_the_partial_only(client: Client) -> None:
     ResourceFactory(title="Rural track")
     response = client.get("/search/", {"q": "rural"}, HTTP_HX_REQUEST="true")
-    assert [t.name for t in response.templates][0] == "library/includes/search_region.html"
+    assert response.templates[0].name == "library/includes/search_region.html"
     body = text(response)
     assert "<html" not in body
     assert 'id="results-status"' in body and 'hx-swap-oob="true"' in body
@@ -70,14 +78,20 @@ def test_pagination_links_keep_the_search_state(client: Client) -> None:
         ResourceFactory(title=f"Mentoring {i}", domains=["students-faculty"])
     body = text(client.get("/search/", {"q": "mentoring", "domain": "students-faculty"}))
     assert 'href="/search/?q=mentoring&amp;domain=students-faculty&amp;page=2"' in body
-    page2 = text(client.get("/search/", {"q": "mentoring", "domain": "students-faculty", "page": 2}))
+    page2 = text(
+        client.get("/search/", {"q": "mentoring", "domain": "students-faculty", "page": 2})
+    )
     assert page2.count('class="result"') == 5
     assert 'rel="prev"' in page2
 
 
 def test_sort_options_and_active_filter_removal(client: Client) -> None:
     ResourceFactory(title="x", domains=["students-faculty"], topics=["specialty-choice"])
-    body = text(client.get("/search/", {"domain": "students-faculty", "topic": "specialty-choice", "sort": "title"}))
+    body = text(
+        client.get(
+            "/search/", {"domain": "students-faculty", "topic": "specialty-choice", "sort": "title"}
+        )
+    )
     assert '<option value="title" selected>' in body
     assert 'href="/search/?topic=specialty-choice&amp;sort=title"' in body  # removes the domain
 
@@ -85,7 +99,10 @@ def test_sort_options_and_active_filter_removal(client: Client) -> None:
 def test_legacy_action_area_links_redirect_to_domains(client: Client) -> None:
     response = client.get("/search/", {"action_area": "institutional-culture", "q": "x"})
     assert response.status_code == 301
-    assert response["Location"] == "/search/?q=x&domain=governance-accountability&domain=students-faculty"
+    assert (
+        response["Location"]
+        == "/search/?q=x&domain=governance-accountability&domain=students-faculty"
+    )
 
 
 def test_resource_page(client: Client) -> None:
@@ -112,7 +129,9 @@ def test_resource_page(client: Client) -> None:
     assert 'href="/search/?domain=governance-accountability"' in body
     assert "<h3>Need</h3>" in body and "A composite score." in body
     citation = re.search(r'<div class="citation" id="citation">(.*?)</div>', body, re.S)
-    assert citation and citation.group(1).startswith("Mullan F, Chen C. The Social Mission of Medical Education. ")
+    assert citation and citation.group(1).startswith(
+        "Mullan F, Chen C. The Social Mission of Medical Education. "
+    )
     assert "<i>Annals of Internal Medicine</i>. 2010;152(12):804-811." in citation.group(1)
 
 
@@ -127,14 +146,16 @@ def test_resource_page_redirects_to_canonical_slug_and_hides_drafts(client: Clie
 
 
 def test_user_text_is_escaped_everywhere(client: Client) -> None:
-    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     resource = ResourceFactory(title=f"Payload {payload}", description=payload, venue=payload)
     for url in ("/", "/search/?q=payload", resource.get_absolute_url()):
         body = text(client.get(url))
         assert "<script>alert(1)" not in body and "<img src=x" not in body, url
 
 
-def test_admin_edit_is_searchable_at_once(admin_client: Client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_admin_edit_is_searchable_at_once(
+    admin_client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     resource = ResourceFactory(title="Before the edit")
     data = {
         "title": "Interprofessional clinic",
@@ -144,10 +165,14 @@ def test_admin_edit_is_searchable_at_once(admin_client: Client, django_capture_o
         "published_at_0": "2024-01-01",
         "published_at_1": "00:00:00",
         "language": "en",
-        "domains": [], "topics": [], "professions": [],
+        "domains": [],
+        "topics": [],
+        "professions": [],
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("admin:library_resource_change", args=[resource.pk]), data)
+        response = admin_client.post(
+            reverse("admin:library_resource_change", args=[resource.pk]), data
+        )
     assert response.status_code == 302, response.content[:2000]
     body = text(Client().get("/search/", {"q": "interprofessional"}))
     assert f"/resources/{resource.pk}-interprofessional-clinic/" in body
@@ -156,7 +181,8 @@ def test_admin_edit_is_searchable_at_once(admin_client: Client, django_capture_o
 def test_curator_edits_a_synonym_in_the_admin(admin_client: Client) -> None:
     ResourceFactory(title="Longitudinal integrated clerkship")
     response = admin_client.post(
-        reverse("admin:library_synonym_add"), {"term": "LIC", "equivalent": "longitudinal integrated clerkship"}
+        reverse("admin:library_synonym_add"),
+        {"term": "LIC", "equivalent": "longitudinal integrated clerkship"},
     )
     assert response.status_code == 302
     assert Synonym.objects.filter(term="LIC").exists()
@@ -180,15 +206,25 @@ def test_starter_catalog_loads_once(client: Client) -> None:
     assert Resource.objects.count() == 101
 
 
-SEARCH_KEYS = ["q", "domain", "topic", "profession", "type", "evidence", "year_from", "year_to", "sort", "page", "action_area"]
+SEARCH_KEYS = [
+    "q",
+    "domain",
+    "topic",
+    "profession",
+    "type",
+    "evidence",
+    "year_from",
+    "year_to",
+    "sort",
+    "page",
+    "action_area",
+]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    params=st.lists(
-        st.tuples(st.sampled_from(SEARCH_KEYS), st.text(max_size=60)), max_size=6
-    )
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@given(params=st.lists(st.tuples(st.sampled_from(SEARCH_KEYS), st.text(max_size=60)), max_size=6))
 def test_no_parameter_combination_gives_a_server_error(client: Client, params) -> None:  # type: ignore[no-untyped-def]
     query = list(params)
     response = client.get("/search/", query)
@@ -197,7 +233,9 @@ def test_no_parameter_combination_gives_a_server_error(client: Client, params) -
     assert response.status_code in {200, 301}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(q=st.text(max_size=300))
 def test_no_query_string_gives_a_server_error(client: Client, q: str) -> None:
     response = client.get("/search/", {"q": q})

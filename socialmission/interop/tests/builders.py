@@ -1,4 +1,4 @@
-"""Resources for the import and export tests, built on the seeded vocabularies (no tags unless asked)."""
+"""Resources for the interop tests, built on the seeded vocabularies (no tags unless asked)."""
 
 from __future__ import annotations
 

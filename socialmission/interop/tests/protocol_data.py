@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from socialmission.interop.tests.factories import make_resource
+from socialmission.interop.tests.builders import make_resource
 from socialmission.library.models import Resource
 
 

@@ -60,8 +60,9 @@ migrations-check: $(VENV)/.installed ## Fail if models and migrations disagree
 
 check: lint types migrations-check test ## Lint, types, migrations check and tests
 
-bench: $(VENV)/.installed-test ## Benchmark search over HTTP with N synthetic resources (N=10000|100000|1000000)
+bench: $(VENV)/.installed-test ## Benchmark search over HTTP with N synthetic resources (N=10000|100000|1000000), then import throughput
 	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)
+	$(BIN)/python -m socialmission.interop.benchmarks --n 20000
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var

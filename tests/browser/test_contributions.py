@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,53 +12,22 @@ from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.contributions.models import Status, Suggestion
 from socialmission.library.models import ResourceType
+from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 @pytest.fixture
-def contrib_browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (make test-browser-deps)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between page actions are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def contrib_setup(settings: Any) -> None:
+def contrib_setup(settings: Any, vocabularies: None) -> None:
     from django.core.cache import cache
 
     settings.CONTRIBUTIONS_MIN_FILL_SECONDS = 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
-    # Transactional tests flush the tables, seeded rows included: make sure what we need exists.
-    ResourceType.objects.get_or_create(
-        slug="article", defaults={"name": "Peer-reviewed article", "csl_type": "article-journal"}
-    )
+    # Transactional tests flush the tables, seeded rows included: the `vocabularies` fixture
+    # seeds the vocabularies again (a test that runs after another one found no domains).
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
-            return result.violations.map(v => ({id: v.id, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(' '))}));
-        }"""
-    )
 
 
 def tab_to(page: Any, selector: str, limit: int = 250) -> None:
@@ -78,10 +45,8 @@ def focused_id(page: Any) -> str:
     return page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
 
 
-def test_suggestion_form_by_keyboard(
-    contrib_browser: Any, contrib_setup: None, live_server: Any
-) -> None:
-    page = contrib_browser.new_page()
+def test_suggestion_form_by_keyboard(browser: Any, contrib_setup: None, live_server: Any) -> None:
+    page = browser.new_page()
     page.goto(f"{live_server.url}/contribute/resource/")
     assert axe_violations(page) == []
 
@@ -119,9 +84,7 @@ def test_suggestion_form_by_keyboard(
     assert suggestion.resource_type is not None
 
 
-def test_curator_queue_by_keyboard(
-    contrib_browser: Any, contrib_setup: None, live_server: Any
-) -> None:
+def test_curator_queue_by_keyboard(browser: Any, contrib_setup: None, live_server: Any) -> None:
     curator = User.objects.create_user(username="cora", first_name="Cora", last_name="Curator")
     curator.groups.add(Group.objects.get(name=roles.CURATOR))
     suggestion = Suggestion.objects.create(
@@ -133,7 +96,7 @@ def test_curator_queue_by_keyboard(
     )
     client = Client()
     client.force_login(curator)
-    context = contrib_browser.new_context()
+    context = browser.new_context()
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -165,7 +128,7 @@ def test_curator_queue_by_keyboard(
 
 
 def test_other_contribution_pages_pass_axe(
-    contrib_browser: Any, contrib_setup: None, live_server: Any
+    browser: Any, contrib_setup: None, live_server: Any
 ) -> None:
     from django.utils import timezone
 
@@ -201,7 +164,7 @@ def test_other_contribution_pages_pass_axe(
 
     client = Client()
     client.force_login(editor)
-    context = contrib_browser.new_context()
+    context = browser.new_context()
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

@@ -30,6 +30,7 @@ SORTS = ("relevance", "newest", "oldest", "title")
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500
 PER_PAGE = 20
+SUMMARY_WORDS = 40
 
 
 def _clean_text(value: str) -> str:
@@ -155,6 +156,8 @@ class ResultItem:
     tags: dict[str, list[tuple[str, str]]]  # facet key → [(slug, label)]
     url: str
     tag_links: list[tuple[str, str]]  # (label, search URL), ready for the template
+    byline: str  # up to three authors, or the organisation
+    summary: str  # the first 40 words of the description, for results without a snippet
 
     @classmethod
     def from_display(cls, hit: Any, labels: dict[str, dict[str, str]]) -> ResultItem:
@@ -164,6 +167,12 @@ class ResultItem:
             return (slug, labels.get(key, {}).get(slug, slug))
 
         tags = {k: [labelled(k, s) for s in v] for k, v in d.get("tags", {}).items()}
+        authors = d.get("authors", [])
+        # Byline and summary are made here rather than with template filters: the result list
+        # is the most rendered markup of the site.
+        byline = ", ".join(authors[:3]) + (", et al." if len(authors) > 3 else "")
+        words = d.get("description", "").split()
+        summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
         search_url = _urls()["search"]
         slug = d.get("slug") or "resource"
         return cls(
@@ -173,7 +182,7 @@ class ResultItem:
             title_html=hit.title_html,
             snippet=hit.snippet_html,
             description=d.get("description", ""),
-            authors=d.get("authors", []),
+            authors=authors,
             organization=d.get("organization", ""),
             year=d.get("year"),
             venue=d.get("venue", ""),
@@ -188,6 +197,8 @@ class ResultItem:
                 for key, values in tags.items()
                 for value, label in values
             ],
+            byline=byline or d.get("organization", ""),
+            summary=summary,
         )
 
     def get_absolute_url(self) -> str:

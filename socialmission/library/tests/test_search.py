@@ -229,3 +229,14 @@ def test_cached_facet_counts_follow_every_change() -> None:
     assert counts()["community-engagement"] == 1  # served from the cache
     ResourceFactory(title="b", domains=["community-engagement"])
     assert counts()["community-engagement"] == 2
+
+
+def test_result_byline_and_summary() -> None:
+    many = [{"family": f"Author{i}", "given": "A"} for i in range(5)]
+    ResourceFactory(title="Team paper", authors=many, description="word " * 60)
+    ResourceFactory(title="Agency report", authors=[], organization="HRSA", description="Short.")
+    items = {item.title: item for item in search(SearchParams()).items}
+    assert items["Team paper"].byline == "Author0 A, Author1 A, Author2 A, et al."
+    assert items["Team paper"].summary == " ".join(["word"] * 40) + " …"
+    assert items["Agency report"].byline == "HRSA"
+    assert items["Agency report"].summary == "Short."

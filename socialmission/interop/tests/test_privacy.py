@@ -1,0 +1,78 @@
+"""Private data never leaves through any public door: pages, exports, feeds, OAI-PMH, API, dump.
+
+Suggesters' and nominators' names and e-mails are private (PRODUCT.md). This publishes a
+suggestion and a nomination through the curator services, then reads every public output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from socialmission.contributions import services
+from socialmission.contributions.tests.factories import (
+    NominationFactory,
+    SuggestionFactory,
+    curator,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = ("hidden-suggester@example.org", "Hidden Suggester", "hidden-nominator@example.org")
+
+
+def test_no_public_output_contains_private_contact_details(client: Client, tmp_path: Path) -> None:
+    cora = curator()
+    suggestion = SuggestionFactory(
+        title="Pathway programs for rural nursing students",
+        submitter_name="Hidden Suggester",
+        submitter_email="hidden-suggester@example.org",
+    )
+    resource = services.publish_suggestion(suggestion, curator=cora)
+    nomination = NominationFactory(
+        submitter_name="Nora Nominator", submitter_email="hidden-nominator@example.org"
+    )
+    champion = services.publish_nomination(nomination, curator=cora)
+
+    urls = [
+        "/",
+        "/search/?q=rural",
+        resource.get_absolute_url(),
+        f"/resources/{resource.pk}/export/ris/",
+        f"/resources/{resource.pk}/export/bibtex/",
+        f"/resources/{resource.pk}/export/csljson/",
+        f"/resources/{resource.pk}/export/csv/",
+        f"/resources/{resource.pk}/export/ama/",
+        "/search/export/csv/?q=rural",
+        "/library/export/csljson/",
+        "/library/export/ris/",
+        "/feeds/new.atom",
+        "/feeds/new.rss",
+        "/feeds/search.atom?q=rural",
+        "/oai/?verb=ListRecords&metadataPrefix=oai_dc",
+        "/api/v1/resources?q=rural",
+        f"/api/v1/resources/{resource.pk}",
+        "/sitemap.xml",
+        "/contribute/champions/",
+        champion.get_absolute_url(),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        # Each output really carries the published items (an empty page would prove nothing);
+        # the sitemap index only points at its sections.
+        if url != "/sitemap.xml":
+            assert "nursing students" in text.lower() or champion.name in text, url
+        for secret in SECRETS:
+            assert secret not in text, (url, secret)
+
+    call_command("dump", output=str(tmp_path / "dump"), verbosity=0)
+    dumped = "".join(p.read_text() for p in (tmp_path / "dump").iterdir())
+    assert "Pathway programs for rural nursing students" in dumped
+    for secret in SECRETS:
+        assert secret not in dumped

@@ -1,0 +1,1 @@
+"""Reading guides and Key Publications: ordered, annotated lists of library resources."""

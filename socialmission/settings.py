@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "socialmission.library",
     "socialmission.contributions",
     "socialmission.interop",
+    "socialmission.guides",
 ]
 
 MIDDLEWARE = [

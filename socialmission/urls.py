@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contribute/", include("socialmission.contributions.urls")),
+    path("guides/", include("socialmission.guides.urls")),
     path("", include("socialmission.interop.urls")),
     path("", include("socialmission.interop.urls_exports")),
     path("", include("socialmission.library.urls")),

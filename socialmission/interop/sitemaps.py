@@ -1,4 +1,4 @@
-"""The sitemap: the home and search pages and every published resource.
+"""The sitemap: the home and search pages, every published resource and reading guide.
 
 Served as a sitemap index (``/sitemap.xml``) over one sitemap per section, each cut into pages
 of ``PAGE_LIMIT`` URLs, so a library of any size stays under the protocol's 50,000 URLs a file.
@@ -12,6 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from socialmission.guides.models import ReadingGuide
 from socialmission.library.models import Resource
 
 PAGE_LIMIT = 10_000
@@ -38,4 +39,16 @@ class ResourcesSitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS: dict[str, type[Sitemap]] = {"pages": PagesSitemap, "resources": ResourcesSitemap}
+class GuidesSitemap(Sitemap):
+    def items(self) -> QuerySet[ReadingGuide]:
+        return ReadingGuide.objects.published().order_by("pk")
+
+    def lastmod(self, item: ReadingGuide) -> datetime:
+        return item.updated_at
+
+
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "pages": PagesSitemap,
+    "resources": ResourcesSitemap,
+    "guides": GuidesSitemap,
+}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
+from socialmission.guides.selectors import published_guides
 from socialmission.library import selectors
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
@@ -48,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "facets": {f.key: f for f in results.facets},
             "gap_map": selectors.evidence_gap_map(),
             "spotlights": selectors.spotlights(),
+            "guides": published_guides(limit=3),
             "feed_links_template": _optional_template("interop/includes/feed_links.html"),
         },
     )

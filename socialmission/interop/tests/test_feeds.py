@@ -119,8 +119,12 @@ def test_feed_links_snippet() -> None:
 
 
 def test_sitemap(client: Client) -> None:
+    from socialmission.guides.models import ReadingGuide
+
     resource = published("In the sitemap", 1)
     draft = published("Not in the sitemap", 1, status=m.Resource.Status.DRAFT)
+    guide = ReadingGuide.objects.create(title="Guide", slug="guide", is_published=True)
+    ReadingGuide.objects.create(title="Draft guide", slug="draft-guide")
     index = client.get("/sitemap.xml")
     assert index.status_code == 200
     root = etree.fromstring(index.content)
@@ -128,6 +132,7 @@ def test_sitemap(client: Client) -> None:
     assert sections == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-resources.xml",
+        "http://testserver/sitemap-guides.xml",
     ]
     urls: list[str] = []
     for section in sections:
@@ -137,6 +142,8 @@ def test_sitemap(client: Client) -> None:
     assert "http://testserver/search/" in urls
     assert f"http://testserver{resource.get_absolute_url()}" in urls
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
+    assert f"http://testserver{guide.get_absolute_url()}" in urls
+    assert "http://testserver/guides/draft-guide/" not in urls
 
 
 def test_robots_txt(client: Client) -> None:

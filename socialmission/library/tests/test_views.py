@@ -260,3 +260,16 @@ def test_search_and_home_offer_exports(client: Client) -> None:
     body = text(client.get("/search/", {"q": "rural"}))
     assert 'href="/search/export/ris/?q=rural"' in body
     assert 'href="/library/export/csv/"' in text(client.get("/"))
+
+
+def test_home_lists_published_reading_guides(client: Client) -> None:
+    from socialmission.guides.models import ReadingGuide
+
+    ReadingGuide.objects.create(
+        title="Start here: holistic admissions", slug="start", is_published=True
+    )
+    ReadingGuide.objects.create(title="Unfinished draft guide", slug="draft")
+    body = text(client.get("/"))
+    assert "Start here: holistic admissions" in body
+    assert "Unfinished draft guide" not in body
+    assert 'href="/guides/"' in body

@@ -7,6 +7,7 @@ happen here (to answer 403 early) and again in every service.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, cast
 
@@ -314,6 +315,59 @@ def _run(
     return True
 
 
+@dataclass
+class _CommonForms:
+    """The decline and question forms both queue pages show, bound when that action was sent."""
+
+    decline: forms.DeclineForm = field(default_factory=forms.DeclineForm)
+    question: forms.QuestionForm = field(default_factory=forms.QuestionForm)
+
+
+def _common_action(
+    request: HttpRequest,
+    item: services.Item,
+    *,
+    curator: User,
+    action: str,
+    noun: str,
+    person: str,
+    common: _CommonForms,
+) -> bool | None:
+    """Claim, release, decline and ask, alike for suggestions and nominations.
+
+    Returns whether the action succeeded, or None when ``action`` is not one of these.
+    """
+    if action == "claim":
+        return _run(
+            request, lambda: services.claim(item, curator=curator), f"You have claimed this {noun}."
+        )
+    if action == "release":
+        return _run(request, lambda: services.release(item, curator=curator), "Claim released.")
+    if action == "decline":
+        common.decline = forms.DeclineForm(request.POST)
+        if not common.decline.is_valid():
+            return False
+        reason = common.decline.cleaned_data["reason"]
+        return _run(
+            request,
+            lambda: services.decline(item, curator=curator, reason=reason),
+            f"Declined; the {person} has been told why.",
+            common.decline,
+        )
+    if action == "ask":
+        common.question = forms.QuestionForm(request.POST)
+        if not common.question.is_valid():
+            return False
+        question = common.question.cleaned_data["question"]
+        return _run(
+            request,
+            lambda: services.ask_question(item, curator=curator, question=question),
+            f"Question sent; the {noun} waits for an answer.",
+            common.question,
+        )
+    return None
+
+
 @curator_required
 def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(
@@ -321,21 +375,21 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     curator = _actor(request)
     edit_form = forms.CuratorSuggestionForm(instance=suggestion)
-    decline_form = forms.DeclineForm()
-    question_form = forms.QuestionForm()
+    common = _CommonForms()
     merge_form = forms.MergeForm()
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    handled = _common_action(
+        request,
+        suggestion,
+        curator=curator,
+        action=action,
+        noun="suggestion",
+        person="suggester",
+        common=common,
+    )
     done = False
-    if action == "claim":
-        done = _run(
-            request,
-            lambda: services.claim(suggestion, curator=curator),
-            "You have claimed this suggestion.",
-        )
-    elif action == "release":
-        done = _run(
-            request, lambda: services.release(suggestion, curator=curator), "Claim released."
-        )
+    if handled is not None:
+        done = handled
     elif action in {"save", "publish"}:
         edit_form = forms.CuratorSuggestionForm(
             request.POST, instance=Suggestion.objects.get(pk=pk)
@@ -355,26 +409,6 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "Published: the resource is in the library now.",
                     edit_form,
                 )
-    elif action == "decline":
-        decline_form = forms.DeclineForm(request.POST)
-        if decline_form.is_valid():
-            reason = decline_form.cleaned_data["reason"]
-            done = _run(
-                request,
-                lambda: services.decline(suggestion, curator=curator, reason=reason),
-                "Declined; the suggester has been told why.",
-                decline_form,
-            )
-    elif action == "ask":
-        question_form = forms.QuestionForm(request.POST)
-        if question_form.is_valid():
-            question = question_form.cleaned_data["question"]
-            done = _run(
-                request,
-                lambda: services.ask_question(suggestion, curator=curator, question=question),
-                "Question sent; the suggestion waits for an answer.",
-                question_form,
-            )
     elif action == "merge":
         merge_form = forms.MergeForm(request.POST)
         if merge_form.is_valid():
@@ -404,8 +438,8 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": suggestion,
             "edit_form": edit_form,
-            "decline_form": decline_form,
-            "question_form": question_form,
+            "decline_form": common.decline,
+            "question_form": common.question,
             "merge_form": merge_form,
             "duplicates": duplicates,
             "similar": selectors.similar_open_suggestions(suggestion),
@@ -466,20 +500,20 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     curator = _actor(request)
     edit_form = forms.CuratorNominationForm(instance=nomination)
-    decline_form = forms.DeclineForm()
-    question_form = forms.QuestionForm()
+    common = _CommonForms()
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    handled = _common_action(
+        request,
+        nomination,
+        curator=curator,
+        action=action,
+        noun="nomination",
+        person="nominator",
+        common=common,
+    )
     done = False
-    if action == "claim":
-        done = _run(
-            request,
-            lambda: services.claim(nomination, curator=curator),
-            "You have claimed this nomination.",
-        )
-    elif action == "release":
-        done = _run(
-            request, lambda: services.release(nomination, curator=curator), "Claim released."
-        )
+    if handled is not None:
+        done = handled
     elif action in {"save", "publish"}:
         edit_form = forms.CuratorNominationForm(
             request.POST, instance=Nomination.objects.get(pk=pk)
@@ -499,26 +533,6 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "Published: the champion's page is public now.",
                     edit_form,
                 )
-    elif action == "decline":
-        decline_form = forms.DeclineForm(request.POST)
-        if decline_form.is_valid():
-            reason = decline_form.cleaned_data["reason"]
-            done = _run(
-                request,
-                lambda: services.decline(nomination, curator=curator, reason=reason),
-                "Declined; the nominator has been told why.",
-                decline_form,
-            )
-    elif action == "ask":
-        question_form = forms.QuestionForm(request.POST)
-        if question_form.is_valid():
-            question = question_form.cleaned_data["question"]
-            done = _run(
-                request,
-                lambda: services.ask_question(nomination, curator=curator, question=question),
-                "Question sent; the nomination waits for an answer.",
-                question_form,
-            )
     elif action:
         messages.error(request, "Unknown action.")
     if done:
@@ -530,8 +544,8 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": nomination,
             "edit_form": edit_form,
-            "decline_form": decline_form,
-            "question_form": question_form,
+            "decline_form": common.decline,
+            "question_form": common.question,
             "can_act": nomination.is_open and nomination.claimed_by_id in (None, request.user.pk),
         },
         status=400 if action and not done else 200,

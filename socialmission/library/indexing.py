@@ -34,7 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from socialmission.library.engine import SCHEMA_VERSION, IndexDocument, SearchEngine
-from socialmission.library.models import IndexChange, Resource
+from socialmission.library.models import IndexChange, Resource, author_display_names
 
 logger = logging.getLogger(__name__)
 
@@ -57,23 +57,8 @@ class IndexUnavailable(RuntimeError):
 # From database rows to index documents
 
 
-def _author_names(authors: object) -> list[str]:
-    """ "Family Given" or the literal name, as a result list shows them."""
-    if not isinstance(authors, list):
-        return []
-    names = []
-    for author in authors:
-        if isinstance(author, dict):
-            name = author.get("literal") or " ".join(
-                filter(None, (author.get("family"), author.get("given")))
-            )
-            if name:
-                names.append(str(name))
-    return names
-
-
 def _authors_text(authors: object) -> str:
-    return "; ".join(_author_names(authors))
+    return "; ".join(author_display_names(authors))
 
 
 def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
@@ -137,7 +122,7 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
                 display={
                     "slug": row["slug"],
                     "title": row["title"],
-                    "authors": _author_names(row["authors"]),
+                    "authors": author_display_names(row["authors"]),
                     "organization": row["organization"],
                     "year": row["year"],
                     "venue": row["venue"],

@@ -16,6 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def author_display_names(authors: object) -> list[str]:
+    """Authors as displayed, "Family Given" or the literal name, from the JSON list stored."""
+    if not isinstance(authors, list):
+        return []
+    names = []
+    for author in authors:
+        if isinstance(author, dict):
+            name = author.get("literal") or " ".join(
+                filter(None, (author.get("family"), author.get("given")))
+            )
+            if name:
+                names.append(str(name))
+    return names
+
+
 class VocabularyQuerySet(models.QuerySet["Vocabulary"]):
     def active(self) -> VocabularyQuerySet:
         return self.filter(is_active=True)
@@ -198,14 +213,7 @@ class Resource(models.Model):
         return self.status == self.Status.PUBLISHED
 
     def author_names(self) -> list[str]:
-        """Authors as displayed: "Family Given" or the literal name."""
-        names = []
-        for author in self.authors or []:
-            if author.get("literal"):
-                names.append(author["literal"])
-            else:
-                names.append(" ".join(p for p in (author.get("family"), author.get("given")) if p))
-        return names
+        return author_display_names(self.authors)
 
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(";") if k.strip()]

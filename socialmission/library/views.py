@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -29,14 +28,6 @@ SORT_LABELS = {
 }
 
 
-def _optional_template(name: str) -> str | None:
-    """Templates other apps provide (spotlights, export links); absent ones are skipped."""
-    try:
-        return select_template([name]).template.name
-    except Exception:
-        return None
-
-
 @require_GET
 @transaction.non_atomic_requests
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "gap_map": selectors.evidence_gap_map(),
             "spotlights": selectors.spotlights(),
             "guides": published_guides(limit=3),
-            "feed_links_template": _optional_template("interop/includes/feed_links.html"),
         },
     )
 
@@ -81,7 +71,6 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
             if results.suggestion
             else ""
         ),
-        "feed_links_template": _optional_template("interop/includes/feed_links.html"),
     }
     template = "library/includes/search_region.html" if request.htmx else "library/search.html"
     return render(request, template, context)
@@ -161,8 +150,5 @@ def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         if citation_style in selectors.citation_styles()
         else "ama",
         "related": selectors.related_resources(resource),
-        "meta_template": _optional_template("interop/resource_meta.html"),
-        "exports_template": _optional_template("interop/resource_exports.html"),
-        "curation_template": _optional_template("contributions/includes/resource_curation.html"),
     }
     return render(request, "library/resource_detail.html", context)

@@ -16,6 +16,7 @@ import yaml
 
 from socialmission.assessment.instrument import (
     CROSSWALK,
+    DEFAULT_INSTRUMENT,
     Instrument,
     InstrumentError,
     check_carry_over,
@@ -514,6 +515,37 @@ def test_the_fingerprint_of_an_invalid_file_is_an_error() -> None:
 
 
 # -- the shipped files ---------------------------------------------------------------------------
+
+
+def test_the_shipped_instrument_parses_against_the_library_vocabularies_and_meets_the_counts() -> (
+    None
+):
+    instrument = parse_instrument(
+        DEFAULT_INSTRUMENT.read_text(encoding="utf-8"),
+        domain_slugs=DOMAIN_SLUGS,
+        topic_slugs=TOPIC_SLUGS,
+    )
+    assert instrument.id == "smm-2027"
+    assert {d.slug for d in instrument.domains} == DOMAIN_SLUGS
+    assert len(instrument.domains) == 5
+    for domain in instrument.domains:
+        assert 3 <= len(domain.areas) <= 5, domain.slug
+    assert 30 <= len(instrument.indicators()) <= 45
+    for area in instrument.areas():
+        assert area.topics, area.id
+        assert area.sources, area.id
+        for source in area.sources:
+            assert re.search(r"doi:10\.|https?://", source), source
+    types = {indicator.type for indicator in instrument.indicators()}
+    assert {"scale", "number", "percent", "yesno"} <= types
+    maturity = ["none", "planning", "implemented", "evaluated", "institutionalised"]
+    scales = [i for i in instrument.indicators() if i.type == "scale"]
+    for indicator in scales:
+        assert [o.value for o in indicator.options] == maturity, indicator.id
+        assert [o.score for o in indicator.options] == [0, 0.25, 0.5, 0.75, 1], indicator.id
+    for indicator in instrument.indicators():
+        assert indicator.help, indicator.id
+    assert DEFAULT_INSTRUMENT.read_text(encoding="utf-8").startswith("#")
 
 
 def test_the_shipped_crosswalk_maps_the_six_published_domains_onto_library_domains() -> None:

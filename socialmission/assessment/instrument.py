@@ -478,12 +478,12 @@ def _parse_domain(
     return Domain(slug=slug, weight=weight, areas=tuple(a for a in areas if a is not None))
 
 
-def _places(instrument: Instrument) -> Iterator[tuple[str, Area, str, Indicator]]:
+def _places(instrument: Instrument) -> Iterator[tuple[str, Indicator]]:
+    """Every indicator with its place in the file."""
     for d, domain in enumerate(instrument.domains):
         for a, area in enumerate(domain.areas):
-            area_place = f"domains[{d}].areas[{a}]"
             for i, indicator in enumerate(area.indicators):
-                yield area_place, area, f"{area_place}.indicators[{i}]", indicator
+                yield f"domains[{d}].areas[{a}].indicators[{i}]", indicator
 
 
 def _check_unique(check: _Checker, instrument: Instrument) -> None:
@@ -499,7 +499,7 @@ def _check_unique(check: _Checker, instrument: Instrument) -> None:
                 check.error(f"domains[{d}].areas[{a}].id", f"the area id {area.id!r} is used twice")
             seen_areas.add(area.id)
     seen_indicators: set[str] = set()
-    for _area_place, _area, place, indicator in _places(instrument):
+    for place, indicator in _places(instrument):
         if indicator.id in seen_indicators:
             check.error(f"{place}.id", f"the indicator id {indicator.id!r} is used twice")
         seen_indicators.add(indicator.id)
@@ -570,7 +570,7 @@ def check_carry_over(current: Instrument, previous: Instrument) -> None:
         )
         raise InstrumentError(check.errors)
     known = {indicator.id: indicator for indicator in previous.indicators()}
-    for _area_place, _area, place, indicator in _places(current):
+    for place, indicator in _places(current):
         if indicator.carries_over is None:
             continue
         before = known.get(indicator.carries_over)

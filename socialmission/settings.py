@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "socialmission.interop",
     "socialmission.guides",
 ]
+# Tests only: an app declaring one more facet, to show that a facet declared in one place
+# reaches every consumer (tests/facet_app; tests/test_declared_facet.py sets the variable).
+if os.environ.get("TEST_FACET_APP") == "1":
+    INSTALLED_APPS.append("tests.facet_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

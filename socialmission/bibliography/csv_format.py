@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "evidence_level", "keywords", "language",
 )  # fmt: skip
 MULTI_SEPARATOR = "|"
+_OWN_COLUMNS = frozenset(EXPORT_COLUMNS) | {"evidence_source_url"}
 AUTHOR_SEPARATOR = "; "
 
 _LONG_TEXT = frozenset({"description", "abstract"})
@@ -210,6 +212,12 @@ def _own(row: dict[str, str]) -> Record:
     extra = {}
     if row.get("evidence_source_url"):
         extra["evidence_source_url"] = row["evidence_source_url"]
+    # Any other column may be one of the library's further vocabularies (Record.tags).
+    tags = {
+        column: split_list(value, MULTI_SEPARATOR)
+        for column, value in row.items()
+        if column and column not in _OWN_COLUMNS and isinstance(value, str)
+    }
     return Record(
         title=row.get("title", ""),
         type=kind,
@@ -233,6 +241,7 @@ def _own(row: dict[str, str]) -> Record:
         topics=split_list(row.get("topics", ""), MULTI_SEPARATOR),
         professions=split_list(row.get("professions", ""), MULTI_SEPARATOR),
         evidence_level=row.get("evidence_level", ""),
+        tags=tags,
         extra=extra,
     )
 
@@ -632,7 +641,12 @@ def _guard(value: str) -> str:
     return f"'{value}" if _NEEDS_GUARD_RE.match(value) else value
 
 
-def _row(record: Record) -> list[str]:
+def _columns(first: Record | None) -> tuple[str, ...]:
+    # The tag columns follow the fixed ones; every record of one export has the same tags.
+    return EXPORT_COLUMNS + (tuple(first.tags) if first is not None else ())
+
+
+def _row(record: Record, columns: tuple[str, ...] = EXPORT_COLUMNS) -> list[str]:
     values = {
         "title": record.title,
         "authors": _authors_cell(record),
@@ -654,28 +668,34 @@ def _row(record: Record) -> list[str]:
         "evidence_level": record.evidence_level,
         "keywords": MULTI_SEPARATOR.join(k.replace(MULTI_SEPARATOR, "/") for k in record.keywords),
         "language": record.language,
+        **{name: MULTI_SEPARATOR.join(terms) for name, terms in record.tags.items()},
     }
-    return [_guard(clean(values[c]) if c != "description" else values[c]) for c in EXPORT_COLUMNS]
+    return [_guard(clean(values.get(c, "")) if c != "description" else values[c]) for c in columns]
 
 
 def render(records: Iterable[Record]) -> str:
     """Our CSV export (RFC 4180, CRLF line ends, header row first)."""
+    records = list(records)
+    columns = _columns(records[0] if records else None)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     for record in records:
-        writer.writerow(_row(record))
+        writer.writerow(_row(record, columns))
     return buffer.getvalue()
 
 
 def iter_render(records: Iterable[Record]) -> Iterator[str]:
     """The same CSV as ``render``, one line at a time (for streaming a whole-library export)."""
+    iterator = iter(records)
+    first = next(iterator, None)
+    columns = _columns(first)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     yield buffer.getvalue()
-    for record in records:
+    for record in itertools.chain([first] if first is not None else [], iterator):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_row(record))
+        writer.writerow(_row(record, columns))
         yield buffer.getvalue()

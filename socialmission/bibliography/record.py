@@ -61,6 +61,9 @@ class Record:
     topics: list[str] = field(default_factory=list)
     professions: list[str] = field(default_factory=list)
     evidence_level: str = ""
+    # Further library vocabularies (a facet's Resource field → term names), as columns of
+    # our own CSV; the library decides which facets exist, this package only carries them.
+    tags: dict[str, list[str]] = field(default_factory=dict)
     id: str = ""
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)

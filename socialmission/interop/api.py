@@ -21,15 +21,17 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.openapi.docs import Swagger
+from pydantic import create_model
 
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
-from socialmission.library.facets import FACETS, FACETS_BY_KEY
+from socialmission.library.facets import FACETS, Facet
 from socialmission.library.search import MAX_PAGE, PER_PAGE, SearchParams, search
 
 MAX_PER_PAGE = 100
 
-VocabularyKey = Literal["type", "domain", "topic", "profession", "evidence"]
+# The OpenAPI enum of vocabulary keys: every declared facet.
+VocabularyKey = Literal[FACETS.keys()]  # type: ignore[valid-type]
 Sort = Literal["relevance", "newest", "oldest", "title"]
 
 api = NinjaAPI(
@@ -58,7 +60,7 @@ class Author(Schema):
     literal: str = Field("", description="An organisation, or a name not split into parts.")
 
 
-class ResourceOut(Schema):
+class _ResourceFields(Schema):
     id: int
     url: str = Field(description="The resource's page in the library.")
     api_url: str
@@ -76,16 +78,26 @@ class ResourceOut(Schema):
     language: str
     keywords: list[str]
     description: str
-    type: Term
-    domains: list[Term]
-    topics: list[Term]
-    professions: list[Term]
-    evidence_level: Term | None
-    published_at: datetime | None
-    updated_at: datetime
 
 
-class ResourceDetailOut(ResourceOut):
+def _facet_out(facet: Facet) -> Any:
+    if facet.multiple:
+        return (list[Term], ...)
+    nullable = m.Resource._meta.get_field(facet.field).null
+    return (Term | None, ...) if nullable else (Term, ...)
+
+
+# The facets' terms, in facet order, between the descriptive fields and the dates.
+ResourceOut: type[Schema] = create_model(
+    "ResourceOut",
+    __base__=_ResourceFields,
+    **{facet.output_name: _facet_out(facet) for facet in FACETS},
+    published_at=(datetime | None, ...),
+    updated_at=(datetime, ...),
+)
+
+
+class ResourceDetailOut(ResourceOut):  # type: ignore[valid-type,misc]
     need: str = Field(description="Program examples: the need addressed.")
     intervention: str
     results: str
@@ -113,7 +125,7 @@ class SearchOut(Schema):
     next: str | None
     previous: str | None
     suggestion: str | None = Field(description="A close spelling when nothing matched.")
-    results: list[ResourceOut]
+    results: list[ResourceOut]  # type: ignore[valid-type]
     facets: list[FacetOut]
 
 
@@ -126,7 +138,7 @@ class VocabularyTermOut(Schema):
 
 
 class VocabularyOut(Schema):
-    key: VocabularyKey
+    key: VocabularyKey  # type: ignore[valid-type]
     label: str
     terms: list[VocabularyTermOut]
 
@@ -143,24 +155,40 @@ class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
 
 
-class ResourceQuery(Schema):
+class _QueryWords(Schema):
     q: str = Field("", description='Words, "phrases", -exclusions and OR, as on the search page.')
-    type: list[str] = Field(default_factory=list, description="Resource type slugs (OR).")
-    domain: list[str] = Field(default_factory=list, description="Domain slugs (OR).")
-    topic: list[str] = Field(default_factory=list, description="Topic slugs (OR).")
-    profession: list[str] = Field(default_factory=list, description="Profession slugs (OR).")
-    evidence: list[str] = Field(default_factory=list, description="Evidence level slugs (OR).")
-    year_from: int | None = Field(None, ge=0, le=9999)
-    year_to: int | None = Field(None, ge=0, le=9999)
-    sort: Sort = "relevance"
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    per_page: int = Field(PER_PAGE, ge=1, le=MAX_PER_PAGE)
+
+
+# One list parameter per facet, named by its key, as on the search page.
+ResourceQuery: type[Schema] = create_model(  # type: ignore[call-overload]
+    "ResourceQuery",
+    __base__=_QueryWords,
+    **{
+        facet.key: (
+            list[str],
+            Field(default_factory=list, description=f"{facet.label} slugs (OR)."),
+        )
+        for facet in FACETS
+    },
+    year_from=(int | None, Field(None, ge=0, le=9999)),
+    year_to=(int | None, Field(None, ge=0, le=9999)),
+    sort=(Sort, "relevance"),
+    page=(int, Field(1, ge=1, le=MAX_PAGE)),
+    per_page=(int, Field(PER_PAGE, ge=1, le=MAX_PER_PAGE)),
+)
 
 
 def _terms(terms: Any) -> list[dict[str, str]]:
     return [
         {"slug": t.slug, "name": t.name} for t in sorted(terms, key=lambda t: (t.position, t.name))
     ]
+
+
+def _facet_terms(resource: m.Resource, facet: Facet) -> Any:
+    value = getattr(resource, facet.field)
+    if facet.multiple:
+        return _terms(value.all())
+    return {"slug": value.slug, "name": value.name} if value is not None else None
 
 
 def resource_data(
@@ -190,15 +218,7 @@ def resource_data(
         "language": resource.language,
         "keywords": resource.keyword_list(),
         "description": resource.description,
-        "type": {"slug": resource.resource_type.slug, "name": resource.resource_type.name},
-        "domains": _terms(resource.domains.all()),
-        "topics": _terms(resource.topics.all()),
-        "professions": _terms(resource.professions.all()),
-        "evidence_level": (
-            {"slug": resource.evidence_level.slug, "name": resource.evidence_level.name}
-            if resource.evidence_level
-            else None
-        ),
+        **{facet.output_name: _facet_terms(resource, facet) for facet in FACETS},
         "published_at": resource.published_at,
         "updated_at": resource.updated_at,
     }
@@ -226,10 +246,14 @@ def _page_url(request: HttpRequest, params: SearchParams, page: int) -> str:
     tags=["resources"],
     summary="Search published resources",
 )
-def list_resources(request: HttpRequest, filters: Query[ResourceQuery]) -> dict[str, Any]:
+def list_resources(
+    request: HttpRequest,
+    filters: Query[ResourceQuery],  # type: ignore[valid-type]
+) -> dict[str, Any]:
     """Results, facet counts and paging for a search, as the search page computes them."""
-    params = SearchParams.from_query(filters.dict(exclude={"per_page"})).with_changes(
-        per_page=filters.per_page
+    query: Any = filters
+    params = SearchParams.from_query(query.dict(exclude={"per_page"})).with_changes(
+        per_page=query.per_page
     )
     results = search(params)
     ids = [hit.resource_id for hit in results.hits]
@@ -281,10 +305,9 @@ def get_resource(request: HttpRequest, resource_id: int) -> tuple[int, dict[str,
 
 
 def _vocabulary(request: HttpRequest, key: str) -> dict[str, Any]:
-    facet = FACETS_BY_KEY[key]
-    model = getattr(m, facet.model_name)
+    facet = FACETS[key]
     terms = (
-        model.objects.active()
+        facet.vocabulary.objects.active()
         .annotate(
             resource_count=Count(
                 "resources", filter=Q(resources__status=m.Resource.Status.PUBLISHED)
@@ -327,5 +350,5 @@ def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
     tags=["vocabularies"],
     summary="One vocabulary with its active terms",
 )
-def get_vocabulary(request: HttpRequest, key: VocabularyKey) -> dict[str, Any]:
+def get_vocabulary(request: HttpRequest, key: VocabularyKey) -> dict[str, Any]:  # type: ignore[valid-type]
     return _vocabulary(request, key)

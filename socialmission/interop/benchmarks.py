@@ -48,7 +48,9 @@ def run(n: int, *, data_dir: Path) -> float:
         report = import_file(
             stream,
             filename=source.name,
-            defaults=ImportDefaults(domains=["curriculum-programming"], professions=["medicine"]),
+            defaults=ImportDefaults(
+                tags={"domain": ["curriculum-programming"], "profession": ["medicine"]}
+            ),
             status="published",
         )
     elapsed = time.perf_counter() - started

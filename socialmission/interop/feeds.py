@@ -32,8 +32,7 @@ def describe(params: SearchParams) -> str:
         slugs = params.selected(facet.key)
         if not slugs:
             continue
-        model = getattr(m, facet.model_name)
-        names = dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        names = dict(facet.vocabulary.objects.filter(slug__in=slugs).values_list("slug", "name"))
         parts.append(f"{facet.label}: {', '.join(names.get(s, s) for s in slugs)}")
     if params.year_from is not None or params.year_to is not None:
         parts.append(f"Years: {params.year_from or ''}–{params.year_to or ''}")

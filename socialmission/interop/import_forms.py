@@ -9,7 +9,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from socialmission.interop.importer import ImportDefaults
-from socialmission.library.models import Domain, Profession, Resource, ResourceType, Topic
+from socialmission.library.facets import FACETS
+from socialmission.library.models import Resource, ResourceType
 
 # Uploads larger than this are refused before anything is parsed (settings.IMPORT_MAX_BYTES).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -44,24 +45,18 @@ class ImportForm(forms.Form):
         required=False,
         empty_label="From each record's own type",
     )
-    domains = forms.ModelMultipleChoiceField(
-        queryset=Domain.objects.active(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.active(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    professions = forms.ModelMultipleChoiceField(
-        queryset=Profession.objects.active(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One checkbox list per many-valued facet, after the fixed fields.
+        for facet in FACETS.multiple():
+            self.fields[facet.field] = forms.ModelMultipleChoiceField(
+                queryset=facet.vocabulary.objects.active(),
+                label=str(facet.plural),
+                to_field_name="slug",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -75,13 +70,13 @@ class ImportForm(forms.Form):
         return upload
 
     def tag_fields(self) -> list[forms.BoundField]:
-        return [self["domains"], self["topics"], self["professions"]]
+        return [self[facet.field] for facet in FACETS.multiple()]
 
     def defaults(self) -> ImportDefaults:
         data = self.cleaned_data
         return ImportDefaults(
-            domains=[d.slug for d in data["domains"]],
-            topics=[t.slug for t in data["topics"]],
-            professions=[p.slug for p in data["professions"]],
+            tags={
+                facet.key: [term.slug for term in data[facet.field]] for facet in FACETS.multiple()
+            },
             resource_type=data["resource_type"].slug if data["resource_type"] else "",
         )

@@ -33,9 +33,9 @@ ids to ``library.signals.enqueue_resources`` for the search index. Updates go th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from django.db import connection, models, transaction
 from django.db.models.functions import Length
@@ -53,15 +53,8 @@ from socialmission.bibliography.text import (
 )
 from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
 from socialmission.library import signals
-from socialmission.library.models import (
-    Domain,
-    EvidenceLevel,
-    Profession,
-    Resource,
-    ResourceType,
-    Topic,
-    Vocabulary,
-)
+from socialmission.library.facets import FACETS, Facet
+from socialmission.library.models import Resource, Vocabulary
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 100
@@ -111,13 +104,12 @@ class ImportFileError(Exception):
 class ImportDefaults:
     """Tags and type for the resources an import creates, by slug or name.
 
-    ``resource_type`` is used when a record does not name a library type itself; the tag lists
-    are added to every created resource, next to any tags the record itself carries.
+    ``resource_type`` is used when a record does not name a library type itself; ``tags``
+    (many-valued facet key → terms) are added to every created resource, next to any tags the
+    record itself carries.
     """
 
-    domains: Sequence[str] = ()
-    topics: Sequence[str] = ()
-    professions: Sequence[str] = ()
+    tags: Mapping[str, Sequence[str]] = field(default_factory=dict)
     resource_type: str = ""
 
 
@@ -178,23 +170,27 @@ class _Terms:
         return term
 
 
+# The facet whose term every resource needs; a record's CSL type chooses it when unnamed.
+TYPE_FIELD = "resource_type"
+
+
 @dataclass
 class _Vocabularies:
-    domains: _Terms
-    topics: _Terms
-    professions: _Terms
-    types: _Terms
-    evidence: _Terms
+    terms: dict[str, _Terms]  # facet key → its terms
 
     @classmethod
     def load(cls) -> _Vocabularies:
-        return cls(
-            domains=_Terms(Domain),
-            topics=_Terms(Topic),
-            professions=_Terms(Profession),
-            types=_Terms(ResourceType),
-            evidence=_Terms(EvidenceLevel),
-        )
+        return cls(terms={facet.key: _Terms(facet.vocabulary) for facet in FACETS})
+
+    @property
+    def types(self) -> _Terms:
+        return self.terms[_type_facet().key]
+
+
+def _type_facet() -> Facet:
+    facet = FACETS.by_field(TYPE_FIELD)
+    assert facet is not None  # declared in library.facets
+    return facet
 
 
 def validate_defaults(defaults: ImportDefaults) -> None:
@@ -204,17 +200,19 @@ def validate_defaults(defaults: ImportDefaults) -> None:
 
 @dataclass
 class _ResolvedDefaults:
-    domains: list[Vocabulary]
-    topics: list[Vocabulary]
-    professions: list[Vocabulary]
+    tags: dict[str, list[Vocabulary]]  # many-valued facet key → terms
     resource_type: Vocabulary | None
 
 
 def _resolve_defaults(defaults: ImportDefaults, vocab: _Vocabularies) -> _ResolvedDefaults:
+    unknown = set(defaults.tags) - {facet.key for facet in FACETS.multiple()}
+    if unknown:
+        raise ValueError(f"No tag list named {', '.join(sorted(unknown))}.")
     return _ResolvedDefaults(
-        domains=[vocab.domains.require(k) for k in defaults.domains],
-        topics=[vocab.topics.require(k) for k in defaults.topics],
-        professions=[vocab.professions.require(k) for k in defaults.professions],
+        tags={
+            facet.key: [vocab.terms[facet.key].require(k) for k in defaults.tags.get(facet.key, ())]
+            for facet in FACETS.multiple()
+        },
         resource_type=(
             vocab.types.require(defaults.resource_type) if defaults.resource_type else None
         ),
@@ -335,9 +333,7 @@ class _Pending:
 
     values: dict[str, Any]  # Resource attribute names (``resource_type_id`` …) → values
     entry: ReportEntry
-    domains: list[Vocabulary]
-    topics: list[Vocabulary]
-    professions: list[Vocabulary]
+    tags: dict[str, list[Vocabulary]]  # many-valued facet key → terms
     known: _Known
 
 
@@ -442,12 +438,23 @@ class _Writer:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
-    def insert_tags(self, name: str, pairs: list[tuple[int, int]], ids: list[int]) -> None:
+    def insert_tags(self, facet: Facet, pairs: list[tuple[int, int]], ids: list[int]) -> None:
         """Rows of one tag relation, and their copies in the creation history rows."""
         if not pairs:
             return
-        qn = self.qn
+        name = facet.field
         relation = Resource._meta.get_field(name)
+        if relation.auto_created:
+            # Declared on the vocabulary's side (another app's facet): not in Resource's history.
+            through = relation.through  # type: ignore[union-attr]
+            resource_column = relation.field.m2m_reverse_field_name()  # type: ignore[union-attr]
+            term_column = relation.field.m2m_field_name()  # type: ignore[union-attr]
+            through.objects.bulk_create(
+                through(**{f"{resource_column}_id": pk, f"{term_column}_id": term})
+                for pk, term in pairs
+            )
+            return
+        qn = self.qn
         through = relation.remote_field.through  # type: ignore[union-attr]
         source = qn(relation.m2m_column_name())  # type: ignore[union-attr]
         target = qn(relation.m2m_reverse_name())  # type: ignore[union-attr]
@@ -593,12 +600,12 @@ class _Importer:
         return found
 
     def _resource_type(self, record: Record, warnings: list[str]) -> Vocabulary:
-        names = record_vocabulary_names(record)
-        if names.resource_type:
-            term = self.vocab.types.get(names.resource_type)
+        named = next(iter(record_vocabulary_names(record)[_type_facet().key]), "")
+        if named:
+            term = self.vocab.types.get(named)
             if term is not None:
                 return term
-            warnings.append(f'unknown resource type "{names.resource_type}" ignored')
+            warnings.append(f'unknown resource type "{named}" ignored')
         if self.defaults.resource_type is not None:
             return self.defaults.resource_type
         slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
@@ -623,27 +630,28 @@ class _Importer:
     ) -> None:
         warnings: list[str] = []
         names = record_vocabulary_names(record)
-        evidence = self._tags(self.vocab.evidence, [names.evidence_level], warnings)
         values = {
             **fields,
             # What Resource.save() would set.
             "slug": slugify(fields["title"])[:100] or "resource",
-            "resource_type_id": self._resource_type(record, warnings).pk,
-            "evidence_level_id": evidence[0].pk if evidence else None,
         }
+        for facet in FACETS.single():
+            attname = cast("models.ForeignKey[Any]", Resource._meta.get_field(facet.field)).attname
+            if facet.field == TYPE_FIELD:
+                values[attname] = self._resource_type(record, warnings).pk
+            else:
+                found = self._tags(self.vocab.terms[facet.key], names[facet.key][:1], warnings)
+                values[attname] = found[0].pk if found else None
         pending = _Pending(
             values=values,
             entry=ReportEntry(position=position, title=fields["title"]),
-            domains=_merge(
-                self.defaults.domains, self._tags(self.vocab.domains, names.domains, warnings)
-            ),
-            topics=_merge(
-                self.defaults.topics, self._tags(self.vocab.topics, names.topics, warnings)
-            ),
-            professions=_merge(
-                self.defaults.professions,
-                self._tags(self.vocab.professions, names.professions, warnings),
-            ),
+            tags={
+                facet.key: _merge(
+                    self.defaults.tags[facet.key],
+                    self._tags(self.vocab.terms[facet.key], names[facet.key], warnings),
+                )
+                for facet in FACETS.multiple()
+            },
             known=_Known(None, fields["doi"], fields["pmid"], position=position),
         )
         pending.entry.warnings = warnings
@@ -663,11 +671,13 @@ class _Importer:
             pending.known.resource_id = pk
             pending.entry.resource_id = pk
         self.writer.insert_history(ids, user=self.user, reason=self.change_reason, date=self.now)
-        for name in ("domains", "topics", "professions"):
+        for facet in FACETS.multiple():
             pairs = [
-                (pk, term.pk) for p, pk in zip(batch, ids, strict=True) for term in getattr(p, name)
+                (pk, term.pk)
+                for p, pk in zip(batch, ids, strict=True)
+                for term in p.tags[facet.key]
             ]
-            self.writer.insert_tags(name, pairs, ids)
+            self.writer.insert_tags(facet, pairs, ids)
         signals.enqueue_resources(ids)
 
     def finish(self) -> None:

@@ -40,6 +40,7 @@ from lxml import etree
 from socialmission.bibliography.record import Name, Record
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
+from socialmission.library.facets import FACETS, Facet
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -97,23 +98,10 @@ METADATA_FORMATS = (MetadataFormat("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS),)
 METADATA_FORMATS_BY_PREFIX = {f.prefix: f for f in METADATA_FORMATS}
 
 
-@dataclass(frozen=True)
-class SetFamily:
-    """A vocabulary exposed as a parent set whose children are its terms."""
-
-    spec: str
-    name: str
-    model: type[m.Vocabulary]
-    lookup: str  # the Resource field that links to the vocabulary
-
-
-SET_FAMILIES = (
-    SetFamily("domain", "Domains", m.Domain, "domains"),
-    SetFamily("topic", "Topics", m.Topic, "topics"),
-    SetFamily("profession", "Health professions", m.Profession, "professions"),
-    SetFamily("type", "Resource types", m.ResourceType, "resource_type"),
-)
-SET_FAMILIES_BY_SPEC = {f.spec: f for f in SET_FAMILIES}
+def set_families() -> list[Facet]:
+    """The facets exposed as set families (a parent set whose children are its terms):
+    the many-valued ones first, then the single-valued, each group in facet order."""
+    return sorted((f for f in FACETS if f.oai_set), key=lambda f: not f.multiple)
 
 
 class OAIError(Exception):
@@ -220,13 +208,13 @@ def items() -> QuerySet[m.Resource]:
 
 
 def set_specs(resource: m.Resource) -> list[str]:
-    specs = [f"type:{resource.resource_type.slug}"]
-    for family in SET_FAMILIES:
-        if family.lookup == "resource_type":
-            continue
-        terms = getattr(resource, family.lookup).all()
+    """The sets of a resource: its single-valued terms first, then each many-valued facet's."""
+    specs: list[str] = []
+    for family in sorted(set_families(), key=lambda f: f.multiple):
+        value = getattr(resource, family.field)
+        terms = value.all() if family.multiple else [value] if value is not None else []
         specs.extend(
-            f"{family.spec}:{term.slug}"
+            f"{family.key}:{term.slug}"
             for term in sorted(terms, key=lambda t: (t.position, t.slug))
         )
     return specs
@@ -242,26 +230,26 @@ class OAISet:
 def all_sets() -> list[OAISet]:
     """Every set, each parent before its children; no parent without children."""
     sets: list[OAISet] = []
-    for family in SET_FAMILIES:
-        terms = list(family.model.objects.order_by("position", "name"))
+    for family in set_families():
+        terms = list(family.vocabulary.objects.order_by("position", "name"))
         if not terms:
             continue
-        sets.append(OAISet(family.spec, family.name))
+        sets.append(OAISet(family.key, str(family.plural)))
         sets.extend(
-            OAISet(f"{family.spec}:{term.slug}", term.name, term.description) for term in terms
+            OAISet(f"{family.key}:{term.slug}", term.name, term.description) for term in terms
         )
     return sets
 
 
 def _filter_by_set(queryset: QuerySet[m.Resource], spec: str) -> QuerySet[m.Resource]:
     family_spec, _sep, slug = spec.partition(":")
-    family = SET_FAMILIES_BY_SPEC.get(family_spec)
-    if family is None or ":" in slug:
+    family = FACETS.get(family_spec)
+    if family is None or not family.oai_set or ":" in slug:
         return queryset.none()
     if not slug:
-        condition = Q(**{f"{family.lookup}__isnull": False})
+        condition = Q(**{f"{family.field}__isnull": False})
     else:
-        condition = Q(**{f"{family.lookup}__slug": slug})
+        condition = Q(**{f"{family.field}__slug": slug})
     # A subquery rather than a join, so a resource with two matching terms is listed once.
     return queryset.filter(pk__in=m.Resource.objects.filter(condition).values("pk"))
 

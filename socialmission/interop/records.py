@@ -18,7 +18,6 @@ or the publisher when there is none, so a round trip through any format keeps it
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from socialmission.bibliography.text import (
     normalize_pmid,
     unique,
 )
+from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource
 
 # CSL types whose venue is a publisher rather than a container.
@@ -95,8 +95,9 @@ def _name_to_json(name: Name) -> dict[str, str] | None:
 def resource_to_record(resource: Resource) -> Record:
     """The neutral Record of one resource (vocabularies as names, in their display order).
 
-    Reads ``resource_type``, ``evidence_level`` and the three many-to-many relations; use
-    ``records_for`` for many resources so those come prefetched.
+    Reads every facet's relation (``library.facets``); use ``records_for`` for many
+    resources so those come prefetched. A facet the Record has no attribute for goes into
+    ``Record.tags`` under its field name.
     """
     csl_type = resource.resource_type.csl_type or "article-journal"
     standalone = csl_type in STANDALONE_CSL_TYPES
@@ -119,13 +120,30 @@ def resource_to_record(resource: Resource) -> Record:
         abstract=resource.description,
         keywords=resource.keyword_list(),
         language=resource.language,
-        resource_type=resource.resource_type.name,
-        domains=[d.name for d in _ordered(resource.domains.all())],
-        topics=[t.name for t in _ordered(resource.topics.all())],
-        professions=[p.name for p in _ordered(resource.professions.all())],
-        evidence_level=resource.evidence_level.name if resource.evidence_level else "",
         source=f"resource {resource.pk}",
+        **_facet_names(resource),
     )
+
+
+_RECORD_ATTRIBUTES = frozenset(Record.__dataclass_fields__)
+
+
+def _facet_names(resource: Resource) -> dict[str, Any]:
+    """Each facet's term names: a Record attribute when it has one, else under ``tags``."""
+    values: dict[str, Any] = {}
+    tags: dict[str, list[str]] = {}
+    for facet in FACETS:
+        value = getattr(resource, facet.field)
+        names: Any
+        if facet.multiple:
+            names = [term.name for term in _ordered(value.all())]
+        else:
+            names = value.name if value is not None else ""
+        if facet.field in _RECORD_ATTRIBUTES:
+            values[facet.field] = names
+        else:
+            tags[facet.field] = names if facet.multiple else [names] if names else []
+    return {**values, "tags": tags}
 
 
 def _ordered(terms: Iterable[Any]) -> list[Any]:
@@ -139,8 +157,8 @@ def records_for(queryset: QuerySet[Resource], *, chunk_size: int = CHUNK_SIZE) -
     Each chunk costs one query for the resources and one per vocabulary relation, whatever
     the size of the library.
     """
-    resources = queryset.select_related("resource_type", "evidence_level").prefetch_related(
-        "domains", "topics", "professions"
+    resources = queryset.select_related(*(f.field for f in FACETS.single())).prefetch_related(
+        *(f.field for f in FACETS.multiple())
     )
     for resource in resources.iterator(chunk_size=chunk_size):
         yield resource_to_record(resource)
@@ -192,22 +210,15 @@ def record_fields_for_resource(record: Record) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class VocabularyNames:
-    """The vocabulary terms a Record names (our own CSV export carries them)."""
-
-    resource_type: str = ""
-    evidence_level: str = ""
-    domains: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    professions: list[str] = field(default_factory=list)
-
-
-def record_vocabulary_names(record: Record) -> VocabularyNames:
-    return VocabularyNames(
-        resource_type=clean(record.resource_type),
-        evidence_level=clean(record.evidence_level),
-        domains=unique(clean(d) for d in record.domains),
-        topics=unique(clean(t) for t in record.topics),
-        professions=unique(clean(p) for p in record.professions),
-    )
+def record_vocabulary_names(record: Record) -> dict[str, list[str]]:
+    """The vocabulary term names a Record gives, by facet key (our own CSV export has them)."""
+    names: dict[str, list[str]] = {}
+    for facet in FACETS:
+        value = (
+            getattr(record, facet.field)
+            if facet.field in _RECORD_ATTRIBUTES
+            else record.tags.get(facet.field, [])
+        )
+        values = value if isinstance(value, list) else [value]
+        names[facet.key] = unique(clean(v) for v in values if clean(v))
+    return names

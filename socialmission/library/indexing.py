@@ -34,6 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from socialmission.library.engine import SCHEMA_VERSION, IndexDocument, SearchEngine
+from socialmission.library.facets import FACETS
 from socialmission.library.models import IndexChange, Resource, author_display_names
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,6 @@ LOCK_FILE = "write.lock"
 APPLY_BATCH = 2_000
 KEEP_APPLIED = timedelta(days=7)
 DISPLAY_DESCRIPTION = 400
-
-# The index's facet keys and the many-to-many fields they come from.
-M2M_FACETS = (("domain", "domains"), ("topic", "topics"), ("profession", "professions"))
 
 
 class IndexUnavailable(RuntimeError):
@@ -70,6 +68,7 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
     id_list = list(ids)
     if not id_list:
         return []
+    single = FACETS.single()
     rows = list(
         Resource.objects.filter(pk__in=id_list, status=Resource.Status.PUBLISHED).values(
             "id",
@@ -82,8 +81,7 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
             "description",
             "year",
             "published_at",
-            "resource_type__slug",
-            "evidence_level__slug",
+            *(f"{facet.field}__slug" for facet in single),
         )
     )
     if not rows:
@@ -91,21 +89,20 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
     published_ids = [row["id"] for row in rows]
     tags: dict[int, list[str]] = {pk: [] for pk in published_ids}
     tag_slugs: dict[int, dict[str, list[str]]] = {pk: {} for pk in published_ids}
-    for key, field_name in M2M_FACETS:
-        through = getattr(Resource, field_name).through
-        target = through._meta.get_field(field_name[:-1]).name  # "domain", "topic", …
-        pairs = through.objects.filter(resource_id__in=published_ids).values_list(
-            "resource_id", f"{target}__slug"
+    for facet in FACETS.multiple():
+        pairs = (
+            Resource.objects.filter(pk__in=published_ids, **{f"{facet.field}__isnull": False})
+            .order_by("id", f"{facet.field}__position", f"{facet.field}__name")
+            .values_list("id", f"{facet.field}__slug")
         )
         for resource_id, slug in pairs:
-            tags[resource_id].append(f"{key}:{slug}")
-            tag_slugs[resource_id].setdefault(key, []).append(slug)
+            tags[resource_id].append(f"{facet.key}:{slug}")
+            tag_slugs[resource_id].setdefault(facet.key, []).append(slug)
     documents = []
     for row in rows:
         facets = tags[row["id"]]
-        facets.append(f"type:{row['resource_type__slug']}")
-        if row["evidence_level__slug"]:
-            facets.append(f"evidence:{row['evidence_level__slug']}")
+        single_slugs = {facet.key: row[f"{facet.field}__slug"] or "" for facet in single}
+        facets.extend(f"{key}:{slug}" for key, slug in single_slugs.items() if slug)
         published_at = row["published_at"]
         documents.append(
             IndexDocument(
@@ -126,8 +123,8 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
                     "organization": row["organization"],
                     "year": row["year"],
                     "venue": row["venue"],
-                    "type": row["resource_type__slug"],
-                    "evidence": row["evidence_level__slug"] or "",
+                    # Single-valued facets by key ("type", "evidence"), many-valued under "tags".
+                    **single_slugs,
                     "tags": tag_slugs[row["id"]],
                     "description": row["description"][:DISPLAY_DESCRIPTION],
                 },

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from socialmission.library.facets import FACETS
+
 
 def author_display_names(authors: object) -> list[str]:
     """Authors as displayed, "Family Given" or the literal name, from the JSON list stored."""
@@ -126,8 +128,8 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
         return self.filter(status=Resource.Status.PUBLISHED)
 
     def with_vocabularies(self) -> ResourceQuerySet:
-        return self.select_related("resource_type", "evidence_level").prefetch_related(
-            "domains", "topics", "professions"
+        return self.select_related(*(f.field for f in FACETS.single())).prefetch_related(
+            *(f.field for f in FACETS.multiple())
         )
 
 
@@ -182,7 +184,8 @@ class Resource(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[domains, topics, professions])
+    # The many-to-many facets declared on this model (facets.py) keep their history too.
+    history = HistoricalRecords(m2m_fields=[f.field for f in FACETS.multiple()])
     objects = ResourceQuerySet.as_manager()
 
     class Meta:

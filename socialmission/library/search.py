@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.apps import apps
 from django.urls import reverse
 
 from socialmission.library import engine as engine_module
@@ -59,7 +58,7 @@ def _getlist(data: Mapping[str, Any], key: str) -> list[str]:
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
-    # Facet selections by slug; keys are the facet keys in ``facets.FACETS``.
+    # Facet selections by slug; keys are the keys of ``facets.FACETS``.
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     year_from: int | None = None
     year_to: int | None = None
@@ -277,9 +276,8 @@ class _VocabularyCache:
             terms: dict[str, list[tuple[str, str]]] = {}
             labels: dict[str, dict[str, str]] = {}
             for facet in FACETS:
-                model = apps.get_model("library", facet.model_name)
                 rows = list(
-                    model.objects.order_by("position", "name").values_list(
+                    facet.vocabulary.objects.order_by("position", "name").values_list(
                         "slug", "name", "is_active"
                     )
                 )

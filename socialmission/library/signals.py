@@ -15,14 +15,24 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from socialmission.library import models as m
+from socialmission.library.facets import FACETS
 
-VOCABULARY_MODELS: tuple[type[m.Vocabulary], ...] = (
-    m.Domain,
-    m.Topic,
-    m.Profession,
-    m.ResourceType,
-    m.EvidenceLevel,
-)
+# The receivers below listen to every model and keep those of the declared facets, so a facet
+# another app registers in its AppConfig.ready() (after this module is imported) is followed too.
+
+
+def _facet_vocabularies() -> set[type[m.Vocabulary]]:
+    return {facet.vocabulary for facet in FACETS}
+
+
+def _facet_throughs() -> set[type]:
+    throughs = set()
+    for facet in FACETS.multiple():
+        relation = m.Resource._meta.get_field(facet.field)
+        # A reverse relation (declared on the vocabulary) or Resource's own field.
+        through = relation.through if relation.auto_created else relation.remote_field.through  # type: ignore[union-attr]
+        throughs.add(through)
+    return throughs
 
 
 def _after_commit() -> None:
@@ -52,12 +62,15 @@ def resource_changed(sender: type, instance: m.Resource, **kwargs: Any) -> None:
     enqueue_resources([instance.pk])
 
 
+@receiver(m2m_changed, dispatch_uid="library-index-facets")
 def _resource_m2m_changed(
-    sender: type, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+    sender: type, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
     if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
         return
-    if not reverse:
+    if sender not in _facet_throughs():
+        return
+    if isinstance(instance, m.Resource):
         if action != "pre_clear":
             enqueue_resources([instance.pk])
         return
@@ -69,47 +82,40 @@ def _resource_m2m_changed(
         enqueue_resources(pk_set)
 
 
-for _field in ("domains", "topics", "professions"):
-    m2m_changed.connect(
-        _resource_m2m_changed,
-        sender=getattr(m.Resource, _field).through,
-        dispatch_uid=f"library-index-{_field}",
-    )
-
-
 def _linked_resource_ids(instance: m.Vocabulary) -> set[int]:
     return set(instance.resources.values_list("pk", flat=True))  # type: ignore[attr-defined]
 
 
+@receiver(pre_save, dispatch_uid="library-index-vocabulary-pre-save")
 def vocabulary_pre_save(sender: type[m.Vocabulary], instance: m.Vocabulary, **kwargs: Any) -> None:
+    if sender not in _facet_vocabularies():
+        return
     # The index stores slugs and active flags; remember the old ones to see what changed.
     if instance.pk:
         old = sender.objects.filter(pk=instance.pk).values("slug", "is_active").first()
         instance._index_old = old  # type: ignore[attr-defined]
 
 
+@receiver(post_save, dispatch_uid="library-index-vocabulary-post-save")
 def vocabulary_post_save(
     sender: type[m.Vocabulary], instance: m.Vocabulary, created: bool, **kwargs: Any
 ) -> None:
+    if sender not in _facet_vocabularies():
+        return
     enqueue(m.IndexChange.Kind.VOCABULARY)
     old = getattr(instance, "_index_old", None)
     if old and (old["slug"] != instance.slug or old["is_active"] != instance.is_active):
         enqueue_resources(_linked_resource_ids(instance))
 
 
+@receiver(pre_delete, dispatch_uid="library-index-vocabulary-pre-delete")
 def vocabulary_pre_delete(
     sender: type[m.Vocabulary], instance: m.Vocabulary, **kwargs: Any
 ) -> None:
+    if sender not in _facet_vocabularies():
+        return
     enqueue(m.IndexChange.Kind.VOCABULARY)
     enqueue_resources(_linked_resource_ids(instance))
-
-
-for _model in VOCABULARY_MODELS:
-    pre_save.connect(vocabulary_pre_save, sender=_model, dispatch_uid=f"idx-pre-{_model.__name__}")
-    post_save.connect(vocabulary_post_save, sender=_model, dispatch_uid=f"idx-{_model.__name__}")
-    pre_delete.connect(
-        vocabulary_pre_delete, sender=_model, dispatch_uid=f"idx-del-{_model.__name__}"
-    )
 
 
 @receiver(post_save, sender=m.ActionArea)

@@ -33,7 +33,11 @@ def test_creates_resources_with_fields_defaults_history_and_index_rows() -> None
     report = import_records(
         [article(1), article(2, type="report", container_title="", publisher="WHO")],
         defaults=ImportDefaults(
-            domains=["community-engagement"], topics=["Specialty choice"], professions=["medicine"]
+            tags={
+                "domain": ["community-engagement"],
+                "topic": ["Specialty choice"],
+                "profession": ["medicine"],
+            }
         ),
         status="published",
         user=curator,
@@ -224,7 +228,7 @@ def test_csl_type_picks_the_resource_type_without_defaults() -> None:
 
 def test_unknown_defaults_and_status_are_refused_before_writing() -> None:
     with pytest.raises(ValueError, match='Unknown domain "nope"'):
-        validate_defaults(ImportDefaults(domains=["nope"]))
+        validate_defaults(ImportDefaults(tags={"domain": ["nope"]}))
     with pytest.raises(ValueError, match="Unknown resource type"):
         import_records([article(1)], defaults=ImportDefaults(resource_type="poem"))
     with pytest.raises(ValueError, match="Status"):

@@ -96,8 +96,9 @@ def test_vocabulary_names_are_cleaned_and_unique() -> None:
     names = record_vocabulary_names(
         Record(resource_type=" Report ", domains=["Community Engagement", "Community Engagement"])
     )
-    assert names.resource_type == "Report"
-    assert names.domains == ["Community Engagement"]
+    # By facet key; a single-valued facet gives a list of at most one name.
+    assert names["type"] == ["Report"]
+    assert names["domain"] == ["Community Engagement"]
 
 
 def test_records_for_prefetches_in_chunks() -> None:

@@ -36,7 +36,6 @@ FILES = {"csljson": "library.csl.json", "csv": "library.csv"}
 def vocabularies() -> dict[str, Any]:
     result: dict[str, Any] = {}
     for facet in FACETS:
-        model = getattr(m, facet.model_name)
         result[facet.key] = [
             {
                 "slug": term.slug,
@@ -44,7 +43,7 @@ def vocabularies() -> dict[str, Any]:
                 "description": term.description,
                 "active": term.is_active,
             }
-            for term in model.objects.order_by("position", "name")
+            for term in facet.vocabulary.objects.order_by("position", "name")
         ]
     return result
 

@@ -24,6 +24,7 @@ from socialmission.interop.importer import (
     import_file,
     validate_defaults,
 )
+from socialmission.library.facets import FACETS
 
 LIST_LIMIT = 20
 
@@ -36,15 +37,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would happen; save nothing."
         )
-        parser.add_argument(
-            "--domain", action="append", default=[], help="Slug or name; repeatable."
-        )
-        parser.add_argument(
-            "--topic", action="append", default=[], help="Slug or name; repeatable."
-        )
-        parser.add_argument(
-            "--profession", action="append", default=[], help="Slug or name; repeatable."
-        )
+        for facet in FACETS.multiple():  # --domain, --topic, --profession, …
+            parser.add_argument(
+                f"--{facet.key}",
+                action="append",
+                default=[],
+                help=f"{facet.label}: slug or name; repeatable.",
+            )
         parser.add_argument(
             "--type",
             default="",
@@ -58,9 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         defaults = ImportDefaults(
-            domains=options["domain"],
-            topics=options["topic"],
-            professions=options["profession"],
+            tags={facet.key: options[facet.key] for facet in FACETS.multiple()},
             resource_type=options["resource_type"],
         )
         try:

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_POST
 
 from socialmission.accounts import roles
 from socialmission.accounts.models import User
-from socialmission.contributions import abuse, forms, selectors, services
+from socialmission.contributions import forms, selectors, services
+from socialmission.core import abuse
 from socialmission.contributions.duplicates import find_duplicates
 from socialmission.contributions.models import (
     Champion,

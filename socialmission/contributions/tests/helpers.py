@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core import signing
 
-from socialmission.contributions import abuse
+from socialmission.core import abuse
 from socialmission.contributions.forms import CuratorNominationForm, CuratorSuggestionForm
 from socialmission.contributions.models import Nomination, Suggestion
 

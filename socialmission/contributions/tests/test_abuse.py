@@ -85,7 +85,7 @@ def test_rate_limit_window_expires(client: Any, settings: Any, monkeypatch: Any)
         == 429
     )
     real = time_module.time
-    monkeypatch.setattr("socialmission.contributions.abuse.time.time", lambda: real() + 3601)
+    monkeypatch.setattr("socialmission.core.abuse.time.time", lambda: real() + 3601)
     assert (
         client.post(
             reverse("contributions:nominate"), nomination_post(), REMOTE_ADDR="10.0.0.3"

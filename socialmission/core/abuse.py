@@ -1,5 +1,9 @@
 """Keeping spam out of the public forms: a honeypot, a minimum fill time, rate limits.
 
+Shared by every form a stranger can send (suggestions, nominations, alert sign-ups), which is
+why it sits in core. Each form counts in its own ``scope`` so that one kind of submission does
+not use up another's allowance.
+
 Rate limits count submissions per client address in Django's cache. The default
 LocMemCache is per process: with several workers in production, configure a shared cache
 (``CACHE_URL=redis://…``) or each worker counts on its own.
@@ -47,8 +51,8 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
-def _key(address: str) -> str:
-    return f"contributions:rate:{address}"
+def _key(address: str, scope: str) -> str:
+    return f"{scope}:rate:{address}"
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,9 @@ class RateStatus:
     retry_after: int
 
 
-def check_rate(request: HttpRequest) -> RateStatus:
+def check_rate(request: HttpRequest, *, scope: str = "contributions") -> RateStatus:
     """Whether this address may submit again now."""
-    entry = cache.get(_key(client_address(request)))
+    entry = cache.get(_key(client_address(request), scope))
     if not entry:
         return RateStatus(True, 0)
     count, window_start = entry
@@ -71,9 +75,9 @@ def check_rate(request: HttpRequest) -> RateStatus:
     return RateStatus(True, 0)
 
 
-def record_submission(request: HttpRequest) -> None:
+def record_submission(request: HttpRequest, *, scope: str = "contributions") -> None:
     """Count one submission for this address in the current fixed window."""
-    key = _key(client_address(request))
+    key = _key(client_address(request), scope)
     now = time.time()
     entry = cache.get(key)
     if not entry or now - entry[1] >= rate_window():

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "socialmission.contributions",
     "socialmission.interop",
     "socialmission.guides",
+    "socialmission.alerts",
 ]
 # Tests only: an app declaring one more facet, to show that a facet declared in one place
 # reaches every consumer (tests/facet_app; tests/test_declared_facet.py sets the variable).
@@ -183,6 +184,10 @@ globals().update(_email_settings())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "library@localhost")
 SITE_NAME = os.environ.get("SITE_NAME", "Social Mission Resource Library")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Search alerts (socialmission/alerts): the From address of alert mail (a separate address
+# for subscription mail helps deliverability; default DEFAULT_FROM_EMAIL), with SITE_NAME as
+# its display name.
+ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "")
 
 # The search index: derived from the database, rebuilt whenever it is missing or stale.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "index")).resolve()

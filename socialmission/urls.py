@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("contribute/", include("socialmission.contributions.urls")),
     path("guides/", include("socialmission.guides.urls")),
+    path("alerts/", include("socialmission.alerts.urls")),
     path("", include("socialmission.interop.urls")),
     path("", include("socialmission.interop.urls_exports")),
     path("", include("socialmission.library.urls")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -169,7 +169,6 @@ class ResultItem:
         authors = d.get("authors", [])
         # Byline and summary are made here rather than with template filters: the result list
         # is the most rendered markup of the site.
-        byline = ", ".join(authors[:3]) + (", et al." if len(authors) > 3 else "")
         words = d.get("description", "").split()
         summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
         search_url = _urls()["search"]
@@ -196,12 +195,19 @@ class ResultItem:
                 for key, values in tags.items()
                 for value, label in values
             ],
-            byline=byline or d.get("organization", ""),
+            byline=byline(authors, d.get("organization", "")),
             summary=summary,
         )
 
     def get_absolute_url(self) -> str:
         return self.url
+
+
+def byline(authors: Sequence[str], organization: str = "") -> str:
+    """Up to three authors (then "et al."), or the organisation: how a result names its makers."""
+    if not authors:
+        return organization
+    return ", ".join(authors[:3]) + (", et al." if len(authors) > 3 else "")
 
 
 @functools.cache

@@ -39,8 +39,14 @@ class AdministratorsOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class AlertInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Alert
-    fields = ["query", "frequency", "status", "created_at", "confirmed_at", "last_checked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "query",
+        "frequency",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "last_checked_at",
+    )
     extra = 0
     can_delete = False
     show_change_link = True
@@ -53,8 +59,7 @@ class AlertInline(admin.TabularInline):  # type: ignore[type-arg]
 class SubscriberAdmin(AdministratorsOnly):
     list_display = ["__str__", "email", "created_at"]
     search_fields = ["email"]
-    readonly_fields = ["email", "created_at"]
-    fields = readonly_fields
+    fields = readonly_fields = ("email", "created_at")
     inlines = [AlertInline]
 
 
@@ -62,7 +67,7 @@ class SubscriberAdmin(AdministratorsOnly):
 class AlertAdmin(AdministratorsOnly):
     list_display = ["__str__", "search", "frequency", "status", "created_at", "last_checked_at"]
     list_filter = ["status", "frequency"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "subscriber",
         "query",
         "frequency",
@@ -71,8 +76,7 @@ class AlertAdmin(AdministratorsOnly):
         "confirmation_sent_at",
         "confirmed_at",
         "last_checked_at",
-    ]
-    fields = readonly_fields
+    )
 
     @admin.display(description="Search")
     def search(self, alert: Alert) -> str:
@@ -82,5 +86,4 @@ class AlertAdmin(AdministratorsOnly):
 @admin.register(Digest)
 class DigestAdmin(AdministratorsOnly):
     list_display = ["__str__", "alert", "created_at", "total"]
-    readonly_fields = ["alert", "created_at", "total"]
-    fields = readonly_fields
+    fields = readonly_fields = ("alert", "created_at", "total")

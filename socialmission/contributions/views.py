@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.contributions import forms, selectors, services
-from socialmission.core import abuse
 from socialmission.contributions.duplicates import find_duplicates
 from socialmission.contributions.models import (
     Champion,
@@ -36,6 +35,7 @@ from socialmission.contributions.models import (
     Suggestion,
 )
 from socialmission.contributions.records import parse_pasted_record
+from socialmission.core import abuse
 from socialmission.library.models import Resource
 
 View = Callable[..., HttpResponse]

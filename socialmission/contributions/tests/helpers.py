@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core import signing
 
-from socialmission.core import abuse
 from socialmission.contributions.forms import CuratorNominationForm, CuratorSuggestionForm
 from socialmission.contributions.models import Nomination, Suggestion
+from socialmission.core import abuse
 
 
 def stamp(seconds_ago: float = 60) -> str:

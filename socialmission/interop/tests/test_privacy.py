@@ -1,7 +1,9 @@
 """Private data never leaves through any public door: pages, exports, feeds, OAI-PMH, API, dump.
 
-Suggesters' and nominators' names and e-mails are private (PRODUCT.md). This publishes a
-suggestion and a nomination through the curator services, then reads every public output.
+Suggesters' and nominators' names and e-mails are private (PRODUCT.md), and so are the
+addresses of alert subscribers. This publishes a suggestion and a nomination through the
+curator services, lets an alert record a digest, then reads every public output, and the
+alerts' own pages (reached by private links, they still never show the address).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from socialmission.alerts import services as alert_services
+from socialmission.alerts.tests.factories import AlertFactory, SubscriberFactory
 from socialmission.contributions import services
 from socialmission.contributions.tests.factories import (
     NominationFactory,
@@ -21,11 +25,19 @@ from socialmission.contributions.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = ("hidden-suggester@example.org", "Hidden Suggester", "hidden-nominator@example.org")
+SECRETS = (
+    "hidden-suggester@example.org",
+    "Hidden Suggester",
+    "hidden-nominator@example.org",
+    "hidden-alert-reader@example.org",
+)
 
 
 def test_no_public_output_contains_private_contact_details(client: Client, tmp_path: Path) -> None:
     cora = curator()
+    alert = AlertFactory(
+        subscriber=SubscriberFactory(email="hidden-alert-reader@example.org"), query="q=rural"
+    )
     suggestion = SuggestionFactory(
         title="Pathway programs for rural nursing students",
         submitter_name="Hidden Suggester",
@@ -36,6 +48,7 @@ def test_no_public_output_contains_private_contact_details(client: Client, tmp_p
         submitter_name="Nora Nominator", submitter_email="hidden-nominator@example.org"
     )
     champion = services.publish_nomination(nomination, curator=cora)
+    assert alert_services.send_alerts(ignore_schedule=True).sent == 1
 
     urls = [
         "/",
@@ -59,6 +72,18 @@ def test_no_public_output_contains_private_contact_details(client: Client, tmp_p
         "/contribute/champions/",
         champion.get_absolute_url(),
     ]
+    private_links = [
+        "/alerts/new/?q=rural",
+        f"/alerts/confirm/{alert.confirm_token}/",
+        f"/alerts/manage/{alert.subscriber.manage_token}/",
+        f"/alerts/unsubscribe/{alert.unsubscribe_token}/",
+    ]
+    for url in private_links:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "rural" in response.content.decode(), url
+        for secret in SECRETS:
+            assert secret not in response.content.decode(), (url, secret)
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -26,6 +26,9 @@ class Subscriber(models.Model):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     selector = models.CharField(max_length=tokens.SELECTOR_LENGTH, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Confirmation mails sent in the current day-long window: the throttle against mail bombing.
+    confirmations_window_start = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmations_in_window = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("alert subscriber")

@@ -70,14 +70,14 @@ def request_alert(
         return Outcome.ALREADY_ACTIVE
     if alert is None and subscriber.alerts.count() >= MAX_ALERTS_PER_ADDRESS:
         return Outcome.LIMIT_REACHED
-    recent = subscriber.alerts.filter(confirmation_sent_at__gt=now - datetime.timedelta(days=1))
-    sent_lately = sum(1 for a in recent.only("confirmation_sent_at") if a.confirmation_sent_at)
-    if sent_lately >= confirmations_per_day() or (
-        alert is not None
-        and alert.confirmation_sent_at
-        and alert.confirmation_sent_at > now - datetime.timedelta(minutes=10)
-    ):
+    window = subscriber.confirmations_window_start
+    if window is None or window <= now - datetime.timedelta(days=1):
+        subscriber.confirmations_window_start = now
+        subscriber.confirmations_in_window = 0
+    if subscriber.confirmations_in_window >= confirmations_per_day():
         return Outcome.THROTTLED
+    subscriber.confirmations_in_window += 1
+    subscriber.save(update_fields=["confirmations_window_start", "confirmations_in_window"])
     if alert is None:
         alert = Alert(subscriber=subscriber, query=query, created_at=now)
     else:

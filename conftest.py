@@ -25,3 +25,11 @@ def _isolated_search_index(tmp_path: Path, settings: pytest.FixtureRequest) -> I
 @pytest.fixture(autouse=True)
 def _locmem_email(settings: pytest.FixtureRequest) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
+    # Tasks run as they are enqueued; tests of the queue itself switch to the database backend.
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }

@@ -222,3 +222,25 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Background work (issue 11 §1; owner: core/tasks.py, core/mail.py, core/schedule.py) ------
+# Django's tasks framework (django-tasks backport) with the database backend: the queue is a
+# table here, so no broker; `socialmission worker` runs tasks, `socialmission scheduler` runs the
+# periodic jobs. TASKS_BACKEND=immediate runs each task as it is enqueued (the tests do this).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": [],  # any queue name; the worker serves them all unless told otherwise
+    }
+}
+# A mail server that hangs must not hold a worker for ever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Retries of a failing mail server: the wait doubles from the first delay up to the cap.
+MAIL_RETRY_ATTEMPTS = int(os.environ.get("MAIL_RETRY_ATTEMPTS", "10"))
+MAIL_RETRY_FIRST_DELAY_SECONDS = 60
+MAIL_RETRY_MAX_DELAY_SECONDS = 6 * 3600

@@ -1,8 +1,10 @@
 """The e-mails the moderation workflow sends, one function each.
 
 Services call these through ``transaction.on_commit`` so that nothing is mailed for a change
-that rolled back. Messages are plain text rendered from templates in
-``templates/contributions/email/``; links are absolute, built from ``settings.SITE_URL``.
+that rolled back; ``core.mail.send_email`` queues each message for a worker, which retries a
+failing mail server, so no request waits on it. Messages are plain text rendered from
+templates in ``templates/contributions/email/``; links are absolute, built from
+``settings.SITE_URL``.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from socialmission.contributions.models import Nomination, Suggestion
+from socialmission.core.mail import send_email
 
 Item = Suggestion | Nomination
 
@@ -28,11 +30,11 @@ def _send(item: Item, template: str, subject: str, **context: Any) -> None:
     }
     body = render_to_string(f"contributions/email/{template}.txt", context)
     # Subjects never carry what a contributor typed: header injection and spam both need it.
-    send_mail(
-        f"[{settings.SITE_NAME}] {subject}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [item.submitter_email],
+    send_email(
+        to=[item.submitter_email],
+        subject=f"[{settings.SITE_NAME}] {subject}",
+        body=body,
+        kind=f"contribution-{template}",
     )
 
 
@@ -76,9 +78,9 @@ def send_answer_to_curator(item: Item) -> None:
             "site_name": settings.SITE_NAME,
         },
     )
-    send_mail(
-        f"[{settings.SITE_NAME}] An answer to your question",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [curator.email],
+    send_email(
+        to=[curator.email],
+        subject=f"[{settings.SITE_NAME}] An answer to your question",
+        body=body,
+        kind="contribution-answer",
     )

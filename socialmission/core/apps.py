@@ -1,6 +1,13 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
     name = "socialmission.core"
     label = "core"
+
+    def ready(self) -> None:
+        from socialmission.core import schedule
+
+        schedule.register("cleanup", every=timedelta(hours=1), command="cleanup")

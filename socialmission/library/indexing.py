@@ -311,6 +311,12 @@ def sync(*, timeout: float = 5.0) -> int:
     return applied
 
 
+def prune_applied_changes() -> int:
+    """Delete outbox rows applied more than ``KEEP_APPLIED`` ago (the ``cleanup`` job)."""
+    deleted, _ = IndexChange.objects.filter(applied_at__lt=timezone.now() - KEEP_APPLIED).delete()
+    return deleted
+
+
 def sync_quietly() -> None:
     """Run after a commit: make the change searchable now, never fail the request for it."""
     try:

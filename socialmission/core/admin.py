@@ -48,15 +48,10 @@ class OutgoingEmailAdmin(AdministratorsOnly):
 
     @admin.action(description=_("Send again"))
     def retry(self, request: HttpRequest, queryset: Any) -> None:
-        from socialmission.core.mail import deliver_email
+        from socialmission.core.mail import send_again
 
-        ids = list(queryset.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True))
-        OutgoingEmail.objects.filter(pk__in=ids).update(
-            status=OutgoingEmail.Status.QUEUED, attempts=0, failed_at=None
-        )
-        for pk in ids:
-            deliver_email.enqueue(pk)
-        self.message_user(request, _("%(count)d e-mail(s) queued again.") % {"count": len(ids)})
+        count = send_again(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d e-mail(s) queued again.") % {"count": count})
 
 
 @admin.register(ScheduledJob)

@@ -171,6 +171,22 @@ def _failed(row: OutgoingEmail, exc: BaseException) -> str:
     return "retrying"
 
 
+def send_again(*, ids: Sequence[int]) -> int:
+    """Queue failed messages again with a fresh set of attempts (the admin's "Send again")."""
+    with transaction.atomic():
+        chosen = list(
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk__in=ids, status=OutgoingEmail.Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=chosen).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0, failed_at=None, next_attempt_at=None
+        )
+        for pk in chosen:
+            transaction.on_commit(lambda pk=pk: deliver_email.enqueue(pk))  # type: ignore[misc]
+    return len(chosen)
+
+
 def prune(*, sent_before: datetime.datetime, failed_before: datetime.datetime) -> int:
     """Delete sent messages queued before one date and failed ones before another."""
     deleted, _ = OutgoingEmail.objects.filter(

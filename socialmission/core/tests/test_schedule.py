@@ -89,7 +89,7 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(job: schedule.Job) -
     assert counter.runs == ["test_job"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_scheduler_does_not_start_a_job_under_way() -> None:
     schedule.register("test_job", every=timedelta(minutes=1), command="cleanup")
     started, release = threading.Event(), threading.Event()
@@ -124,7 +124,7 @@ def test_a_second_scheduler_does_not_start_a_job_under_way() -> None:
     assert ScheduledJob.objects.get(name="test_job").runs == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_at_once_run_a_due_job_once(job: schedule.Job) -> None:
     if connection.vendor == "sqlite":
         # Shared-cache in-memory SQLite has table locks, not row locks; the subprocess test

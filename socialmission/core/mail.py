@@ -59,7 +59,9 @@ def send_email(
     recipients = [address for address in to if address]
     if not recipients:
         return
-    if any("\n" in value or "\r" in value for value in (subject, *(headers or {}).values())):
+    # A subject may quote what a reader typed (a search): line breaks become spaces.
+    subject = " ".join(str(subject).split())
+    if any("\n" in value or "\r" in value for value in (headers or {}).values()):
         raise ValueError("E-mail headers must not contain line breaks.")
     message = OutgoingEmail.objects.create(
         kind=kind[:40],

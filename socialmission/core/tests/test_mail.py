@@ -83,10 +83,18 @@ def test_message_has_site_sender_headers_html_and_reply_to(
 
 def test_header_values_with_line_breaks_are_refused() -> None:
     with pytest.raises(ValueError):
-        _send(subject="Hello\nBcc: everyone@example.org")
-    with pytest.raises(ValueError):
         _send(headers={"X-Thing": "a\r\nBcc: everyone@example.org"})
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_subject_quoting_typed_text_stays_on_one_line(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(subject="Alert: 'advocacy\r\nBcc: everyone@example.org'")
+    (message,) = mail.outbox
+    assert message.subject == "Alert: 'advocacy Bcc: everyone@example.org'"
+    assert "Bcc" not in message.message().keys()
 
 
 def test_refusing_then_accepting_server_delivers_once_after_retry(

@@ -28,11 +28,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install the project
 
-run: $(VENV)/.installed ## Install, create the SQLite database, load the starter catalog, serve at http://127.0.0.1:8000
+run: $(VENV)/.installed ## Install, create the SQLite database, load the starter catalog, serve at http://127.0.0.1:8000 with a worker
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_starter_catalog
 	$(MANAGE) reindex --if-stale
-	DEBUG=$${DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) DEBUG=$${DEBUG:-true} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 serve: $(VENV)/.installed ## Serve with gunicorn, as in production (set SECRET_KEY, ALLOWED_HOSTS)
 	$(MANAGE) migrate --noinput

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.management import call_command
-from django.db import IntegrityError, close_old_connections, connection
+from django.db import IntegrityError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -162,5 +162,4 @@ def run_due(
             last_error=error[-10_000:],
             runs=F("runs") + 1,
         )
-        close_old_connections()
     return ran

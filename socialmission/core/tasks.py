@@ -206,6 +206,7 @@ def run_pending(*, deferred_too: bool = False) -> int:
     ``deferred_too`` first makes the deferred ones (retries waiting out their delay) due now:
     for an operator who has fixed the mail server, and for tests.
     """
+    from django.db import transaction
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -221,8 +222,17 @@ def run_pending(*, deferred_too: bool = False) -> int:
         worker_id="inline",
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    # The package's loop closes "old" connections between tasks, which would end the caller's
+    # transaction; this loop claims and runs the same way without that.
+    ran = 0
+    while True:
+        with transaction.atomic():
+            row = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if row is None:
+                return ran
+            row.claim(worker.worker_id)
+        worker.run_task(row)
+        ran += 1
 
 
 def install_admin(site: AdminSite, *, allowed: Callable[[HttpRequest], bool]) -> None:

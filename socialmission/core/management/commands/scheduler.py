@@ -8,6 +8,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 
 from socialmission.core import schedule
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
 
     def _run(self, names: list[str] | None) -> None:
+        close_old_connections()  # a long-lived process: drop a connection the server closed
         for name in schedule.run_due(names=names):
             self.stdout.write(f"ran {name}")
             self.stdout.flush()

@@ -12,7 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialmission.assessment.instrument import Indicator, Instrument, parse_instrument
+from socialmission.assessment.instrument import (
+    DEFAULT_INSTRUMENT,
+    Indicator,
+    Instrument,
+    parse_instrument,
+)
 from socialmission.assessment.scoring import (
     MIN_PEERS,
     Benchmark,
@@ -391,3 +396,62 @@ def test_no_change_where_either_side_has_no_score() -> None:
     assert change_since(now, score_cycle(TINY, {})) == dict.fromkeys(change)
     # a domain the previous instrument did not have
     assert change_since(score_cycle(WEIGHTED, {}), now)["governance-accountability"] is None
+
+
+# -- properties, and the shipped instrument ------------------------------------------------------
+
+SHIPPED = parse_instrument(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+
+
+def _answer(indicator: Indicator) -> st.SearchStrategy[str]:
+    if indicator.type == "percent":
+        return st.integers(0, 100).map(str)
+    if indicator.type == "number":
+        return st.integers(-5, 100).map(str)
+    return st.sampled_from([o.value for o in indicator.options])
+
+
+@st.composite
+def shipped_answers(draw: st.DrawFn) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for indicator in SHIPPED.indicators():
+        if draw(st.booleans()):
+            answers[indicator.id] = draw(_answer(indicator))
+    return answers
+
+
+@settings(deadline=None, max_examples=60)
+@given(shipped_answers())
+def test_every_score_lies_between_0_and_100_with_honest_counts(answers: dict[str, str]) -> None:
+    scores = score_cycle(SHIPPED, answers)
+    levels = [scores.overall, *scores.domains.values(), *scores.areas.values()]
+    for score in levels:
+        assert score.value is None or -1e-9 <= score.value <= 100 + 1e-9
+        assert 0 <= score.answered <= score.total
+        assert score.coverage == pytest.approx(score.answered / score.total)
+    assert scores.overall.answered == len(answers)
+    for area in SHIPPED.areas():
+        area_score = scores.areas[area.id]
+        assert (area_score.value is None) == (2 * area_score.answered < area_score.total)
+        assert area_score.complete == (area_score.value is not None)
+
+
+def _extreme(indicator: Indicator, best: bool) -> str:
+    if indicator.type in ("number", "percent"):
+        assert indicator.range_min is not None and indicator.range_max is not None
+        return _number(indicator.range_max if best else indicator.range_min)
+    pick = max if best else min
+    return pick(indicator.options, key=lambda o: o.score).value
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def test_the_shipped_instrument_runs_from_0_to_100() -> None:
+    best = score_cycle(SHIPPED, {i.id: _extreme(i, True) for i in SHIPPED.indicators()})
+    worst = score_cycle(SHIPPED, {i.id: _extreme(i, False) for i in SHIPPED.indicators()})
+    assert best.overall == Score(100.0, 43, 43, 1.0, True)
+    assert worst.overall == Score(0.0, 43, 43, 1.0, True)
+    assert all(s.value == pytest.approx(100) for s in best.areas.values())
+    assert all(s.value == 0 for s in worst.areas.values())

@@ -86,3 +86,34 @@ def test_cleanup_prunes_applied_index_outbox_rows(settings: Any) -> None:
     call_command("cleanup", verbosity=0)
     assert set(IndexChange.objects.values_list("pk", flat=True)) >= {recent.pk, pending.pk}
     assert not IndexChange.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_share_one_queue_and_run_each_task_once(database_queue: None) -> None:
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("two writers in threads need PostgreSQL (the SIGTERM tests use SQLite)")
+    sample_tasks.calls.clear()
+    for number in range(40):
+        sample_tasks.record.enqueue(number)
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait(30)
+            counts.append(tasks.run_pending())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sum(counts) == 40
+    assert sorted(n for n, _ in sample_tasks.calls) == list(range(40))
+    assert tasks.queued_count() == 0

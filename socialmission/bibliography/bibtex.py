@@ -1,28 +1,34 @@
 """BibTeX and BibLaTeX: read what reference managers export, write what LaTeX and they read back.
 
-The only module that imports ``bibtexparser`` (1.x, which parses @string macros and crossref
-inheritance) and ``pylatexenc`` (LaTeX accents and commands to Unicode). What they do not do for
-real-world files is done here, each step marked where it happens:
+The only module that imports ``bibtexparser`` (2.x: it splits a file into blocks that carry their
+line numbers, and keeps the blocks it could not read as failed blocks) and ``pylatexenc`` (LaTeX
+accents and commands to Unicode). What the library leaves to its callers is done here:
 
-- entries with an EMPTY citation key (EndNote, Mendeley: '@article{,') are silently dropped by
-  bibtexparser, so they get a placeholder key before parsing;
-- bibtexparser gives no line numbers, so entry openings are found here and matched to its entries
-  in order; an opening it could not read becomes a RecordError at that line;
-- BibLaTeX-only types and fields (date, journaltitle, langid, eprint/eprinttype) are mapped here.
+- @string macros and "#" concatenation are expanded here, with bounds: each field may grow to
+  ``MAX_FIELD_LENGTH`` characters and a file's macros to ``MAX_EXPANSION`` characters in all, so
+  a few hundred bytes of nested macros cannot ask for gigabytes;
+- crossref inheritance (BibLaTeX's rule: the parent's title is the child's booktitle);
+- an entry opened without a key and without its comma ("@article{title = …", EndNote) gets the
+  comma; an empty key ("@article{,") is read as it is;
+- BibLaTeX-only types and fields (date, journaltitle, langid, eprint/eprinttype) are mapped by
+  the tables below.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import bibtexparser
-from bibtexparser.bibdatabase import BibDatabase, UndefinedString
-from bibtexparser.bparser import BibTexParser
-from bibtexparser.bwriter import BibTexWriter
-from bibtexparser.customization import splitname
+from bibtexparser import model
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.writer import BibtexFormat
 from pylatexenc.latex2text import LatexNodes2Text
 
 from socialmission.bibliography.names import looks_like_organisation
@@ -43,12 +49,10 @@ from socialmission.bibliography.text import (
 )
 
 _ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z_][\w-]*)[ \t]*[{(]", re.MULTILINE)
-# An opening brace followed directly by a comma or by the first "field =": the key is missing.
-_EMPTY_KEY_RE = re.compile(
-    r"^([ \t]*@[ \t]*[A-Za-z_][\w-]*[ \t]*\{)(\s*)(,|(?=[A-Za-z_][\w-]*\s*=))", re.MULTILINE
+# An opening brace followed directly by the first "field =": the key and its comma are missing.
+_MISSING_KEY_RE = re.compile(
+    r"^([ \t]*@[ \t]*([A-Za-z_][\w-]*)[ \t]*\{)(?=\s*[A-Za-z_][\w-]*\s*=)", re.MULTILINE
 )
-_TYPE_UNDERSCORE_RE = re.compile(r"^([ \t]*@[ \t]*)([A-Za-z]+_[\w]*)(?=[ \t]*[{(])", re.MULTILINE)
-_EMPTY_KEY_PREFIX = "empty-key-line-"
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
 # Entry types that group or hold data for other entries rather than describing a work.
 _CONTAINER_TYPES = {
@@ -196,132 +200,229 @@ def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
     yield from parse_text(decode(stream.read()))
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+# ------------------------------------------------------------------------------------ reading
+
+# The longest a field may be, literal or after @string expansion: far above any real abstract.
+MAX_FIELD_LENGTH = 100_000
+# How many characters a file's @string references may produce in all.
+MAX_EXPANSION = 10_000_000
+# How deep crossref parents may chain (BibLaTeX allows one level; a few are tolerated).
+_MAX_CROSSREF_DEPTH = 5
+# BibTeX's predefined month macros.
+_MONTH_MACROS = {
+    name: full
+    for name, full in (
+        (m[:3].casefold(), m)
+        for m in (
+            "January February March April May June July August September October November December"
+        ).split()
+    )
+}
+# Field names exporters write for the standard ones (as bibtexparser 1.x read them).
+_FIELD_ALIASES = {
+    "keyw": "keywords",
+    "authors": "author",
+    "editors": "editor",
+    "urls": "url",
+    "link": "url",
+    "links": "url",
+    "xref": "crossref",
+}
+
+
+class _ExpansionError(ValueError):
+    """A field that grows beyond the bounds; the message is for the import report."""
+
+
+@dataclass
+class _Macros:
+    """@string definitions, expanded as BibTeX does, within ``MAX_FIELD_LENGTH``/``MAX_EXPANSION``."""
+
+    values: dict[str, str] = field(default_factory=lambda: dict(_MONTH_MACROS))
+    budget: int = field(default_factory=lambda: MAX_EXPANSION)
+
+    def define(self, name: str, raw: str) -> None:
+        try:
+            self.values[name.casefold()] = self.expand(raw)
+        except _ExpansionError:
+            # Too long to keep: an entry using it is reported where it uses it.
+            self.values[name.casefold()] = "\x00too-long"
+
+    def expand(self, raw: str) -> str:
+        """The value of a field: braced and quoted parts, numbers and macros joined by "#"."""
+        parts: list[str] = []
+        length = 0
+        for kind, token in _tokens(raw):
+            if kind == "macro":
+                value = self.values.get(token.casefold(), "")  # undefined: empty, as BibTeX does
+                if value == "\x00too-long":
+                    raise _ExpansionError(f"the @string macro {token!r} is too long")
+                self.budget -= len(value)
+                if self.budget < 0:
+                    raise _ExpansionError(
+                        f"the file's @string macros expand to more than {MAX_EXPANSION:,} characters"
+                    )
+            else:
+                value = token
+            length += len(value)
+            if length > MAX_FIELD_LENGTH:
+                raise _ExpansionError(f"a field is longer than {MAX_FIELD_LENGTH:,} characters")
+            parts.append(value)
+        return "".join(parts)
+
+
+def _tokens(raw: str) -> Iterator[tuple[str, str]]:
+    """("text" | "macro", value) for each "#"-joined part of a raw field value."""
+    for part in _split_concatenation(raw):
+        part = part.strip()
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            yield "text", part[1:-1]
+        elif part.isdigit() or not part:
+            yield "text", part
+        else:
+            yield "macro", part
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """Split a value on the "#" outside braces and quotes."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:index])
+            start = index + 1
+    parts.append(raw[start:])
+    return parts
+
+
+@dataclass
+class _Entry:
+    """One entry's expanded fields (lower-case names), or the reason it could not be read."""
+
+    line: int
+    entry_type: str
+    key: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    inherited: frozenset[str] = frozenset()
+    parent: dict[str, str] | None = None
+
+
+def _expand_entry(block: model.Entry, macros: _Macros) -> _Entry:
+    entry = _Entry(
+        line=(block.start_line or 0) + 1, entry_type=block.entry_type.lower(), key=block.key
+    )
+    try:
+        for item in block.fields:
+            name = item.key.lower()
+            entry.fields[_FIELD_ALIASES.get(name, name)] = macros.expand(str(item.value))
+    except _ExpansionError as exc:
+        entry.error = str(exc)
+    return entry
+
+
+def _failed_entry(block: model.ParsingFailedBlock) -> _Entry | None:
+    """The report line for a block bibtexparser could not read; None for non-entries."""
+    match = re.match(r"\s*@\s*([A-Za-z_][\w-]*)", block.raw or "")
+    entry_type = match.group(1).lower() if match else "unknown"
+    if entry_type in _NOT_ENTRIES:
+        return None
+    return _Entry(
+        line=(block.start_line or 0) + 1,
+        entry_type=entry_type,
+        error=f"could not read this @{entry_type} entry: check its braces and commas",
+    )
+
+
+def _read_blocks(text: str) -> list[_Entry]:
+    """The file's entries in order, with @string macros expanded as they are defined."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    macros = _Macros()
+    entries: list[_Entry] = []
+    for parsed in library.blocks:
+        block: model.Block | None = parsed
+        if isinstance(parsed, model.DuplicateBlockKeyBlock):
+            block = parsed.ignore_error_block  # a repeated key is still a work of its own
+        if isinstance(block, model.String):
+            macros.define(block.key, str(block.value))
+        elif isinstance(block, model.Entry):
+            entries.append(_expand_entry(block, macros))
+        elif isinstance(block, model.ParsingFailedBlock):
+            failed = _failed_entry(block)
+            if failed is not None:
+                entries.append(failed)
+    return entries
+
+
+def _inherit(entries: list[_Entry]) -> None:
+    """Fill each entry's missing fields from its crossref parent (as BibTeX does)."""
+    by_key = {e.key.casefold(): e for e in entries if e.key and not e.error}
+
+    def resolved(entry: _Entry, depth: int) -> dict[str, str]:
+        parent = by_key.get(entry.fields.get("crossref", "").strip().casefold())
+        if parent is None or parent is entry or depth >= _MAX_CROSSREF_DEPTH:
+            return entry.fields
+        return {**resolved(parent, depth + 1), **entry.fields}
+
+    for entry in entries:
+        parent = by_key.get(entry.fields.get("crossref", "").strip().casefold())
+        if parent is None or parent is entry or entry.error:
+            continue
+        merged = resolved(entry, 0)
+        entry.inherited = frozenset(merged) - frozenset(entry.fields)
+        entry.fields = merged
+        entry.parent = parent.fields
 
 
 def parse_text(text: str) -> Iterator[Record | RecordError]:
     """Parse BibTeX text; see the module docstring for what is handled beyond bibtexparser."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
-    def fill_key(match: re.Match[str]) -> str:
-        if match.group(1).split("@", 1)[1].strip(" \t{").lower() in _NOT_ENTRIES:
-            return match.group(0)  # "@string{name = …}" has no key by design
-        line = _line_of(text, match.start(1))
-        key = f"{_EMPTY_KEY_PREFIX}{line}"
-        return f"{match.group(1)}{key}{match.group(2)},"
+    def add_comma(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(2).lower() in _NOT_ENTRIES else match.group(1) + ","
 
-    text = _EMPTY_KEY_RE.sub(fill_key, text)
-    # bibtexparser's grammar rejects "_" in entry types, and Mendeley writes @book_section,
-    # @web_page, @newspaper_article …: drop the underscore (the type table knows both spellings).
-    text = _TYPE_UNDERSCORE_RE.sub(lambda m: m.group(1) + m.group(2).replace("_", ""), text)
-    openings: list[tuple[int, str]] = [
-        (_line_of(text, m.start()), m.group(1).lower())
-        for m in _ENTRY_RE.finditer(text)
-        if m.group(1).lower() not in _NOT_ENTRIES
-    ]
-
+    text = _MISSING_KEY_RE.sub(add_comma, text)
     try:
-        database = _load(text)
+        entries = _read_blocks(text)
     except Exception as exc:
         yield RecordError("record 1 (line 1)", f"the file could not be read as BibTeX: {exc}")
         return
-
-    by_key = {entry.get("ID", "").casefold(): entry for entry in database.entries}
-    results: list[tuple[int, Record | RecordError]] = []
-    cursor = 0
-    number = 0
-    for entry in database.entries:
-        entry_type = entry.get("ENTRYTYPE", "").lower()
-        # Walk the openings in step with the parsed entries; openings skipped on the way are
-        # entries bibtexparser could not read.
-        match_at = next(
-            (i for i in range(cursor, len(openings)) if openings[i][1] == entry_type), None
-        )
-        if match_at is None:
-            line = openings[-1][0] if openings else 1
+    _inherit(entries)
+    for number, entry in enumerate(entries, start=1):
+        position = f"record {number} (line {entry.line})"
+        if entry.error:
+            yield RecordError(position, entry.error)
+        elif entry.entry_type in _CONTAINER_TYPES:
+            yield RecordError(position, _CONTAINER_TYPES[entry.entry_type])
         else:
-            for skipped_line, skipped_type in openings[cursor:match_at]:
-                number += 1
-                results.append((skipped_line, RecordError(
-                    f"record {number} (line {skipped_line})",
-                    f"could not read this @{skipped_type} entry: check its braces and commas",
-                )))  # fmt: skip
-            line = openings[match_at][0]
-            cursor = match_at + 1
-        number += 1
-        position = f"record {number} (line {line})"
-        if entry_type in _CONTAINER_TYPES:
-            results.append((line, RecordError(position, _CONTAINER_TYPES[entry_type])))
-            continue
-        try:
-            parent = (
-                by_key.get(entry.get("crossref", "").casefold()) if entry.get("crossref") else None
-            )
-            results.append((line, _to_record(entry, position, parent)))
-        except ValueError as exc:
-            results.append((line, RecordError(position, str(exc))))
-    for skipped_line, skipped_type in openings[cursor:]:
-        number += 1
-        results.append((skipped_line, RecordError(
-            f"record {number} (line {skipped_line})",
-            f"could not read this @{skipped_type} entry: check its braces and commas",
-        )))  # fmt: skip
-    for _line, item in results:
-        yield item
-
-
-def _load(text: str) -> BibDatabase:
-    """bibtexparser's database for the text, with undefined @string macros read as empty.
-
-    BibTeX itself warns and uses an empty string for an undefined macro; bibtexparser raises and
-    loses the whole file, so each undefined name is defined as empty and parsing is retried.
-    """
-    undefined: list[str] = []
-    for _attempt in range(50):
-        prefix = "".join(f'@string{{{name} = ""}}\n' for name in undefined)
-        parser = BibTexParser(
-            common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
-        )
-        parser.add_missing_from_crossref = True
-        try:
-            return bibtexparser.loads(prefix + text, parser)
-        except UndefinedString as exc:
-            undefined.append(str(exc.args[0]) if exc.args else str(exc))
-    raise ValueError("too many undefined @string macros")
+            try:
+                yield _to_record(entry, position)
+            except ValueError as exc:
+                yield RecordError(position, str(exc))
 
 
 def _names(value: str) -> list[Name]:
     """BibTeX names ("A and B and {Org}") with LaTeX turned into Unicode."""
     names: list[Name] = []
-    # Split on " and " outside braces, as BibTeX does.
-    depth = 0
-    current: list[str] = []
-    parts: list[str] = []
-    for piece in re.split(r"(\s+and\s+|[{}])", clean(value), flags=re.IGNORECASE):
-        if piece == "{":
-            depth += 1
-        elif piece == "}":
-            depth -= 1
-        if depth == 0 and re.fullmatch(r"\s+and\s+", piece, flags=re.IGNORECASE):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(piece)
-    parts.append("".join(current))
-    for part in (clean(p) for p in parts):
+    for part in (clean(p) for p in split_multiple_persons_names(clean(value))):
         if not part or part.casefold() == "others":
             continue
         if part.startswith("{") and part.endswith("}") and _balanced(part[1:-1]):
             names.append(Name(literal=latex_to_text(part[1:-1])))
             continue
         try:
-            pieces = splitname(part, strict_mode=False)
+            pieces = parse_single_name_into_parts(part, strict=False)
         except Exception:
             names.append(Name(literal=latex_to_text(part)))
             continue
-        family = latex_to_text(" ".join(pieces.get("von", []) + pieces.get("last", [])))
-        given = latex_to_text(" ".join(pieces.get("first", []) + pieces.get("jr", [])))
+        family = latex_to_text(" ".join(pieces.von + pieces.last))
+        given = latex_to_text(" ".join(pieces.first + pieces.jr))
         if not given and looks_like_organisation(family):
             names.append(Name(literal=family))
         elif family or given:
@@ -338,105 +439,154 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
-def _to_record(
-    entry: dict[str, str], position: str, parent: dict[str, str] | None = None
-) -> Record:
-    inherited = set(entry.get("_FROM_CROSSREF", []))
-    raw = {k.lower(): v for k, v in entry.items() if k not in ("ID", "ENTRYTYPE", "_FROM_CROSSREF")}
-    # bibtexparser copies a crossref parent's fields verbatim, but BibLaTeX's inheritance renames
-    # the parent's title parts: its title is the child's booktitle, and its subtitle is not the
-    # child's subtitle.
-    for name in ("subtitle", "titleaddon"):
-        if name in inherited:
-            raw.pop(name, None)
-    if parent is not None and not raw.get("booktitle") and parent.get("title"):
-        raw["booktitle"] = parent["title"] + (
-            f": {parent['subtitle']}" if parent.get("subtitle") else ""
-        )
+class _Fields:
+    """An entry's fields as Unicode text: LaTeX converted, identifiers kept verbatim."""
 
-    def field(*names: str, paragraphs: bool = False) -> str:
+    def __init__(self, raw: dict[str, str]) -> None:
+        self.raw = raw
+
+    def __call__(self, *names: str, paragraphs: bool = False) -> str:
+        """The first of ``names`` that has a value."""
         for name in names:
-            value = raw.get(name, "")
+            value = self.raw.get(name, "")
             if value and value.strip():
                 if name in _VERBATIM_FIELDS:
                     return _verbatim(value)
                 return latex_to_text(value, paragraphs=paragraphs)
         return ""
 
-    entry_type = entry.get("ENTRYTYPE", "misc").lower()
-    csl_type = BIBTEX_TO_CSL.get(entry_type, "document")
-    if entry_type == "article" and not field("journal", "journaltitle"):
-        csl_type = "article"
-    key = entry.get("ID", "")
-    record = Record(
-        type=csl_type, source=position, id="" if key.startswith(_EMPTY_KEY_PREFIX) else key
-    )
-    record.title = field("title")
-    subtitle = field("subtitle")
-    if subtitle:
-        record.title = f"{record.title}: {subtitle}" if record.title else subtitle
-    if not raw:
-        raise ValueError(f"the @{entry_type} entry has no fields")
-    record.authors = _names(raw.get("author", ""))
-    if not record.authors and raw.get("book-group-author"):
-        record.authors = [Name(literal=field("book-group-author"))]
-    record.editors = _names(raw.get("editor", ""))
+    def joined(self, *names: str) -> str:
+        return " ".join(self.raw.get(name, "") for name in names)
 
-    year, month, day = parse_date(field("date"))
+
+# Record attribute -> the BibTeX/BibLaTeX fields that carry it, the first present one wins.
+_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "volume": ("volume",),
+    "language": ("language", "langid"),
+    "publisher": ("publisher", "institution", "school", "organization"),
+    "publisher_place": ("location", "address", "city"),
+}
+# The same for fields where a blank line is a paragraph break.
+_PARAGRAPH_FIELDS: dict[str, tuple[str, ...]] = {
+    "abstract": ("abstract",),
+    "note": ("note", "addendum"),
+}
+# Free-text fields where exporters mention a PMID ("PMID: 123").
+_NOTE_FIELDS = ("note", "annote", "annotation", "extra")
+
+
+def _csl_type(entry_type: str, fields: _Fields) -> str:
+    if entry_type == "article" and not fields("journal", "journaltitle"):
+        return "article"  # an article without a journal is not a journal article
+    return BIBTEX_TO_CSL.get(entry_type, "document")
+
+
+def _title(record: Record, fields: _Fields) -> None:
+    title, subtitle = fields("title"), fields("subtitle")
+    record.title = f"{title}: {subtitle}" if title and subtitle else title or subtitle
+
+
+def _people(record: Record, fields: _Fields) -> None:
+    record.authors = _names(fields.raw.get("author", ""))
+    if not record.authors and fields.raw.get("book-group-author"):
+        record.authors = [Name(literal=fields("book-group-author"))]
+    record.editors = _names(fields.raw.get("editor", ""))
+
+
+def _dates(record: Record, fields: _Fields) -> None:
+    year, month, day = parse_date(fields("date"))
     if year is None:
-        year, month, day = parse_date(field("year"))
-    record.year, record.month, record.day = year, month, day
-    if record.month is None and raw.get("month"):
-        record.month = month_number(field("month"))
+        year, month, day = parse_date(fields("year"))
+    record.year, record.month, record.day = year, month or month_number(fields("month")), day
 
-    if csl_type in _PERIODICAL_TYPES:
-        record.container_title = field("journaltitle", "journal", "booktitle")
-        record.issue = field("number", "issue")
-    else:
-        record.container_title = field("booktitle", "maintitle", "journaltitle", "journal")
-        if record.container_title and field("booksubtitle") and raw.get("booktitle"):
-            record.container_title = f"{record.container_title}: {field('booksubtitle')}"
-        record.issue = field("issue")
-        if field("number"):
-            record.extra["number"] = field("number")
-    record.volume = field("volume")
-    start, end = split_pages(_verbatim(raw.get("pages", "")))
-    record.pages = f"{start}-{end}" if start and end else start
-    if "specified" in record.pages.casefold():
-        record.pages = ""  # "No Pagination Specified" (PsycINFO via Mendeley)
 
-    record.doi = normalize_doi(field("doi"))
-    url = field("url") or _url_in(raw.get("howpublished", ""))
-    record.url = url
-    eprint_type = field("eprinttype", "archiveprefix").casefold()
-    eprint = field("eprint")
-    record.pmid = normalize_pmid(field("pmid")) or (
-        normalize_pmid(eprint) if eprint_type == "pubmed" else ""
+def _container(record: Record, fields: _Fields) -> None:
+    if record.type in _PERIODICAL_TYPES:
+        record.container_title = fields("journaltitle", "journal", "booktitle")
+        record.issue = fields("number", "issue")
+        return
+    record.container_title = fields("booktitle", "maintitle", "journaltitle", "journal")
+    if record.container_title and fields("booksubtitle") and fields.raw.get("booktitle"):
+        record.container_title = f"{record.container_title}: {fields('booksubtitle')}"
+    record.issue = fields("issue")
+    if fields("number"):
+        record.extra["number"] = fields("number")
+
+
+def _pages(record: Record, fields: _Fields) -> None:
+    start, end = split_pages(_verbatim(fields.raw.get("pages", "")))
+    pages = f"{start}-{end}" if start and end else start
+    # "No Pagination Specified" (PsycINFO via Mendeley) is not a page.
+    record.pages = "" if "specified" in pages.casefold() else pages
+
+
+def _identifiers(record: Record, fields: _Fields) -> None:
+    record.url = fields("url") or _url_in(fields.raw.get("howpublished", ""))
+    eprint_type, eprint = fields("eprinttype", "archiveprefix").casefold(), fields("eprint")
+    by_eprint = {eprint_type: eprint}
+    record.doi = normalize_doi(fields("doi")) or normalize_doi(by_eprint.get("doi", ""))
+    record.pmid = (
+        normalize_pmid(fields("pmid"))
+        or normalize_pmid(by_eprint.get("pubmed", ""))
+        or find_pmid(fields.joined(*_NOTE_FIELDS))
     )
-    if not record.pmid:
-        record.pmid = find_pmid(
-            " ".join(raw.get(k, "") for k in ("note", "annote", "annotation", "extra"))
-        )
-    record.pmcid = normalize_pmcid(field("pmcid")) or (
-        normalize_pmcid(eprint) if eprint_type == "pmc" else ""
-    )
+    record.pmcid = normalize_pmcid(fields("pmcid")) or normalize_pmcid(by_eprint.get("pmc", ""))
     if not record.pmcid and "/pmc/" in record.url.casefold():
         record.pmcid = normalize_pmcid(record.url)
-    if not record.doi and eprint_type == "doi":
-        record.doi = normalize_doi(eprint)
 
-    record.abstract = field("abstract", paragraphs=True)
-    keywords = field("keywords", "keyword", "mesh")
+
+def _subjects(record: Record, fields: _Fields) -> None:
+    keywords = fields("keywords", "keyword", "mesh")
     record.keywords = unique(clean(k) for k in re.split(r"[;,]", keywords)) if keywords else []
-    record.language = field("language", "langid")
-    record.publisher = field("publisher", "institution", "school", "organization")
-    record.publisher_place = field("location", "address", "city")
-    issns, isbns, _others = standard_numbers(field("issn") + " " + field("isbn"))
+    issns, isbns, _others = standard_numbers(fields("issn") + " " + fields("isbn"))
     record.issn = issns[0] if issns else ""
-    record.isbn = isbns[0] if isbns else field("isbn")
-    record.note = field("note", "addendum", paragraphs=True)
-    if csl_type == "report" and field("type"):
-        record.extra["genre"] = field("type")
+    record.isbn = isbns[0] if isbns else fields("isbn")
+    if record.type == "report" and fields("type"):
+        record.extra["genre"] = fields("type")
+
+
+# The special cases, in order; each reads the fields and sets its part of the record.
+_STEPS: tuple[Callable[[Record, _Fields], None], ...] = (
+    _title,
+    _people,
+    _dates,
+    _container,
+    _pages,
+    _identifiers,
+    _subjects,
+)
+
+
+def _biblatex_inheritance(entry: _Entry) -> dict[str, str]:
+    """The entry's fields with BibLaTeX's crossref renames applied.
+
+    Inheritance copies a parent's fields verbatim, but BibLaTeX renames its title parts: the
+    parent's title is the child's booktitle, and its subtitle is not the child's subtitle.
+    """
+    raw = {
+        k: v
+        for k, v in entry.fields.items()
+        if k not in entry.inherited or k not in ("subtitle", "titleaddon")
+    }
+    parent = entry.parent
+    if parent is not None and not raw.get("booktitle") and parent.get("title"):
+        raw["booktitle"] = parent["title"] + (
+            f": {parent['subtitle']}" if parent.get("subtitle") else ""
+        )
+    return raw
+
+
+def _to_record(entry: _Entry, position: str) -> Record:
+    if not entry.fields:
+        raise ValueError(f"the @{entry.entry_type} entry has no fields")
+    fields = _Fields(_biblatex_inheritance(entry))
+    record = Record(type=_csl_type(entry.entry_type, fields), source=position, id=entry.key)
+    for attribute, names in _TEXT_FIELDS.items():
+        setattr(record, attribute, fields(*names))
+    for attribute, names in _PARAGRAPH_FIELDS.items():
+        setattr(record, attribute, fields(*names, paragraphs=True))
+    for step in _STEPS:
+        step(record, fields)
     return record
 
 
@@ -513,9 +663,21 @@ def citation_key(record: Record) -> str:
     return key[:1].lower() + key[1:] if key else "ref"
 
 
+# Fields written first, in this order; the others follow in alphabetical order.
+_DISPLAY_ORDER = ("author", "editor", "title", "journal", "booktitle", "year", "month")
+
+
+def _writer_format() -> BibtexFormat:
+    layout = BibtexFormat()
+    layout.indent = "  "
+    layout.block_separator = "\n"
+    layout.trailing_comma = False
+    return layout
+
+
 def render(records: Iterable[Record]) -> str:
     """BibTeX for the records: escaped values, unique keys, readable by BibTeX, biber and parsers."""
-    database = BibDatabase()
+    blocks: list[model.Block] = []
     used: set[str] = set()
     for record in records:
         base = citation_key(record)
@@ -525,12 +687,22 @@ def render(records: Iterable[Record]) -> str:
             suffix += 1
             key = base + _letters(suffix)
         used.add(key.casefold())
-        database.entries.append(_to_entry(record, key))
-    writer = BibTexWriter()
-    writer.indent = "  "
-    writer.order_entries_by = None
-    writer.display_order = ["author", "editor", "title", "journal", "booktitle", "year", "month"]
-    return writer.write(database) if database.entries else ""
+        blocks.append(_entry_block(_to_entry(record, key)))
+    if not blocks:
+        return ""
+    return bibtexparser.write_string(
+        bibtexparser.Library(blocks), unparse_stack=[], bibtex_format=_writer_format()
+    )
+
+
+def _entry_block(entry: dict[str, str]) -> model.Entry:
+    names = [n for n in entry if n not in ("ENTRYTYPE", "ID")]
+    order = [n for n in _DISPLAY_ORDER if n in entry] + sorted(
+        n for n in names if n not in _DISPLAY_ORDER
+    )
+    return model.Entry(
+        entry["ENTRYTYPE"], entry["ID"], [model.Field(n, "{" + entry[n] + "}") for n in order]
+    )
 
 
 def _letters(number: int) -> str:

@@ -6,11 +6,12 @@ import functools
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import bibtexparser
 import pytest
-from bibtexparser.bparser import BibTexParser
 
 from socialmission.bibliography import bibtex
 from socialmission.bibliography.record import Name, Record, RecordError
@@ -303,8 +304,7 @@ def test_render_escapes_special_characters() -> None:
 def test_render_gives_unique_citation_keys() -> None:
     twin = Record(title="Same title", authors=[Name(family="Smith", given="A")], year=2020)
     text = bibtex.render([twin, twin, twin, Record(title="No author")])
-    parser = BibTexParser(common_strings=True)
-    keys = [entry["ID"] for entry in bibtexparser.loads(text, parser).entries]
+    keys = [entry.key for entry in bibtexparser.parse_string(text).entries]
     assert keys == ["smith2020Same", "smith2020Samea", "smith2020Sameb", "anonNo"]
 
 
@@ -314,12 +314,14 @@ def test_bibtexparser_reads_what_we_render() -> None:
         container_title="The book", editors=[Name(family="Ed", given="E")],
     )  # fmt: skip
     text = bibtex.render([FULL, chapter, Record(title="A report", type="report", publisher="WHO")])
-    entries = bibtexparser.loads(text, BibTexParser(common_strings=True)).entries
-    assert [e["ENTRYTYPE"] for e in entries] == ["article", "incollection", "techreport"]
-    assert entries[0]["journal"] == r"Journal of Health Equity \& Policy"
-    assert entries[1]["booktitle"] == "The book"
-    assert entries[1]["editor"] == "Ed, E"
-    assert entries[2]["institution"] == "WHO"
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    entries = [e.fields_dict for e in library.entries]
+    assert [e.entry_type for e in library.entries] == ["article", "incollection", "techreport"]
+    assert entries[0]["journal"].value == r"Journal of Health Equity \& Policy"
+    assert entries[1]["booktitle"].value == "The book"
+    assert entries[1]["editor"].value == "Ed, E"
+    assert entries[2]["institution"].value == "WHO"
 
 
 def test_parse_bytes_latin1() -> None:
@@ -365,3 +367,95 @@ def test_mapping_agrees_with_citation_js(kind: str) -> None:
 
 def _plain(html: str) -> str:
     return re.sub(r"</?\w+>", "", html)
+
+
+def _macro_bomb(levels: int) -> str:
+    """Each @string repeats the previous one ten times: 10**levels characters from a few bytes."""
+    lines = ['@string{m0 = "xxxxxxxxxx"}']
+    lines += [f"@string{{m{n} = " + " # ".join([f"m{n - 1}"] * 10) + "}" for n in range(1, levels)]
+    return "\n".join(lines) + f"\n@article{{bomb, title = m{levels - 1}, year = 2020}}\n"
+
+
+def test_string_macro_bomb_is_refused_under_a_memory_cap() -> None:
+    bomb = _macro_bomb(10)  # asks for 10**10 characters: 10 GB
+    assert len(bomb) < 700
+    script = (
+        "import json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (768 * 2**20, 768 * 2**20))\n"
+        "from socialmission.bibliography import bibtex\n"
+        "items = list(bibtex.parse_text(sys.stdin.read()))\n"
+        "print(json.dumps([[type(i).__name__, getattr(i, 'reason', '')] for i in items]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=bomb, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == [
+        ["RecordError", "the @string macro 'm9' is too long"],
+    ]
+
+
+def test_each_field_is_capped_while_parsing() -> None:
+    text = "@article{a, title = {" + "x" * (bibtex.MAX_FIELD_LENGTH + 1) + "}}\n"
+    text += "@article{b, title = {Fine}}\n"
+    first, second = bibtex.parse_text(text)
+    assert first == RecordError(
+        "record 1 (line 1)", f"a field is longer than {bibtex.MAX_FIELD_LENGTH:,} characters"
+    )
+    assert isinstance(second, Record) and second.title == "Fine"
+
+
+def test_macro_expansion_has_a_budget_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibtex, "MAX_EXPANSION", 25)
+    text = '@string{j = "Ten chars!"}\n' + "".join(
+        f"@article{{k{n}, title = {{T{n}}}, journal = j}}\n" for n in range(4)
+    )
+    items = list(bibtex.parse_text(text))
+    assert [i.container_title for i in items if isinstance(i, Record)] == ["Ten chars!"] * 2
+    assert items[2:] == [
+        RecordError(
+            f"record {n} (line {n + 1})",
+            "the file's @string macros expand to more than 25 characters",
+        )
+        for n in (3, 4)
+    ]
+
+
+def test_concatenation_case_insensitive_macros_and_months() -> None:
+    text = (
+        '@String{JNL = "Journal"}\n@string{full = jnl # " of " # {Equity}}\n'
+        '@article{k, title = "A " # {B} # " " # 12, journal = FULL, month = oct, year = 2001}\n'
+    )
+    (record,) = bibtex.parse_text(text)
+    assert isinstance(record, Record)
+    assert (record.title, record.container_title, record.month) == (
+        "A B 12",
+        "Journal of Equity",
+        10,
+    )
+
+
+def test_entry_without_key_or_comma_keeps_its_fields_and_line() -> None:
+    text = "% a comment\n@article{\n  title = {No key at all},\n  year = {2004}\n}\n"
+    (record,) = bibtex.parse_text(text)
+    assert isinstance(record, Record)
+    assert (record.id, record.title, record.year, record.source) == (
+        "",
+        "No key at all",
+        2004,
+        "record 1 (line 2)",
+    )
+
+
+def test_crossref_chain_and_cycle_terminate() -> None:
+    text = (
+        "@inproceedings{child, title = {Paper}, crossref = {mid}}\n"
+        "@proceedings{mid, title = {Proceedings}, crossref = {root}}\n"
+        "@proceedings{root, publisher = {Root Press}, year = {1999}}\n"
+        "@misc{loop1, title = {L1}, crossref = {loop2}}\n"
+        "@misc{loop2, title = {L2}, crossref = {loop1}}\n"
+    )
+    found = by_id(list(bibtex.parse_text(text)))
+    assert found["child"].container_title == "Proceedings"
+    assert (found["child"].publisher, found["child"].year) == ("Root Press", 1999)
+    assert (found["loop1"].title, found["loop2"].title) == ("L1", "L2")

@@ -31,6 +31,16 @@ CSL_SCHEMA = json.loads((CONFORMANCE / "specs" / "csl-data.json").read_text())
 ROUND_TRIP_FIELDS = ("title", "authors", "year", "venue", "doi", "pmid", "url")
 
 
+def bibtex_entries(text: str) -> list[dict[str, str]]:
+    """Each entry as type, key and field values (bibtexparser reads what we write, unaided)."""
+    parsed = bibtexparser.parse_string(text)
+    assert parsed.failed_blocks == []
+    return [
+        {"ENTRYTYPE": e.entry_type, "ID": e.key, **{f.key: f.value for f in e.fields}}
+        for e in parsed.entries
+    ]
+
+
 def library() -> list[Resource]:
     """Resources that exercise the awkward cases: accents, markup, literal names, reports."""
     return [
@@ -169,8 +179,8 @@ def test_library_export_streams_in_chunks_and_joins_them_correctly(
         make_resource(title=f"Pathways {n}", year=2020, doi=f"10.5555/p.{n}", pmid="")
     response = client.get("/library/export/bibtex/")
     assert response.streaming
-    bib = bibtexparser.loads(b"".join(response.streaming_content).decode())
-    keys = [entry["ID"] for entry in bib.entries]
+    bib = bibtex_entries(b"".join(response.streaming_content).decode())
+    keys = [entry["ID"] for entry in bib]
     assert len(keys) == 5 and len({k.casefold() for k in keys}) == 5
     _, _, csv_body = get(client, "/library/export/csv/")
     assert csv_body.decode().count("title,authors") == 1
@@ -243,8 +253,7 @@ def test_round_trip_through_rispy(client: Client) -> None:
 def test_round_trip_through_bibtexparser(client: Client) -> None:
     resources = library()
     _, _, body = get(client, "/library/export/bibtex/")
-    bib = bibtexparser.loads(body.decode())
-    article, report, rural = bib.entries
+    article, report, rural = bibtex_entries(body.decode())
     assert article["ENTRYTYPE"] == "article"
     assert article["title"] == r"Holistic review \& the <b>diversity</b> of medical school classes"
     assert article["author"] == (

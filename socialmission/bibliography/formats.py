@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import BinaryIO, cast
 
-from socialmission.bibliography.record import Record, RecordError
-from socialmission.bibliography.text import decode
+from socialmission.bibliography.record import Record, RecordError, strip_control_characters
+from socialmission.bibliography.text import decode, decode_with_note
 
 GZIP_MAGIC = b"\x1f\x8b"
 # How much of a file detection looks at: enough to get past BOMs, XML prologues, vendor headers
@@ -182,16 +182,36 @@ def _gunzip(data: bytes, limit: int | None = None) -> bytes:
     return unpacked
 
 
+# Signatures of files that are never a bibliographic export, whatever a text sniffer sees in them.
+_BINARY_SIGNATURES = (
+    (b"%PDF", "the file is a PDF document, not a bibliographic export"),
+    (
+        (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"),
+        "the file is a ZIP archive (or a Word/Excel document); "
+        "export the references as RIS, BibTeX or CSV",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "the file is an old Word/Excel document; export the references as RIS, BibTeX or CSV",
+    ),
+    ((b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07"), "the file is a compressed archive; unpack it first"),
+)
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """Why a file with this head is refused, when it starts with a known binary signature."""
+    for signatures, reason in _BINARY_SIGNATURES:
+        if head.startswith(signatures):
+            return reason
+    return None
+
+
 def _describe_non_bibliographic(head: bytes) -> str | None:
     """A clear reason when the content is recognisably something other than a bibliography."""
     # Binary signatures first: decoding a binary file as text only to reject it is slow.
-    if head.startswith(b"%PDF"):
-        return "the file is a PDF document, not a bibliographic export"
-    if head.startswith(b"PK\x03\x04"):
-        return (
-            "the file is a ZIP archive (or a Word/Excel document); "
-            "export the references as RIS, BibTeX or CSV"
-        )
+    binary = _binary_kind(head)
+    if binary:
+        return binary
     if b"\x00" in head[:1024] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "the file is binary data, not a text bibliographic export"
     text = decode(head[:HEAD_SIZE]).lstrip("\ufeff \t\r\n")
@@ -252,14 +272,30 @@ def detect_format(head: bytes, filename: str = "") -> str | None:
     return claims[0]
 
 
+@dataclass
+class ParsedFile:
+    """A file being read: its format, its records (lazily), and notes for the import report."""
+
+    format: str
+    items: Iterator[Record | RecordError]
+    # Sentences about the file as a whole ("its encoding was guessed as …").
+    notes: list[str]
+
+
 def parse_file(
     stream: BinaryIO, fmt: str | None = None, filename: str = ""
 ) -> Iterator[Record | RecordError]:
-    """Records (and per-record errors) from an uploaded file, lazily.
+    """Records (and per-record errors) from an uploaded file, lazily (see ``read_file``)."""
+    return read_file(stream, fmt, filename).items
 
-    Gzip is unpacked here; text formats decode their bytes with ``text.decode`` (BOM, UTF-8, then
-    charset-normalizer). Raises ``UnsupportedFormat`` at call time (not on iteration) when the file
-    is not one we can read, with a message naming what it is instead.
+
+def read_file(stream: BinaryIO, fmt: str | None = None, filename: str = "") -> ParsedFile:
+    """The format, records (and per-record errors, lazily) and notes of an uploaded file.
+
+    Gzip is unpacked here, and text formats are decoded here (``text.decode_with_note``: BOM,
+    UTF-8, then a guess that the notes mention). Control characters are removed from every record,
+    each removal a warning of that record. Raises ``UnsupportedFormat`` at call time (not on
+    iteration) when the file is not one we can read, with a message naming what it is instead.
     """
     head = stream.read(HEAD_SIZE)
     compressed = head.startswith(GZIP_MAGIC)
@@ -267,24 +303,14 @@ def parse_file(
         # Unpacked as it is read, so a large gzipped PubMed file never sits whole in memory.
         stream = cast(BinaryIO, gzip.GzipFile(fileobj=_prepend(head, stream), mode="rb"))
         head = _read_unpacked(stream, HEAD_SIZE, capped=False)
-    if fmt is None:
-        if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
-            raise UnsupportedFormat("the file is empty")
-        fmt = detect_format(head, filename)
-        if fmt is None:
-            rest = head + (
-                _read_unpacked(stream, MAX_UNPACKED_SIZE) if compressed else stream.read()
-            )
-            reason = _describe_non_bibliographic(rest)
-            if reason is None:
-                known = ", ".join(FORMATS[name].label for name in FORMATS)
-                reason = f"the file is not in a bibliographic format we recognise ({known})"
-            raise UnsupportedFormat(reason)
-    elif fmt not in FORMATS:
-        raise UnsupportedFormat(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
+    binary = _binary_kind(head)
+    if binary:
+        raise UnsupportedFormat(binary)
+    fmt = _format_of(head, stream, fmt, filename, compressed=compressed)
     module = _module(fmt)
     if module is None:
         raise UnsupportedFormat(f"reading {FORMATS[fmt].label} files is not available")
+    notes: list[str] = []
     body: BinaryIO
     if fmt in STREAMING_FORMATS:
         body = _prepend(head, stream)
@@ -292,20 +318,49 @@ def parse_file(
         rest = (
             _read_unpacked(stream, MAX_UNPACKED_SIZE - len(head)) if compressed else stream.read()
         )
-        body = io.BytesIO(head + rest)
+        text, note = decode_with_note(head + rest)
+        notes += [note] if note else []
+        # The parsers decode their bytes themselves; UTF-8 is what they read without guessing.
+        body = io.BytesIO(text.encode("utf-8", errors="surrogatepass"))
     records: Iterator[Record | RecordError] = iter(module.parse(body))
     # Read the first record now, so a file the parser rejects outright fails here, at call time.
     try:
         first = next(records)
     except StopIteration:
-        return iter(())
+        return ParsedFile(fmt, iter(()), notes)
     except UnsupportedFormat:
         raise
     except (ValueError, UnicodeError) as exc:
         raise UnsupportedFormat(
             f"the file looks like {FORMATS[fmt].label} but cannot be read: {exc}"
         ) from exc
-    return itertools.chain([first], records)
+    return ParsedFile(fmt, _cleaned(itertools.chain([first], records)), notes)
+
+
+def _format_of(
+    head: bytes, stream: BinaryIO, fmt: str | None, filename: str, *, compressed: bool
+) -> str:
+    """The format asked for, or detected; ``UnsupportedFormat`` saying what the file is instead."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UnsupportedFormat(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
+        return fmt
+    if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        raise UnsupportedFormat("the file is empty")
+    detected = detect_format(head, filename)
+    if detected is None:
+        rest = head + (_read_unpacked(stream, MAX_UNPACKED_SIZE) if compressed else stream.read())
+        reason = _describe_non_bibliographic(rest)
+        if reason is None:
+            known = ", ".join(FORMATS[name].label for name in FORMATS)
+            reason = f"the file is not in a bibliographic format we recognise ({known})"
+        raise UnsupportedFormat(reason)
+    return detected
+
+
+def _cleaned(items: Iterable[Record | RecordError]) -> Iterator[Record | RecordError]:
+    for item in items:
+        yield strip_control_characters(item) if isinstance(item, Record) else item
 
 
 def parse_text(text: str) -> list[Record | RecordError]:

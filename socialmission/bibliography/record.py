@@ -6,7 +6,8 @@ CSL (and from it to citeproc) is direct.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class Record:
     id: str = ""
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # What cleaning changed in the record, for the import report ("title: removed …").
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,51 @@ class RecordError:
 
     position: str  # "line 12" or "record 3"
     reason: str
+
+
+# C0 control characters other than tab, line feed and carriage return, and DEL: no text field
+# holds them, and PostgreSQL refuses NUL in text.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strip_controls(value: str, label: str, warnings: list[str]) -> str:
+    found = [m.start() for m in _CONTROL_RE.finditer(value)]
+    if not found:
+        return value
+    first = found[0]
+    code = f"U+{ord(value[first]):04X}"
+    if len(found) == 1:
+        warnings.append(f"{label}: removed a control character ({code} at character {first + 1})")
+    else:
+        warnings.append(
+            f"{label}: removed {len(found)} control characters "
+            f"(the first, {code}, at character {first + 1})"
+        )
+    return _CONTROL_RE.sub("", value)
+
+
+def _clean_value(value: object, label: str, warnings: list[str]) -> object:
+    if isinstance(value, str):
+        return _strip_controls(value, label, warnings)
+    if isinstance(value, Name):
+        parts = {
+            part: _strip_controls(getattr(value, part), label, warnings)
+            for part in ("family", "given", "literal")
+        }
+        return replace(value, **parts)
+    if isinstance(value, list):
+        return [_clean_value(item, label, warnings) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean_value(item, f"{label} {key}", warnings) for key, item in value.items()}
+    return value
+
+
+def strip_control_characters(record: Record) -> Record:
+    """The record without control characters in any of its text, each removal in ``warnings``
+    with the field and the character's position."""
+    for item in fields(record):
+        if item.name in ("warnings", "source"):
+            continue
+        value = getattr(record, item.name)
+        setattr(record, item.name, _clean_value(value, item.name, record.warnings))
+    return record

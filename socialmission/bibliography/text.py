@@ -23,8 +23,15 @@ Functions:
   ("1128-045X 1123-6337", "2689-6575(ELECTRONIC),26896567(PRINT)", "978-…; 978-…"); ISSNs come back
   as "NNNN-NNNC".
 - ``decode(data)``: text from the bytes of an uploaded file: BOM first (UTF-8/16/32), then strict
-  UTF-8, then charset-normalizer's best guess (GBK, Windows-1252, …); the BOM is removed.
+  UTF-8, then UTF-8 with replacement when only a few bytes are bad, then charset-normalizer's
+  best guess (GBK, Windows-1252, …); the BOM is removed. ``decode_with_note(data)`` also says
+  how the encoding was guessed, for the import report.
 - ``strip_accents(value)``: "Gödel" → "Godel".
+- ``edit_distance(a, b, limit=…)``: Levenshtein distance counting a swap of neighbours as one edit
+  (optimal string alignment); ``limit + 1`` for anything farther than ``limit``.
+- ``closest(word, candidates, limit=…)``: (candidate, distance, index) of the candidates within
+  ``limit`` edits of ``word``, nearest first.
+- ``similarity(a, b)``: 0-1, how much of two strings is common (2 x common subsequence / lengths).
 - ``unique(values)``: first-seen order, no duplicates or empty strings.
 """
 
@@ -33,9 +40,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import charset_normalizer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Indel
 
 # A DOI is "10." + registrant code + "/" + suffix; the suffix may hold almost anything but
 # whitespace. Trailing sentence punctuation is trimmed afterwards because exports often glue it on.
@@ -124,6 +133,26 @@ def strip_accents(value: str) -> str:
     """Remove combining marks after compatibility decomposition ("Gödel" → "Godel")."""
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap neighbours) from ``a`` to ``b``; past ``limit``,
+    ``limit + 1``."""
+    distance: int = OSA.distance(a, b, score_cutoff=limit)
+    return distance
+
+
+def closest(word: str, candidates: Sequence[str], *, limit: int) -> list[tuple[str, int, int]]:
+    """(candidate, distance, index in ``candidates``) for each candidate within ``limit`` edits."""
+    found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    return [(str(term), int(distance), int(index)) for term, distance, index in found]
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two strings are, from 0 to 1: twice their longest common subsequence over the
+    sum of their lengths (what difflib's ratio approximates)."""
+    score: float = Indel.normalized_similarity(a, b)
+    return score
 
 
 def normalize_title(value: object) -> str:
@@ -266,39 +295,93 @@ _BOMS = (
 )
 
 
+# One complete, well-formed UTF-8 sequence of two to four bytes.
+_UTF8_MULTIBYTE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# A file is "mostly UTF-8" when it has at least twice as many UTF-8 sequences as bad bytes.
+_MOSTLY_UTF8 = 0.5
+# Latin-1 letters (À-ÿ without × and ÷) and those of them inside a word of ASCII letters.
+_LATIN1_LETTER_RE = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff]")
+_LATIN1_IN_WORD_RE = re.compile(
+    "(?<=[A-Za-z])[\xc0-\xd6\xd8-\xf6\xf8-\xff]|[\xc0-\xd6\xd8-\xf6\xf8-\xff](?=[A-Za-z])"
+)
+_ENCODING_LABELS = {
+    "cp1252": "Latin-1 / Windows-1252 (Western European)",
+    "latin_1": "Latin-1 (ISO 8859-1)",
+    "gb18030": "GB18030 (Chinese)",
+}
+
+
 def decode(data: bytes) -> str:
-    """Decode an uploaded file's bytes to text, without a leading BOM.
+    """Decode an uploaded file's bytes to text, without a leading BOM (see ``decode_with_note``)."""
+    return decode_with_note(data)[0]
+
+
+def decode_with_note(data: bytes) -> tuple[str, str]:
+    """(text, note): the file's text without a BOM, and "" or a sentence for the import report
+    when the encoding was guessed.
 
     Order matters: a BOM is authoritative; strict UTF-8 is next because almost every modern export
-    is UTF-8 and detectors occasionally mislabel short UTF-8 files; only then is the encoding
-    guessed (old BibTeX files in GBK or Windows-1252).
+    is UTF-8 and detectors occasionally mislabel short UTF-8 files; a file that is UTF-8 but for a
+    few bad bytes stays UTF-8 with those bytes replaced (guessing another encoding would turn each
+    of its accents into mojibake); only then is the encoding guessed (old BibTeX files in GBK,
+    Latin-1 or Windows-1252).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace"), ""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
+    valid = len(_UTF8_MULTIBYTE_RE.findall(data))
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if valid and bad <= valid * _MOSTLY_UTF8:
+        plural = "s" if bad != 1 else ""
+        return text, (
+            f"the file is UTF-8 except for {bad} invalid byte{plural}, replaced with \ufffd"
+        )
+    western = _western(data)
+    text, encoding = (western, "cp1252") if western is not None else _guess(data)
+    label = _ENCODING_LABELS.get(encoding, encoding)
+    return text, f"the file is not UTF-8; its encoding was guessed as {label}"
+
+
+def _western(data: bytes) -> str | None:
+    """The text as Windows-1252 (a superset of Latin-1's letters) when it reads as Western European
+    words: its accented letters sit inside words of ASCII letters ("für", "niños"). Detectors tie
+    such files with DOS code pages ("f³r"); CJK or Cyrillic bytes make words of accents only."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = len(_LATIN1_LETTER_RE.findall(text))
+    if not letters or len(_LATIN1_IN_WORD_RE.findall(text)) < 0.8 * letters:
+        return None
+    return text
+
+
+def _guess(data: bytes) -> tuple[str, str]:
+    """(text, encoding) from charset-normalizer's guess, ties settled for bibliographic exports."""
     matches = list(charset_normalizer.from_bytes(data))
-    if matches:
-        best = matches[0]
-        if best.encoding in _CJK_LEGACY:
-            # Short CJK files are ambiguous between the East Asian double-byte codecs (a
-            # two-character Chinese name decodes "cleanly" as Korean too). Chinese exports (CNKI,
-            # Wanfang, old BibTeX) are by far the most common legacy CJK source, so GB18030 wins
-            # whenever it decodes the file about as cleanly as the detector's first choice.
-            for match in matches:
-                if match.encoding == "gb18030" and match.chaos <= best.chaos + 0.1:
-                    best = match
-                    break
-        elif best.encoding != "cp1252":
-            # Short single-byte files tie between the Windows code pages (ñ in cp1252 is ń in
-            # cp1250). Windows-1252 is what EndNote and Reference Manager wrote for the Western
-            # European languages most of this literature is in, so it wins a tie.
-            for match in matches:
-                if match.encoding == "cp1252" and match.chaos <= best.chaos:
-                    best = match
-                    break
-        return str(best).lstrip("\ufeff")
-    return data.decode("cp1252", errors="replace")
+    if not matches:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+    best = matches[0]
+    if best.encoding in _CJK_LEGACY:
+        # Short CJK files are ambiguous between the East Asian double-byte codecs (a
+        # two-character Chinese name decodes "cleanly" as Korean too). Chinese exports (CNKI,
+        # Wanfang, old BibTeX) are by far the most common legacy CJK source, so GB18030 wins
+        # whenever it decodes the file about as cleanly as the detector's first choice.
+        best = next(
+            (m for m in matches if m.encoding == "gb18030" and m.chaos <= best.chaos + 0.1), best
+        )
+    elif best.encoding != "cp1252":
+        # Short single-byte files tie between the Windows code pages (ñ in cp1252 is ń in
+        # cp1250). Windows-1252 is what EndNote and Reference Manager wrote for the Western
+        # European languages most of this literature is in, so it wins a tie.
+        best = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos), best)
+    return str(best).lstrip("\ufeff"), best.encoding

@@ -10,11 +10,15 @@ merges anything, and a title match whose DOIs differ is reported as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from django.db.models import Q
 
-from socialmission.bibliography.text import normalize_doi, normalize_pmid, normalize_title
+from socialmission.bibliography.text import (
+    normalize_doi,
+    normalize_pmid,
+    normalize_title,
+    similarity,
+)
 from socialmission.library.models import Resource, ResourceQuerySet
 
 # Keys at least this similar count as "nearly the same title" (typos, a dropped word).
@@ -47,7 +51,7 @@ def titles_match(a: str, b: str) -> bool:
         return False
     if key_a == key_b:
         return True
-    return SequenceMatcher(None, key_a, key_b).ratio() >= TITLE_SIMILARITY
+    return similarity(key_a, key_b) >= TITLE_SIMILARITY
 
 
 def _title_candidates(key: str, queryset: ResourceQuerySet) -> list[Resource]:

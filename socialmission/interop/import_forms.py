@@ -12,7 +12,8 @@ from socialmission.interop.importer import ImportDefaults
 from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource, ResourceType
 
-# Uploads larger than this are refused before anything is parsed (settings.IMPORT_MAX_BYTES).
+# Files larger than this are refused before anything is parsed (settings.IMPORT_MAX_BYTES), by
+# this form and by the import command alike.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -64,8 +65,7 @@ class ImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 f"The file is {filesizeformat(upload.size)}; the limit is "
-                f"{filesizeformat(limit)}. Split it into smaller files, or ask an "
-                "administrator to run the command-line import."
+                f"{filesizeformat(limit)}. Split it into smaller files."
             )
         return upload
 

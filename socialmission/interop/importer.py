@@ -131,6 +131,8 @@ class ImportReport:
     updated: list[ReportEntry] = field(default_factory=list)
     duplicates: list[ReportEntry] = field(default_factory=list)
     rejected: list[ReportEntry] = field(default_factory=list)
+    # About the file as a whole: how its encoding was guessed.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -628,7 +630,7 @@ class _Importer:
         key: tuple[str, int | None, str] | None,
         position: str,
     ) -> None:
-        warnings: list[str] = []
+        warnings: list[str] = list(record.warnings)
         names = record_vocabulary_names(record)
         values = {
             **fields,
@@ -797,26 +799,21 @@ def import_file(
     from socialmission.bibliography import formats
 
     label = filename or "The file"
-    if fmt is None:
-        head = stream.read(formats.HEAD_SIZE)
-        stream.seek(0)
-        detected = formats.detect_format(head, filename)
-    else:
-        detected = fmt
     try:
-        items = formats.parse_file(stream, fmt, filename)
+        parsed = formats.read_file(stream, fmt, filename)
     except formats.UnsupportedFormat as error:
         raise ImportFileError(f"{label}: {error}.") from error
     report = import_records(
-        _parsed(iter(items), label),
+        _parsed(iter(parsed.items), label),
         dry_run=dry_run,
         defaults=defaults,
         status=status,
         user=user,
         progress=progress,
         change_reason=f"Imported from {filename}" if filename else "Imported",
-        format_name=formats.FORMATS[detected].label if detected in formats.FORMATS else "",
+        format_name=formats.FORMATS[parsed.format].label,
     )
+    report.notes = parsed.notes
     if report.total == 0:
         raise ImportFileError(f"{label}: no bibliographic records found in it.")
     return report

@@ -26,6 +26,8 @@ from typing import Any
 import tantivy
 from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
+from socialmission.bibliography.text import closest
+
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 5
 
@@ -44,6 +46,9 @@ FIELD_BOOSTS: dict[str, float] = {
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 SNIPPET_CHARS = 240
 FACET_AGG_SIZE = 10_000
+# The spelling suggestion compares a word with at most this many indexed words per prefix
+# (three prefixes), so an unknown word costs the same whatever the size of the library.
+SPELLING_TERMS_PER_PREFIX = 2_000
 
 # Words too common to require in every result; still matched inside "phrases".
 STOP_WORDS = frozenset(
@@ -591,24 +596,32 @@ class SearchEngine:
                 counts[key][slug] = int(bucket["doc_count"])
 
     def suggest_word(self, word: str) -> str | None:
-        """The indexed word closest in spelling to ``word`` (edit distance ≤ 2), or None."""
+        """The indexed word closest in spelling to ``word`` (edit distance ≤ 2), or None.
+
+        Bounded: at most ``SPELLING_TERMS_PER_PREFIX`` indexed words are read for each of four
+        prefixes (the word's first four, three and two letters; then, if none of those is
+        close, its first letter), whatever the size of the index.
+        """
         folded = fold(word)
         if len(folded) < 3 or " " in folded:
             return None
         searcher = self.index.searcher()
         if searcher.doc_freq("spell", folded) > 0:
             return None
-        best: tuple[int, int, str] | None = None
-        for prefix in (folded[:2], folded[:1]):
-            for term, freq in searcher.terms_with_prefix("spell", prefix, limit=20_000):
-                if abs(len(term) - len(folded)) > 2:
-                    continue
-                distance = _edit_distance(folded, term, limit=2)
-                if distance <= 2 and (best is None or (distance, -freq) < (best[0], -best[1])):
-                    best = (distance, freq, term)
-            if best is not None:
-                break
-        return best[2] if best else None
+        frequencies: dict[str, int] = {}
+        for prefixes in ((folded[:4], folded[:3], folded[:2]), (folded[:1],)):
+            fresh: dict[str, int] = {}
+            for prefix in prefixes:
+                for term, freq in searcher.terms_with_prefix(
+                    "spell", prefix, limit=SPELLING_TERMS_PER_PREFIX
+                ):
+                    if abs(len(term) - len(folded)) <= 2 and term not in frequencies:
+                        fresh[term] = freq
+            frequencies.update(fresh)
+            found = closest(folded, list(fresh), limit=2)
+            if found:
+                return min(found, key=lambda f: (f[1], -frequencies[f[0]], f[0]))[0]
+        return None
 
 
 def _highlight(snippet: tantivy.Snippet, full_text: str | None = None) -> str:
@@ -649,22 +662,3 @@ def _highlight(snippet: tantivy.Snippet, full_text: str | None = None) -> str:
         ):
             result = result + " …"
     return result
-
-
-def _edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Levenshtein distance with transpositions, giving up (limit + 1) once past ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous_row: list[int] | None = None
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        new_row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            new_row[j] = min(row[j] + 1, new_row[j - 1] + 1, row[j - 1] + cost)
-            if previous_row is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                new_row[j] = min(new_row[j], previous_row[j - 2] + 1)
-        if min(new_row) > limit:
-            return limit + 1
-        previous_row, row = row, new_row
-    return row[-1]

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 SORTS = ("relevance", "newest", "oldest", "title")
 MAX_QUERY_LENGTH = 500
+# Words of one query the spelling suggestion looks at (the first ones); the others stay as typed.
+SPELLING_MAX_WORDS = 5
 MAX_PAGE = 500
 PER_PAGE = 20
 SUMMARY_WORDS = 40
@@ -395,9 +397,13 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
     current = indexing.engine()
     changed = False
     words = []
+    attempts = 0
     for word in params.q.split():
         bare = word.strip('"-')
-        replacement = current.suggest_word(bare) if bare and bare != "OR" else None
+        replacement = None
+        if bare and bare != "OR" and attempts < SPELLING_MAX_WORDS:
+            attempts += 1
+            replacement = current.suggest_word(bare)
         if replacement:
             words.append(word.replace(bare, replacement))
             changed = True

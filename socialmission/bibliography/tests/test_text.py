@@ -16,6 +16,7 @@ from socialmission.bibliography.record import Name
 from socialmission.bibliography.text import (
     clean,
     decode,
+    decode_with_note,
     extract_year,
     find_pmid,
     join_pages,
@@ -186,3 +187,21 @@ def test_standard_numbers() -> None:
     assert standard_numbers("03064530 (ISSN)") == (["0306-4530"], [], [])
     assert standard_numbers("12345") == ([], [], ["12345"])
     assert standard_numbers("") == ([], [], [])
+
+
+def test_decode_with_note_says_when_the_encoding_was_guessed() -> None:
+    assert decode_with_note("Año".encode()) == ("Año", "")
+    assert decode_with_note(b"\xef\xbb\xbfA\xc3\xb1o") == ("Año", "")
+    mostly = "Núñez, María: año".encode() + b" \xe9"
+    assert decode_with_note(mostly) == (
+        "Núñez, María: año \ufffd",
+        "the file is UTF-8 except for 1 invalid byte, replaced with \ufffd",
+    )
+    text, note = decode_with_note("Müller, Jürgen: Räume".encode("latin-1"))
+    assert text == "Müller, Jürgen: Räume"
+    assert note == (
+        "the file is not UTF-8; its encoding was guessed as Latin-1 / Windows-1252 (Western European)"
+    )
+    # Many bad bytes and few UTF-8 sequences: not "mostly UTF-8", so the encoding is guessed.
+    text, note = decode_with_note("é".encode() + "für ländliche Räume".encode("latin-1"))
+    assert note.startswith("the file is not UTF-8")

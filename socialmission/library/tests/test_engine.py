@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from socialmission.bibliography.text import edit_distance as _edit_distance
 from socialmission.library.engine import (
     Clause,
-    _edit_distance,
     analyze,
     expand_synonyms,
     parse_user_query,

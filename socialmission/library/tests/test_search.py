@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from socialmission.library import engine
 from socialmission.library.models import Domain, Resource, Synonym
-from socialmission.library.search import SearchParams, search, search_ids
+from socialmission.library.search import SPELLING_MAX_WORDS, SearchParams, search, search_ids
 from socialmission.library.tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,36 @@ def test_spelling_suggestion_when_nothing_matches() -> None:
     assert results.total == 0
     assert results.suggestion == "admissions"
     assert search(SearchParams(q="qqqzzzxx")).suggestion is None
+
+
+def test_spelling_suggestion_work_is_bounded_per_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 7,000 indexed words share the first letters of the misspelt words below.
+    consonants = "bcdfghjklmnpqrtvwxz"  # no "s" or "y": no word stems to another
+    many = [
+        f"adm{a}{b}{c}{d}" for a in "ab" for b in consonants for c in consonants for d in consonants
+    ]
+    many = many[:7000]
+    for start in range(0, len(many), 1000):
+        ResourceFactory(
+            title=f"Vocabulary {start}", description=" ".join(many[start : start + 1000])
+        )
+    ResourceFactory(title="Holistic admissions review")
+    compared: list[int] = []
+    real_closest = engine.closest
+
+    def counting_closest(word: str, candidates, *, limit: int):  # type: ignore[no-untyped-def]
+        compared.append(len(candidates))
+        return real_closest(word, candidates, limit=limit)
+
+    monkeypatch.setattr(engine, "closest", counting_closest)
+    assert search(SearchParams(q="admisions")).suggestion == "admissions"
+    assert 0 < sum(compared) <= 3 * engine.SPELLING_TERMS_PER_PREFIX < len(many)
+    compared.clear()
+    # A long query of unknown words: only the first few are looked at, each within the bound.
+    results = search(SearchParams(q=" ".join(f"admzz{n}q" for n in range(40))))
+    assert results.total == 0
+    assert len(compared) <= 2 * SPELLING_MAX_WORDS
+    assert sum(compared) <= SPELLING_MAX_WORDS * 4 * engine.SPELLING_TERMS_PER_PREFIX
 
 
 def test_vocabulary_rename_is_searchable_at_once() -> None:

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from socialmission.interop.import_forms import max_upload_bytes
 from socialmission.interop.importer import (
     ImportDefaults,
     ImportFileError,
@@ -72,6 +74,15 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["files"] if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        limit = max_upload_bytes()
+        too_large = [p for p in options["files"] if p.stat().st_size > limit]
+        if too_large:
+            # The same cap as the web form (settings.IMPORT_MAX_BYTES), checked before any is read.
+            raise CommandError(
+                f"Larger than the import limit of {filesizeformat(limit)} (IMPORT_MAX_BYTES): "
+                f"{', '.join(f'{p} ({filesizeformat(p.stat().st_size)})' for p in too_large)}. "
+                "Split it into smaller files."
+            )
 
         failures = 0
         for path in options["files"]:
@@ -117,6 +128,8 @@ class Command(BaseCommand):
     def _print_report(self, path: Path, report: ImportReport, *, verbosity: int) -> None:
         fmt = f" ({report.format})" if report.format else ""
         self.stdout.write(self.style.SUCCESS(f"{path}{fmt}: {report.summary()}"))
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"  Note: {note}"))
         # Rejections and warnings are always listed in full; matches are capped unless -v 2.
         sections = [("Updated", report.updated), ("Duplicate", report.duplicates)]
         if verbosity >= 2:

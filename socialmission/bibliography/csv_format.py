@@ -18,13 +18,13 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from socialmission.bibliography import wos
 from socialmission.bibliography.names import initials, parse_name, parse_names
-from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.bibliography.record import STANDALONE_CSL_TYPES, Name, Record, RecordError
 from socialmission.bibliography.text import (
     clean,
     decode,
@@ -36,7 +36,6 @@ from socialmission.bibliography.text import (
     split_list,
     unique,
 )
-from socialmission.library.vocabularies import RESOURCE_TYPES
 
 FORMAT = "csv"
 
@@ -55,11 +54,6 @@ _DELIMITERS = (",", ";", "\t", "|")
 # injection). Guarded too: such a start after any number of quotes, so a value that itself
 # begins with quotes ("'=x") is quoted again and the importer's one-quote removal inverts it.
 _NEEDS_GUARD_RE = re.compile(r"^'*[=+\-@\t\r]")
-# CSL types with no container: the venue column is their publisher (as interop.records does).
-_STANDALONE_TYPES = frozenset(
-    {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
-)
-_CSL_TYPE_BY_RESOURCE_TYPE = {name.casefold(): csl for name, _slug, csl, _schema in RESOURCE_TYPES}
 # RIS reference types, for generic tables with a type_of_reference column (ASReview, EndNote).
 _RIS_TYPES = {
     "JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
@@ -203,10 +197,14 @@ def own_author_cell(cell: str) -> tuple[list[Name], list[Name]]:
     return ([], names) if as_editors else (names, [])
 
 
-def _own(row: dict[str, str]) -> Record:
-    """Our export and the starter catalog (vocabulary names kept for the importer)."""
+def _own(row: dict[str, str], resource_types: Mapping[str, str] | None = None) -> Record:
+    """Our export and the starter catalog (vocabulary names kept for the importer).
+
+    ``resource_types`` maps the library's resource types (casefolded name or slug) to CSL types,
+    as the caller's live vocabulary has them; a type it does not know reads as a journal article.
+    """
     resource_type = row.get("resource_type", "")
-    kind = _CSL_TYPE_BY_RESOURCE_TYPE.get(resource_type.casefold(), "article-journal")
+    kind = (resource_types or {}).get(resource_type.casefold(), "article-journal")
     venue = row.get("venue", "")
     authors, editors = own_author_cell(row.get("authors", ""))
     extra = {}
@@ -225,8 +223,8 @@ def _own(row: dict[str, str]) -> Record:
         editors=editors,
         organization=row.get("organization", ""),
         year=_year(row.get("year", "")),
-        container_title="" if kind in _STANDALONE_TYPES else venue,
-        publisher=venue if kind in _STANDALONE_TYPES else "",
+        container_title="" if kind in STANDALONE_CSL_TYPES else venue,
+        publisher=venue if kind in STANDALONE_CSL_TYPES else "",
         volume=row.get("volume", ""),
         issue=row.get("issue", ""),
         pages=row.get("pages", ""),
@@ -565,8 +563,14 @@ def _cell(key: str, value: str, layout: Layout) -> str:
     return _unformula(text) if layout.name == "own" else text
 
 
-def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
-    """Records from a CSV file; a header no layout knows gives one error naming its columns."""
+def parse(
+    stream: BinaryIO, *, resource_types: Mapping[str, str] | None = None
+) -> Iterator[Record | RecordError]:
+    """Records from a CSV file; a header no layout knows gives one error naming its columns.
+
+    ``resource_types``: the library's resource types (casefolded name or slug → CSL type), for
+    our own layout, whose rows name them.
+    """
     text = decode(stream.read()).lstrip("\ufeff")
     if not text.strip():
         yield RecordError(position="line 1", reason="the CSV file is empty")
@@ -608,7 +612,7 @@ def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
             continue
         row = {key: _cell(key, cell, layout) for key, cell in zip(keys, cells, strict=True) if key}
         try:
-            record = layout.mapper(row)
+            record = _own(row, resource_types) if layout.name == "own" else layout.mapper(row)
         except (ValueError, IndexError) as exc:
             yield RecordError(position=position, reason=f"cannot be read as {layout.label}: {exc}")
             continue

@@ -18,7 +18,7 @@ import io
 import itertools
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import BinaryIO, cast
@@ -45,6 +45,8 @@ class Format:
     label: str
     module: str
     extensions: tuple[str, ...]
+    # Whether its parser reads the library's resource types (``parse(stream, resource_types=…)``).
+    names_resource_types: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ FORMATS: dict[str, Format] = {
                (".nbib", ".medline", ".txt")),
         Format("ris", "RIS", "socialmission.bibliography.ris", (".ris", ".txt")),
         Format("bibtex", "BibTeX / BibLaTeX", "socialmission.bibliography.bibtex", (".bib", ".bibtex")),
-        Format("csv", "CSV", "socialmission.bibliography.csv_format", (".csv", ".tsv")),
+        Format("csv", "CSV", "socialmission.bibliography.csv_format", (".csv", ".tsv"), True),
     )
 }  # fmt: skip
 
@@ -283,14 +285,27 @@ class ParsedFile:
 
 
 def parse_file(
-    stream: BinaryIO, fmt: str | None = None, filename: str = ""
+    stream: BinaryIO,
+    fmt: str | None = None,
+    filename: str = "",
+    *,
+    resource_types: Mapping[str, str] | None = None,
 ) -> Iterator[Record | RecordError]:
     """Records (and per-record errors) from an uploaded file, lazily (see ``read_file``)."""
-    return read_file(stream, fmt, filename).items
+    return read_file(stream, fmt, filename, resource_types=resource_types).items
 
 
-def read_file(stream: BinaryIO, fmt: str | None = None, filename: str = "") -> ParsedFile:
+def read_file(
+    stream: BinaryIO,
+    fmt: str | None = None,
+    filename: str = "",
+    *,
+    resource_types: Mapping[str, str] | None = None,
+) -> ParsedFile:
     """The format, records (and per-record errors, lazily) and notes of an uploaded file.
+
+    ``resource_types`` is the caller's vocabulary of resource types (casefolded name or slug →
+    CSL type) for formats whose records name them (our own CSV): bibliography keeps no copy.
 
     Gzip is unpacked here, and text formats are decoded here (``text.decode_with_note``: BOM,
     UTF-8, then a guess that the notes mention). Control characters are removed from every record,
@@ -322,7 +337,8 @@ def read_file(stream: BinaryIO, fmt: str | None = None, filename: str = "") -> P
         notes += [note] if note else []
         # The parsers decode their bytes themselves; UTF-8 is what they read without guessing.
         body = io.BytesIO(text.encode("utf-8", errors="surrogatepass"))
-    records: Iterator[Record | RecordError] = iter(module.parse(body))
+    options = {"resource_types": resource_types} if FORMATS[fmt].names_resource_types else {}
+    records: Iterator[Record | RecordError] = iter(module.parse(body, **options))
     # Read the first record now, so a file the parser rejects outright fails here, at call time.
     try:
         first = next(records)
@@ -363,7 +379,9 @@ def _cleaned(items: Iterable[Record | RecordError]) -> Iterator[Record | RecordE
         yield strip_control_characters(item) if isinstance(item, Record) else item
 
 
-def parse_text(text: str) -> list[Record | RecordError]:
+def parse_text(
+    text: str, *, resource_types: Mapping[str, str] | None = None
+) -> list[Record | RecordError]:
     """Records from a pasted reference (RIS, BibTeX, MEDLINE, CSL-JSON …), detected by content.
 
     Raises ``UnsupportedFormat`` when nothing in the text can be read as a reference.
@@ -375,7 +393,7 @@ def parse_text(text: str) -> list[Record | RecordError]:
     if fmt == "ris" and not re.search(rb"(?m)^ER {1,2}-\s*\Z", data):
         # People paste a record without its end line; in a paste that is not a cut-short file.
         data += b"\nER  - \n"
-    items = list(parse_file(io.BytesIO(data), fmt))
+    items = list(parse_file(io.BytesIO(data), fmt, resource_types=resource_types))
     if not any(isinstance(item, Record) for item in items):
         if fmt in _FALLBACK_FORMATS:
             # Prose with a comma in its first line "looks like" CSV; say what we expected instead.

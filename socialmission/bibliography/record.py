@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 
+# CSL types with no container: a resource's venue is their publisher, not a container title.
+STANDALONE_CSL_TYPES = frozenset(
+    {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Name:

@@ -765,6 +765,13 @@ def import_records(
     return report
 
 
+def resource_type_csl_types() -> dict[str, str]:
+    """The live resource types, by casefolded name and slug, with their CSL types: what a
+    parser needs to read a file that names them (a type renamed or added in the admin too)."""
+    rows = ResourceType.objects.exclude(csl_type="").values_list("name", "slug", "csl_type")
+    return {key.casefold(): csl for name, slug, csl in rows for key in (slug, name)}
+
+
 def _parsed(items: Iterator[Record | RecordError], label: str) -> Iterator[Record | RecordError]:
     """The parser's items; a parser that gives up mid-file rejects the file as a whole."""
     while True:
@@ -800,7 +807,7 @@ def import_file(
 
     label = filename or "The file"
     try:
-        parsed = formats.read_file(stream, fmt, filename)
+        parsed = formats.read_file(stream, fmt, filename, resource_types=resource_type_csl_types())
     except formats.UnsupportedFormat as error:
         raise ImportFileError(f"{label}: {error}.") from error
     report = import_records(

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
 
-from socialmission.bibliography.record import Name, Record
+from socialmission.bibliography.record import STANDALONE_CSL_TYPES, Name, Record
 from socialmission.bibliography.text import (
     clean,
     normalize_doi,
@@ -33,11 +33,6 @@ from socialmission.bibliography.text import (
 )
 from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource
-
-# CSL types whose venue is a publisher rather than a container.
-STANDALONE_CSL_TYPES = frozenset(
-    {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
-)
 
 CHUNK_SIZE = 2000
 

@@ -12,13 +12,20 @@ from hypothesis import strategies as st
 
 from socialmission.bibliography import csv_format
 from socialmission.bibliography.record import Name, Record, RecordError
+from socialmission.library.vocabularies import RESOURCE_TYPES
 
 SAMPLES = Path(__file__).parent / "conformance" / "csv"
 STARTER = Path(__file__).parents[2] / "library" / "data" / "starter-catalog.csv"
 
 
+# The caller's live vocabulary of resource types (here: the seed), as the importer passes it.
+SEED_TYPES = {
+    key.casefold(): csl for name, slug, csl, _schema in RESOURCE_TYPES for key in (name, slug)
+}
+
+
 def _parse_bytes(data: bytes) -> list[Record | RecordError]:
-    return list(csv_format.parse(io.BytesIO(data)))
+    return list(csv_format.parse(io.BytesIO(data), resource_types=SEED_TYPES))
 
 
 def _parse(name: str) -> list[Record | RecordError]:
@@ -223,7 +230,7 @@ def test_sniff() -> None:
 
 
 def test_starter_catalog_reads_with_vocabularies() -> None:
-    items = list(csv_format.parse(io.BytesIO(STARTER.read_bytes())))
+    items = list(csv_format.parse(io.BytesIO(STARTER.read_bytes()), resource_types=SEED_TYPES))
     assert len(items) == 101
     records = [i for i in items if isinstance(i, Record)]
     assert len(records) == 101
@@ -336,9 +343,7 @@ def test_round_trip_of_our_export() -> None:
 
 
 def test_round_trip_of_the_starter_catalog() -> None:
-    records = [
-        r for r in csv_format.parse(io.BytesIO(STARTER.read_bytes())) if isinstance(r, Record)
-    ]
+    records = [r for r in _parse_bytes(STARTER.read_bytes()) if isinstance(r, Record)]
     again = [r for r in _parse_bytes(csv_format.render(records).encode()) if isinstance(r, Record)]
     assert len(again) == 101
     for before, after in zip(records, again, strict=True):
@@ -412,3 +417,18 @@ def test_export_then_import_gives_the_same_fields(
         domains,
         year,
     )
+
+
+def test_resource_types_come_from_the_callers_vocabulary() -> None:
+    data = b"title,authors,year,venue,resource_type\nA policy brief,Smith J,2021,WHO,Policy brief\n"
+    (unknown,) = list(csv_format.parse(io.BytesIO(data)))
+    assert isinstance(unknown, Record)
+    assert (unknown.type, unknown.container_title, unknown.resource_type) == (
+        "article-journal",
+        "WHO",
+        "Policy brief",
+    )
+    # A type a curator added in the admin, passed by the caller: its venue is a publisher.
+    (known,) = list(csv_format.parse(io.BytesIO(data), resource_types={"policy brief": "report"}))
+    assert isinstance(known, Record)
+    assert (known.type, known.publisher, known.container_title) == ("report", "WHO", "")

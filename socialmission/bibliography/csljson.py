@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from socialmission.bibliography.names import parse_name
@@ -189,27 +189,41 @@ def _date(value: Any) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
-def _to_record(item: dict[str, Any], position: str) -> Record:
-    kind = _text(item.get("type")).casefold()
-    kind = _TYPE_ALIASES.get(kind, kind)
-    record = Record(type=kind if kind in CSL_TYPES else "document", source=position)
-    record.id = _text(item.get("id"))
+# Record attribute -> the CSL-JSON variable that carries it as text.
+_TEXT_FIELDS = {
+    "id": "id",
+    "container_title": "container-title",
+    "volume": "volume",
+    "issue": "issue",
+    "url": "URL",
+    "abstract": "abstract",
+    "language": "language",
+    "publisher": "publisher",
+    "publisher_place": "publisher-place",
+}
+# CSL variables kept in Record.extra as they are.
+_EXTRA_FIELDS = ("collection-title", "edition", "number", "genre", "source")
+
+
+def _identity(record: Record, item: dict[str, Any]) -> None:
     record.title = _text(item.get("title")) or _text(item.get("title-short"))
     record.authors = _names(item.get("author"))
     record.editors = _names(item.get("editor"))
     if not (record.title or record.authors or item.get("DOI") or item.get("URL")):
         raise ValueError("the item has no title, author, DOI or URL: it does not describe a work")
+
+
+def _issued(record: Record, item: dict[str, Any]) -> None:
     record.year, record.month, record.day = _date(item.get("issued"))
     if record.year is None and isinstance(item.get("issued"), dict):
         literal = item["issued"].get("literal") or item["issued"].get("date-parts")
         if literal:
             record.extra["issued"] = json.dumps(literal, ensure_ascii=False)
-    record.container_title = _text(item.get("container-title"))
-    record.volume = _text(item.get("volume"))
-    record.issue = _text(item.get("issue"))
+
+
+def _identifiers(record: Record, item: dict[str, Any]) -> None:
     # CSL page ranges use an en dash more often than a hyphen ("429\u2013452" in Zotero output).
     record.pages = re.sub(r"\s*[\u2013\u2014]+\s*|\s*-+\s*", "-", _text(item.get("page")))
-    record.url = _text(item.get("URL"))
     record.doi = normalize_doi(item.get("DOI"))
     if not record.doi and "doi.org/" in record.url:
         # Better BibTeX may write a short DOI ("10/fqd6hj") and the full one only in the URL.
@@ -219,23 +233,39 @@ def _to_record(item: dict[str, Any], position: str) -> Record:
     note = item.get("note") if isinstance(item.get("note"), str) else ""
     record.pmid = normalize_pmid(item.get("PMID")) or find_pmid(note)
     record.pmcid = normalize_pmcid(item.get("PMCID"))
-    record.abstract = _text(item.get("abstract"))
-    keywords = item.get("keyword")
-    if isinstance(keywords, list):
-        record.keywords = unique(clean(k) for k in keywords)
-    elif isinstance(keywords, str):
-        record.keywords = unique(clean(k) for k in re.split(r"[,;]", keywords))
-    record.language = _text(item.get("language"))
-    record.publisher = _text(item.get("publisher"))
-    record.publisher_place = _text(item.get("publisher-place"))
+    record.note = clean(note)
     issns, _isbns, _ = standard_numbers(_text(item.get("ISSN")))
     record.issn = issns[0] if issns else _text(item.get("ISSN"))
     _issns, isbns, _ = standard_numbers(_text(item.get("ISBN")))
     record.isbn = isbns[0] if isbns else _text(item.get("ISBN"))
-    record.note = clean(note)
-    for key in ("collection-title", "edition", "number", "genre", "source"):
-        if _text(item.get(key)):
-            record.extra[key] = _text(item.get(key))
+
+
+def _keywords(record: Record, item: dict[str, Any]) -> None:
+    keywords = item.get("keyword")
+    if isinstance(keywords, str):
+        keywords = re.split(r"[,;]", keywords)
+    if isinstance(keywords, list):
+        record.keywords = unique(clean(k) for k in keywords)
+
+
+# The special cases, in order, after the plain text fields.
+_STEPS: tuple[Callable[[Record, dict[str, Any]], None], ...] = (
+    _identity,
+    _issued,
+    _identifiers,
+    _keywords,
+)
+
+
+def _to_record(item: dict[str, Any], position: str) -> Record:
+    kind = _text(item.get("type")).casefold()
+    kind = _TYPE_ALIASES.get(kind, kind)
+    record = Record(type=kind if kind in CSL_TYPES else "document", source=position)
+    for attribute, variable in _TEXT_FIELDS.items():
+        setattr(record, attribute, _text(item.get(variable)))
+    for step in _STEPS:
+        step(record, item)
+    record.extra.update({key: _text(item[key]) for key in _EXTRA_FIELDS if _text(item.get(key))})
     return record
 
 

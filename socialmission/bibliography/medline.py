@@ -13,7 +13,7 @@ https://www.nlm.nih.gov/bsd/mms/medlineelements.html
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -186,42 +186,56 @@ def _authors(raw: _RawRecord) -> list[Name]:
     return [a for a in authors if a.family or a.literal]
 
 
-def _to_record(raw: _RawRecord) -> Record | RecordError:
-    position = f"record {raw.number} (line {raw.line})"
-    if raw.problems:
-        return RecordError(position=position, reason="; ".join(raw.problems))
+# Record attribute -> the MEDLINE tags that carry it as plain text, the first present one wins.
+_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "publisher": ("PB",),
+    "volume": ("VI",),
+    "issue": ("IP",),
+    "pages": ("PG",),
+    "isbn": ("ISBN",),
+    "abstract": ("AB",),
+}
+
+
+def _first_of(values: list[str], pick: Callable[[str], str]) -> str:
+    return next((p for p in map(pick, values) if p), "")
+
+
+def _doi(value: str) -> str:
+    return normalize_doi(value) if value.endswith("[doi]") else ""
+
+
+def _extra(raw: _RawRecord) -> dict[str, str]:
+    extra = {
+        "container_title_short": clean(raw.first("TA")),
+        "publication_types": "; ".join(raw.values("PT")),
+        "mesh": "; ".join(clean(h) for h in raw.values("MH")),
+    }
+    return {key: value for key, value in extra.items() if value}
+
+
+def _kind_and_titles(raw: _RawRecord) -> tuple[str, str, str]:
+    """(CSL type, title, container title)."""
     title = strip_final_period(raw.first("TI", "BTI", "TT"))
     # NCBI Bookshelf records: BTI is the book; with a TI as well, the record is a chapter of it.
     book_title = strip_final_period(raw.first("BTI"))
     kind = csl_type(raw.values("PT"))
     if book_title:
         kind = "chapter" if raw.first("TI") else "book"
+    return kind, title, book_title if kind == "chapter" else clean(raw.first("JT", "TA"))
+
+
+def _to_record(raw: _RawRecord) -> Record | RecordError:
+    position = f"record {raw.number} (line {raw.line})"
+    if raw.problems:
+        return RecordError(position=position, reason="; ".join(raw.problems))
+    kind, title, container = _kind_and_titles(raw)
     if not title:
         return RecordError(position=position, reason="no title (TI) in this MEDLINE record")
     year, month, day = parse_date(raw.first("DP"))
-    doi = ""
-    for value in raw.values("LID") + raw.values("AID"):
-        if value.endswith("[doi]"):
-            doi = normalize_doi(value)
-            if doi:
-                break
-    publication_types = raw.values("PT")
-    mesh = raw.values("MH")
-    keywords = unique([mesh_keyword(h) for h in mesh] + [clean(k) for k in raw.values("OT")])
-    issn = ""
-    for value in raw.values("IS"):
-        issn = clean(value).split(" ", 1)[0]
-        if issn:
-            break
-    extra: dict[str, str] = {}
-    if raw.first("TA"):
-        extra["container_title_short"] = clean(raw.first("TA"))
-    if publication_types:
-        extra["publication_types"] = "; ".join(publication_types)
-    if mesh:
-        extra["mesh"] = "; ".join(clean(h) for h in mesh)
+    keywords = [mesh_keyword(h) for h in raw.values("MH")] + [clean(k) for k in raw.values("OT")]
     pmid = normalize_pmid(raw.first("PMID"))
-    return Record(
+    record = Record(
         title=title,
         type=kind,
         authors=_authors(raw),
@@ -229,24 +243,21 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
         year=year,
         month=month,
         day=day,
-        container_title=book_title if kind == "chapter" else clean(raw.first("JT", "TA")),
-        publisher=clean(raw.first("PB")),
+        container_title=container,
         publisher_place=clean(raw.first("PL")) if raw.first("PB") else "",
-        volume=clean(raw.first("VI")),
-        issue=clean(raw.first("IP")),
-        pages=clean(raw.first("PG")),
-        doi=doi,
+        doi=_first_of(raw.values("LID") + raw.values("AID"), _doi),
         pmid=pmid,
         pmcid=normalize_pmcid(raw.first("PMC")),
-        isbn=clean(raw.first("ISBN")),
-        issn=issn,
-        abstract=clean(raw.first("AB")),
-        keywords=keywords,
+        issn=_first_of(raw.values("IS"), lambda v: clean(v).split(" ", 1)[0]),
+        keywords=unique(keywords),
         language=language_code(raw.first("LA")),
         id=f"pmid:{pmid}" if pmid else "",
         source=f"{FORMAT} {position}",
-        extra=extra,
+        extra=_extra(raw),
     )
+    for attribute, tags in _TEXT_FIELDS.items():
+        setattr(record, attribute, clean(raw.first(*tags)))
+    return record
 
 
 def parse_text(text: str) -> Iterator[Record | RecordError]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from lxml import etree
@@ -152,6 +152,59 @@ def _keywords(citation: etree._Element) -> tuple[list[str], list[str]]:
     return unique([mesh_keyword(m) for m in mesh] + author_keywords), mesh
 
 
+def _at(node: etree._Element | None, path: str) -> str:
+    """The clean text at ``path`` under ``node`` ("" when either is missing)."""
+    return clean(node.findtext(path) or "") if node is not None else ""
+
+
+def _find(node: etree._Element | None, path: str) -> etree._Element | None:
+    return node.find(path) if node is not None else None
+
+
+# Record attribute -> (path under MedlineCitation, cleaner).
+_CITATION_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "volume": ("Article/Journal/JournalIssue/Volume", clean),
+    "issue": ("Article/Journal/JournalIssue/Issue", clean),
+    "issn": ("Article/Journal/ISSN", clean),
+    "language": ("Article/Language", language_code),
+}
+# Record attribute -> (path under a BookDocument's Book, cleaner).
+_BOOK_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "publisher": ("Publisher/PublisherName", clean),
+    "publisher_place": ("Publisher/PublisherLocation", clean),
+    "isbn": ("Isbn", clean),
+}
+
+
+def _article_title(article: etree._Element) -> str:
+    title = strip_final_period(_text(article.find("ArticleTitle")))
+    if not title or title in ("[Not Available]", "Not Available"):
+        title = strip_final_period(_text(article.find("VernacularTitle")))
+    return title
+
+
+def _pages(article: etree._Element) -> str:
+    pages = _at(article, "Pagination/MedlinePgn")
+    start, end = _at(article, "Pagination/StartPage"), _at(article, "Pagination/EndPage")
+    return pages or (f"{start}-{end}" if start and end else start)
+
+
+def _article_doi(article: etree._Element, ids: dict[str, str]) -> str:
+    locations = (e.text or "" for e in article.iterfind("ELocationID[@EIdType='doi']"))
+    return next((d for d in map(normalize_doi, locations) if d), "") or normalize_doi(
+        ids.get("doi", "")
+    )
+
+
+def _citation_extra(short: str, publication_types: list[str], mesh: list[str]) -> dict[str, str]:
+    extra = {
+        "container_title_short": short,
+        "publication_types": "; ".join(publication_types),
+        "mesh": "; ".join(mesh),
+    }
+    return {key: value for key, value in extra.items() if value}
+
+
 def _citation_record(
     citation: etree._Element, pubmed_data: etree._Element | None, position: str
 ) -> Record | RecordError:
@@ -160,63 +213,44 @@ def _citation_record(
     article = citation.find("Article")
     if article is None:
         return RecordError(position=position, reason=f"PMID {pmid or '?'} has no <Article>")
-    title = strip_final_period(_text(article.find("ArticleTitle")))
-    if not title or title in ("[Not Available]", "Not Available"):
-        title = strip_final_period(_text(article.find("VernacularTitle")))
+    title = _article_title(article)
     if not title:
         return RecordError(position=position, reason=f"PMID {pmid or '?'} has no ArticleTitle")
-    journal = article.find("Journal")
-    journal_issue = journal.find("JournalIssue") if journal is not None else None
-    year, month, day = _date(journal_issue.find("PubDate") if journal_issue is not None else None)
+    year, month, day = _date(article.find("Journal/JournalIssue/PubDate"))
     if year is None:
         year, month, day = _date(article.find("ArticleDate"))
-    journal_info = citation.find("MedlineJournalInfo")
-    medline_ta = clean(journal_info.findtext("MedlineTA") or "") if journal_info is not None else ""
-    container = _text(journal.find("Title")) if journal is not None else ""
-    pages = clean(article.findtext("Pagination/MedlinePgn") or "")
-    if not pages:
-        start = clean(article.findtext("Pagination/StartPage") or "")
-        end = clean(article.findtext("Pagination/EndPage") or "")
-        pages = f"{start}-{end}" if start and end else start
+    medline_ta = _at(citation, "MedlineJournalInfo/MedlineTA")
     ids = _article_ids(pubmed_data)
-    doi = ""
-    for location in article.iterfind("ELocationID"):
-        if location.get("EIdType") == "doi":
-            doi = normalize_doi(location.text or "")
-            if doi:
-                break
-    doi = doi or normalize_doi(ids.get("doi", ""))
     publication_types = [_text(p) for p in article.iterfind("PublicationTypeList/PublicationType")]
     keywords, mesh = _keywords(citation)
-    extra: dict[str, str] = {}
-    if medline_ta:
-        extra["container_title_short"] = medline_ta
-    if publication_types:
-        extra["publication_types"] = "; ".join(publication_types)
-    if mesh:
-        extra["mesh"] = "; ".join(mesh)
-    return Record(
+    record = Record(
         title=title,
         type=csl_type(publication_types),
         authors=_names(article.find("AuthorList")),
         year=year,
         month=month,
         day=day,
-        container_title=container or medline_ta,
-        volume=clean(journal_issue.findtext("Volume") or "") if journal_issue is not None else "",
-        issue=clean(journal_issue.findtext("Issue") or "") if journal_issue is not None else "",
-        pages=pages,
-        doi=doi,
+        container_title=_text(article.find("Journal/Title")) or medline_ta,
+        pages=_pages(article),
+        doi=_article_doi(article, ids),
         pmid=pmid,
         pmcid=normalize_pmcid(ids.get("pmc", "")),
-        issn=clean(journal.findtext("ISSN") or "") if journal is not None else "",
         abstract=_abstract(article.find("Abstract")),
         keywords=keywords,
-        language=language_code(article.findtext("Language") or ""),
         id=f"pmid:{pmid}" if pmid else "",
         source=f"{FORMAT} {position}",
-        extra=extra,
+        extra=_citation_extra(medline_ta, publication_types, mesh),
     )
+    for attribute, (path, cleaner) in _CITATION_FIELDS.items():
+        setattr(record, attribute, cleaner(_at(citation, path)))
+    return record
+
+
+def _book_people(document: etree._Element, book: etree._Element | None) -> list[Name]:
+    authors = _names(document.find("AuthorList[@Type='authors']")) or _names(
+        document.find("AuthorList")
+    )
+    return authors or _names(_find(book, "AuthorList[@Type='authors']"))
 
 
 def _book_record(book_article: etree._Element, position: str) -> Record | RecordError:
@@ -226,39 +260,33 @@ def _book_record(book_article: etree._Element, position: str) -> Record | Record
         return RecordError(position=position, reason="PubmedBookArticle without <BookDocument>")
     pmid = normalize_pmid(document.findtext("PMID") or "")
     book = document.find("Book")
-    book_title = strip_final_period(_text(book.find("BookTitle") if book is not None else None))
+    book_title = strip_final_period(_text(_find(book, "BookTitle")))
     chapter_title = strip_final_period(_text(document.find("ArticleTitle")))
     title = chapter_title or book_title
     if not title:
         return RecordError(position=position, reason=f"PMID {pmid or '?'} has no title")
-    year, month, day = _date(book.find("PubDate") if book is not None else None)
-    authors = _names(document.find("AuthorList[@Type='authors']")) or _names(
-        document.find("AuthorList")
-    )
-    editors = _names(book.find("AuthorList[@Type='editors']")) if book is not None else []
-    if not authors and book is not None:
-        authors = _names(book.find("AuthorList[@Type='authors']"))
+    year, month, day = _date(_find(book, "PubDate"))
     ids = _article_ids(book_article.find("PubmedBookData"))
-    return Record(
+    record = Record(
         title=title,
         type="chapter" if chapter_title and book_title else "book",
-        authors=authors,
-        editors=editors,
+        authors=_book_people(document, book),
+        editors=_names(_find(book, "AuthorList[@Type='editors']")),
         year=year,
         month=month,
         day=day,
         container_title=book_title if chapter_title else "",
-        publisher=_text(book.find("Publisher/PublisherName")) if book is not None else "",
-        publisher_place=_text(book.find("Publisher/PublisherLocation")) if book is not None else "",
         doi=normalize_doi(ids.get("doi", "")),
         pmid=pmid,
         pmcid=normalize_pmcid(ids.get("pmc", "")),
-        isbn=clean(book.findtext("Isbn") or "") if book is not None else "",
         abstract=_abstract(document.find("Abstract")),
         language=language_code(document.findtext("Language") or ""),
         id=f"pmid:{pmid}" if pmid else "",
         source=f"{FORMAT} {position}",
     )
+    for attribute, (path, cleaner) in _BOOK_FIELDS.items():
+        setattr(record, attribute, cleaner(_at(book, path)))
+    return record
 
 
 def _free(element: etree._Element) -> None:

@@ -16,7 +16,7 @@ repeated tag), so each record is handed to it in that canonical form, and line n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 import rispy
@@ -274,106 +274,155 @@ def _csl_type(ty: str) -> str:
     return "article"
 
 
-def _to_record(tags: list[tuple[str, str]], position: str) -> Record:
-    entry = _rispy_entry(tags)
-    unknown: dict[str, list[str]] = dict(entry.get("unknown_tag") or {})
-    raw: dict[str, list[str]] = {}
-    for tag, value in tags:
-        if value:
-            raw.setdefault(tag, []).append(value)
+class _Tags:
+    """One RIS record three ways: rispy's entry, the tags rispy does not know, every raw tag."""
 
-    record = Record(type=_csl_type(_first(entry, "type_of_reference")), source=position)
+    def __init__(self, tags: list[tuple[str, str]]) -> None:
+        self.tags = tags
+        self.entry = _rispy_entry(tags)
+        self.unknown: dict[str, list[str]] = dict(self.entry.get("unknown_tag") or {})
+        self.raw: dict[str, list[str]] = {}
+        for tag, value in tags:
+            if value:
+                self.raw.setdefault(tag, []).append(value)
+
+    def first(self, *keys: str) -> str:
+        return _first(self.entry, *keys)
+
+    def values(self, *keys: str) -> list[str]:
+        return _values(self.entry, *keys)
+
+    def joined(self, tag: str) -> str:
+        """A tag rispy does not know, its values joined."""
+        return clean(" ".join(self.unknown.get(tag, [])))
+
+    def raw_values(self, *tags: str) -> list[str]:
+        return [v for tag in tags for v in self.raw.get(tag, [])]
+
+
+# Record attribute -> (rispy keys, first present wins; a tag rispy does not know, the fallback).
+_TEXT_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "language": (("language",), ""),
+    "publisher": (("publisher",), "PU"),
+    "publisher_place": (("place_published",), ""),
+    "id": (("id",), ""),
+}
+# Record.extra key -> rispy keys.
+_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
+    "accession_number": ("accession_number",),
+    "database": ("name_of_database", "database_provider"),
+}
+# Where a DOI or PMCID may be written, first found wins.
+_PMCID_TAGS = ("C2", "C6", "AN")
+
+
+def _title(record: Record, tags: _Tags) -> None:
     # ST (short title) and TT (translated title) are the only title some exporters write.
-    record.title = _first(entry, "title", "primary_title", "short_title", "translated_title")
-    record.title = record.title or clean(" ".join(raw.get("CT", [])))
-    if not record.title and not (raw.keys() - {"TY"}):
+    record.title = tags.first("title", "primary_title", "short_title", "translated_title")
+    record.title = record.title or clean(" ".join(tags.raw.get("CT", [])))
+    if not record.title and not (tags.raw.keys() - {"TY"}):
         raise ValueError("record is empty: it has a type line and nothing else")
 
-    people = [parse_name(v) for v in _values(entry, "authors", "first_authors")]
+
+def _people(record: Record, tags: _Tags) -> None:
+    people = [parse_name(v) for v in tags.values("authors", "first_authors")]
     record.authors = [n for n in people if n.family or n.given or n.literal]
     # ED is EndNote's editor tag; A2 means editors only where there is a book around the work.
-    editors = unknown.get("ED", []) + (
-        _values(entry, "secondary_authors") if record.type in _BOOKISH else []
+    editors = tags.unknown.get("ED", []) + (
+        tags.values("secondary_authors") if record.type in _BOOKISH else []
     )
     record.editors = [parse_name(v) for v in editors if clean(v)]
 
-    for date in (_first(entry, "year"), _first(entry, "publication_year"), _first(entry, "date")):
-        year, month, day = parse_date(date)
-        if year is not None:
-            record.year = year
-            if month is not None:
-                record.month, record.day = month, day
-            break
-    if record.year is not None and record.month is None:
-        # DA often holds the month ("2019/05/01" or just "Jun") when PY holds only the year.
-        da = _first(entry, "date")
-        year, month, day = parse_date(da)
-        if month is None and da:
-            month, day = month_number(da.split()[0]), None
-        if month and year in (None, record.year):
-            record.month, record.day = month, day
 
+def _dates(record: Record, tags: _Tags) -> None:
+    dates = (tags.first("year"), tags.first("publication_year"), tags.first("date"))
+    record.year, record.month, record.day = next(
+        (d for d in map(parse_date, dates) if d[0] is not None), (None, None, None)
+    )
+    if record.year is None or record.month is not None:
+        return
+    # DA often holds the month ("2019/05/01" or just "Jun") when PY holds only the year.
+    da = tags.first("date")
+    year, month, day = parse_date(da)
+    if month is None and da:
+        month, day = month_number(da.split()[0]), None
+    if month and year in (None, record.year):
+        record.month, record.day = month, day
+
+
+def _container(record: Record, tags: _Tags) -> None:
     record.container_title = (
-        _first(entry, "secondary_title", "alternate_title3", "journal_name", "alternate_title2")
-        or clean(" ".join(unknown.get("BT", [])))  # the book title in older RIS
-        or _first(entry, "alternate_title1")
+        tags.first("secondary_title", "alternate_title3", "journal_name", "alternate_title2")
+        or tags.joined("BT")  # the book title in older RIS
+        or tags.first("alternate_title1")
     )
     if record.type in {"book", "report", "thesis"} and record.container_title:
         # For a whole book or report T2 is the series, not a venue it appeared in (for a web page
         # T2 is the website, which is its venue).
         record.extra["collection_title"] = record.container_title
         record.container_title = ""
-    record.volume = _numbering(entry, "volume") or clean(" ".join(unknown.get("VO", [])))
-    record.issue = _numbering(entry, "number")
-    start, end = _numbering(entry, "start_page"), _numbering(entry, "end_page")
+    record.volume = _numbering(tags.entry, "volume") or tags.joined("VO")
+    record.issue = _numbering(tags.entry, "number")
+
+
+def _pages(record: Record, tags: _Tags) -> None:
+    start, end = _numbering(tags.entry, "start_page"), _numbering(tags.entry, "end_page")
     if start and not end:
         start, end = split_pages(start)
-    record.pages = join_pages(start, end)
-    if "specified" in record.pages.casefold():
-        record.pages = ""  # Ovid writes "SP - No" / "EP - Pagination Specified"
+    pages = join_pages(start, end)
+    # Ovid writes "SP - No" / "EP - Pagination Specified".
+    record.pages = "" if "specified" in pages.casefold() else pages
 
-    record.doi = next((normalize_doi(v) for v in raw.get("DO", []) if normalize_doi(v)), "")
-    links = [*_values(entry, "urls"), *raw.get("L2", []), *raw.get("LK", []), *raw.get("L1", [])]
-    urls = unique(url for v in _values(entry, "urls") for url in v.split() if "://" in url)
-    if not record.doi:
-        record.doi = next(
-            (
-                normalize_doi(u)
-                for u in [*links, *raw.get("M3", [])]
-                if "doi" in u.casefold() and normalize_doi(u)
-            ),
-            "",
-        )
-    record.url = next((u for u in urls if normalize_doi(u) != record.doi or not record.doi), "")
-    if not record.url and urls:
-        record.url = urls[0]
-    record.pmid = _pmid(raw, links)
-    record.pmcid = next(
-        (
-            normalize_pmcid(v)
-            for tag in ("C2", "C6", "AN")
-            for v in raw.get(tag, [])
-            if normalize_pmcid(v)
-        ),
-        "",
+
+def _first_normalized(values: Iterable[str], normalize: Callable[[str], str]) -> str:
+    return next((n for n in map(normalize, values) if n), "")
+
+
+def _identifiers(record: Record, tags: _Tags) -> None:
+    links = [*tags.values("urls"), *tags.raw_values("L2", "LK", "L1")]
+    urls = unique(url for v in tags.values("urls") for url in v.split() if "://" in url)
+    record.doi = _first_normalized(tags.raw.get("DO", []), normalize_doi) or _first_normalized(
+        (u for u in [*links, *tags.raw.get("M3", [])] if "doi" in u.casefold()), normalize_doi
     )
+    # A URL that is only the DOI's resolver link is the DOI, not the work's address.
+    other = [u for u in urls if not record.doi or normalize_doi(u) != record.doi]
+    record.url = (other or urls or [""])[0]
+    record.pmid = _pmid(tags.raw, links)
+    record.pmcid = _first_normalized(tags.raw_values(*_PMCID_TAGS), normalize_pmcid)
 
-    abstract = [v for tag, v in tags if tag in ("AB", "N2") and v]
+
+def _texts(record: Record, tags: _Tags) -> None:
+    abstract = [v for tag, v in tags.tags if tag in ("AB", "N2") and v]
     record.abstract = abstract[0].strip() if abstract else ""
-    record.keywords = unique(k.lstrip("*").strip() for k in _values(entry, "keywords"))
-    record.language = _first(entry, "language")
-    record.publisher = _first(entry, "publisher") or clean(" ".join(unknown.get("PU", [])))
-    record.publisher_place = _first(entry, "place_published")
-    for value in _values(entry, "issn") + unknown.get("BN", []) + unknown.get("SN", []):
+    record.note = "\n".join(v for tag, v in tags.tags if tag == "N1" and v)
+    record.keywords = unique(k.lstrip("*").strip() for k in tags.values("keywords"))
+    for value in tags.values("issn") + tags.unknown.get("BN", []) + tags.unknown.get("SN", []):
         _identify_standard_number(record, value)
-    record.note = "\n".join(v for tag, v in tags if tag == "N1" and v)
-    record.id = _first(entry, "id")
-    accession = _first(entry, "accession_number")
-    if accession:
-        record.extra["accession_number"] = accession
-    database = _first(entry, "name_of_database", "database_provider")
-    if database:
-        record.extra["database"] = database
+
+
+# The special cases, in order; each reads the tags and sets its part of the record.
+_STEPS: tuple[Callable[[Record, _Tags], None], ...] = (
+    _title,
+    _people,
+    _dates,
+    _container,
+    _pages,
+    _identifiers,
+    _texts,
+)
+
+
+def _to_record(raw_tags: list[tuple[str, str]], position: str) -> Record:
+    tags = _Tags(raw_tags)
+    record = Record(type=_csl_type(tags.first("type_of_reference")), source=position)
+    for step in _STEPS:
+        step(record, tags)
+    for attribute, (keys, fallback) in _TEXT_FIELDS.items():
+        setattr(record, attribute, tags.first(*keys) or (tags.joined(fallback) if fallback else ""))
+    for name, keys in _EXTRA_FIELDS.items():
+        value = tags.first(*keys)
+        if value:
+            record.extra[name] = value
     return record
 
 

@@ -165,6 +165,41 @@ def _authors(raw: _RawRecord) -> list[Name]:
     return [n for n in names if n.family or n.given or n.literal]
 
 
+# Record attribute -> the WoS tags that carry it as it is, the first present one wins.
+_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "publisher": ("PU",),
+    "volume": ("VL",),
+    "issue": ("IS",),
+    "isbn": ("BN",),
+    "issn": ("SN", "EI"),
+    "abstract": ("AB",),
+    "id": ("UT",),
+}
+# Record.extra key -> WoS tags.
+_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
+    "container_title_short": ("JI", "J9"),
+    "wos_id": ("UT",),
+    "document_type": ("DT",),
+}
+
+
+def _date(raw: _RawRecord) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) from PY ("2019") and PD ("MAY 3", "SPR")."""
+    year_text = raw.first("PY")
+    year = int(year_text) if year_text.isdigit() else None
+    parts = raw.first("PD").split()
+    month = month_number(parts[0]) if parts else None
+    day_text = parts[1] if month and len(parts) > 1 else ""
+    day = int(day_text) if day_text.isdigit() and int(day_text) <= 31 else None
+    return year, month, day
+
+
+def _keywords(raw: _RawRecord) -> list[str]:
+    """Author keywords (DE) then Keywords Plus (ID, upper case in the export: lowered)."""
+    plus = [k.lower() if k.isupper() else k for v in raw.values("ID") for k in split_list(v, ";")]
+    return unique([k for value in raw.values("DE") for k in split_list(value, ";")] + plus)
+
+
 def _to_record(raw: _RawRecord) -> Record | RecordError:
     position = f"record {raw.number} (line {raw.line})"
     if raw.problems:
@@ -172,33 +207,10 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
     title = raw.first("TI")
     if not title:
         return RecordError(position=position, reason="no title (TI) in this Web of Science record")
-    year_text = raw.first("PY")
-    year = int(year_text) if year_text.isdigit() else None
-    date_parts = raw.first("PD").split()
-    month = month_number(date_parts[0]) if date_parts else None
-    day = (
-        int(date_parts[1])
-        if month and len(date_parts) > 1 and date_parts[1].isdigit() and int(date_parts[1]) <= 31
-        else None
-    )
+    year, month, day = _date(raw)
     kind = _type(raw)
-    source = _title_case(raw.first("SO"))
-    series = _title_case(raw.first("SE"))
-    keywords = unique(
-        [k for value in raw.values("DE") for k in split_list(value, ";")]
-        + [k.lower() if k.isupper() else k for v in raw.values("ID") for k in split_list(v, ";")]
-    )
-    extra: dict[str, str] = {}
-    short = raw.first("JI", "J9")
-    if short:
-        extra["container_title_short"] = short
-    accession = raw.first("UT")
-    if accession:
-        extra["wos_id"] = accession
-    if raw.first("DT"):
-        extra["document_type"] = raw.first("DT")
-    is_book = kind == "book"
-    return Record(
+    venue = _title_case(raw.first("SO")) or _title_case(raw.first("SE"))
+    record = Record(
         title=title,
         type=kind,
         authors=_authors(raw),
@@ -206,23 +218,21 @@ def _to_record(raw: _RawRecord) -> Record | RecordError:
         year=year,
         month=month,
         day=day,
-        container_title="" if is_book else (source or series),
-        publisher=raw.first("PU"),
+        container_title="" if kind == "book" else venue,
         publisher_place=_title_case(raw.first("PI")),
-        volume=raw.first("VL"),
-        issue=raw.first("IS"),
         pages=join_pages(raw.first("BP"), raw.first("EP")) or raw.first("AR"),
         doi=normalize_doi(raw.first("DI")),
         pmid=normalize_pmid(raw.first("PM")),
-        isbn=raw.first("BN"),
-        issn=raw.first("SN", "EI"),
-        abstract=raw.first("AB"),
-        keywords=keywords,
+        keywords=_keywords(raw),
         language=_LANGUAGES.get(raw.first("LA").lower(), raw.first("LA")),
-        id=accession,
         source=f"{FORMAT} {position}",
-        extra=extra,
     )
+    for attribute, tags in _TEXT_FIELDS.items():
+        setattr(record, attribute, raw.first(*tags))
+    record.extra = {
+        key: raw.first(*tags) for key, tags in _EXTRA_FIELDS.items() if raw.first(*tags)
+    }
+    return record
 
 
 def record_from_columns(row: dict[str, str]) -> Record:

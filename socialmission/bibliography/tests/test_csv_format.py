@@ -243,6 +243,11 @@ def test_starter_catalog_reads_with_vocabularies() -> None:
     assert first.professions == ["Medicine"]
     assert first.pmid == "20547907"
     assert first.abstract.startswith("Introduced a composite 'social mission score'")
+
+
+def test_starter_catalog_reports_and_editors() -> None:
+    items = list(csv_format.parse(io.BytesIO(STARTER.read_bytes()), resource_types=SEED_TYPES))
+    records = [i for i in items if isinstance(i, Record)]
     report = records[2]
     assert report.type == "report"
     assert report.organization.startswith("World Health Organization")

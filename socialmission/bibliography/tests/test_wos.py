@@ -22,7 +22,7 @@ def _records() -> list[Record]:
 
 
 def test_sample_has_two_records_with_continued_fields() -> None:
-    first, second = _records()
+    first, _second = _records()
     assert first.title == (
         "Interactions stabilizing the structure of the core light-harvesting complex (LHl) of "
         "photosynthetic bacteria and its subunit (B820)"
@@ -38,6 +38,10 @@ def test_sample_has_two_records_with_continued_fields() -> None:
     assert first.extra["container_title_short"] == "Biochemistry"
     assert (first.year, first.month, first.day) == (2004, 6, 8)
     assert (first.volume, first.issue, first.pages) == ("43", "22", "7003-7016")
+
+
+def test_sample_identifiers_keywords_and_second_record() -> None:
+    first, second = _records()
     assert first.doi == "10.1021/bi049798f"
     assert first.pmid == "15170338"
     assert first.issn == "0006-2960"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import signal
@@ -152,8 +153,9 @@ def test_kill_9_mid_import_leaves_the_library_exactly_as_before(
     before = _snapshot(database)
     assert len(before["library_resource"]) == 2
 
-    big = tmp_path / "big.xml"
-    with big.open("wb") as stream:
+    # Gzipped: unpacked it is larger than the import size cap (IMPORT_MAX_BYTES).
+    big = tmp_path / "big.xml.gz"
+    with gzip.open(big, "wb") as stream:
         for chunk in synthetic_pubmed_articles(20_000):
             stream.write(chunk)
     wal = database.with_name(database.name + "-wal")

@@ -54,7 +54,7 @@ from socialmission.bibliography.text import (
 from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
 from socialmission.library import signals
 from socialmission.library.facets import FACETS, Facet
-from socialmission.library.models import Resource, Vocabulary
+from socialmission.library.models import Resource, ResourceType, Vocabulary
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 100

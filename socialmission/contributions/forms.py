@@ -23,29 +23,41 @@ from socialmission.contributions.models import (
     http_url_validator,
 )
 from socialmission.contributions.records import authors_text, parse_authors
+from socialmission.contributions.services import SUGGESTION_M2M as TAGS
 from socialmission.contributions.services import validate_links
-from socialmission.library.models import (
-    Domain,
-    EvidenceLevel,
-    Profession,
-    Resource,
-    ResourceType,
-    Topic,
-)
+from socialmission.library.facets import FACETS
+from socialmission.library.models import EvidenceLevel, Resource, ResourceType
 
 
-class _VocabularyFields(forms.Form):
-    """Checkbox lists of the active vocabularies (curators edit them; never hard-coded)."""
+def _tag_fields(*, contributors: bool) -> dict[str, forms.Field]:
+    """A checkbox list of active terms per many-valued facet a suggestion carries (``TAGS``);
+    for the public form only the facets contributors may set."""
+    return {
+        facet.field: forms.ModelMultipleChoiceField(
+            facet.vocabulary.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+        )
+        for facet in FACETS.multiple()
+        if facet.field in TAGS and (facet.contributors or not contributors)
+    }
 
-    domains = forms.ModelMultipleChoiceField(
-        Domain.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    topics = forms.ModelMultipleChoiceField(
-        Topic.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    professions = forms.ModelMultipleChoiceField(
-        Profession.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
-    )
+
+class _TagFieldsMixin:
+    """Adds the tag checkbox lists after the field named ``tags_after``."""
+
+    fields: dict[str, forms.Field]
+    tags_after = "description"
+    contributors_only = False
+
+    def _add_tag_fields(self) -> None:
+        names = list(self.fields)
+        tags = _tag_fields(contributors=self.contributors_only)
+        position = names.index(self.tags_after) + 1
+        ordered = [*names[:position], *tags, *names[position:]]
+        self.fields.update(tags)
+        self.order_fields(ordered)  # type: ignore[attr-defined]
+
+    def tag_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in TAGS if name in self.fields]  # type: ignore[index]
 
 
 def _url_field(**kwargs: Any) -> forms.URLField:
@@ -107,7 +119,7 @@ class _ResourceMetadataMixin:
         return parse_authors(self.cleaned_data.get("authors_text", ""))
 
 
-class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
+class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The public "suggest a resource" form."""
 
     required_css_class = "required"
@@ -127,9 +139,7 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
     )
     url = _url_field(help_text="Starting with https:// or http://.")
     year = forms.IntegerField(label="Year", required=False, min_value=1500, max_value=2100)
-    domains = _VocabularyFields.base_fields["domains"]
-    topics = _VocabularyFields.base_fields["topics"]
-    professions = _VocabularyFields.base_fields["professions"]
+    contributors_only = True
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="I have looked at the similar resources above, and mine is different or adds something.",
@@ -181,9 +191,6 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
         "year",
         "venue",
         "description",
-        "domains",
-        "topics",
-        "professions",
         "why",
         "submitter_name",
         "submitter_email",
@@ -191,6 +198,7 @@ class SuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[t
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._add_tag_fields()
         self.fields["url"].widget.attrs["inputmode"] = "url"
         self.fields["submitter_email"].widget.attrs["autocomplete"] = "email"
         self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
@@ -271,7 +279,7 @@ class ReplyForm(forms.Form):
 # Curators
 
 
-class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
     required_css_class = "required"
     authors_text = SuggestionForm.base_fields["authors_text"]
     url = _url_field()
@@ -281,9 +289,6 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
     evidence_level = forms.ModelChoiceField(
         EvidenceLevel.objects.active(), required=False, label="Evidence level"
     )
-    domains = _VocabularyFields.base_fields["domains"]
-    topics = _VocabularyFields.base_fields["topics"]
-    professions = _VocabularyFields.base_fields["professions"]
 
     class Meta:
         model = Suggestion
@@ -302,9 +307,6 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
             "language",
             "keywords",
             "description",
-            "domains",
-            "topics",
-            "professions",
             "evidence_level",
             "need",
             "intervention",
@@ -328,8 +330,12 @@ class CuratorSuggestionForm(_ResourceMetadataMixin, forms.ModelForm):  # type: i
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._add_tag_fields()
         if self.instance.pk and not self.is_bound:
             self.initial["authors_text"] = authors_text(self.instance.authors)
+            for name in TAGS:
+                if name in self.fields:
+                    self.initial[name] = list(getattr(self.instance, name).all())
 
     def clean_keywords(self) -> str:
         # One spelling per keyword, in the library's "a; b; c" form.

@@ -22,6 +22,7 @@ from socialmission.contributions.models import (
     Status,
     Suggestion,
 )
+from socialmission.library.fields import Use, fields_for, history_tag_relations
 from socialmission.library.models import Resource
 
 
@@ -159,32 +160,8 @@ def resource_search_for_merge(q: str, *, exclude: int | None = None) -> list[Res
 # History
 
 
-HISTORY_FIELDS = (
-    "title",
-    "status",
-    "authors",
-    "organization",
-    "year",
-    "venue",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "language",
-    "keywords",
-    "description",
-    "resource_type",
-    "evidence_level",
-    "need",
-    "intervention",
-    "results",
-    "reviewed_on",
-    "curated_by",
-    "published_at",
-)
-HISTORY_M2M = (("domains", "domain"), ("topics", "topic"), ("professions", "profession"))
+# What the history page compares: every field but the bookkeeping ones (library/fields.py).
+HISTORY_FIELDS = fields_for(Use.HISTORY)
 
 
 @dataclass
@@ -238,7 +215,7 @@ def _snapshot(version: Any, names: dict[str, dict[int, str]]) -> dict[str, str]:
             snap[name] = related.get(pk, "") if pk is not None else ""
         else:
             snap[name] = _display(getattr(version, model_field.attname))
-    for name, target in HISTORY_M2M:
+    for name, target in history_tag_relations():
         rows = getattr(version, name).select_related(target).all()
         snap[name] = ", ".join(sorted(str(getattr(row, target)) for row in rows))
     return snap

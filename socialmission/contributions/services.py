@@ -31,33 +31,19 @@ from socialmission.contributions.models import (
     Suggestion,
     http_url_validator,
 )
-from socialmission.library.models import Domain, Profession, Resource, Topic
+from socialmission.library.facets import FACETS
+from socialmission.library.fields import history_tag_relations, suggestion_fields
+from socialmission.library.models import Resource, Vocabulary
 
 Item = TypeVar("Item", Suggestion, Nomination)
 
-# Suggestion fields that map one to one onto Resource fields.
-RESOURCE_FIELDS = (
-    "title",
-    "url",
-    "doi",
-    "pmid",
-    "authors",
-    "organization",
-    "year",
-    "venue",
-    "volume",
-    "issue",
-    "pages",
-    "language",
-    "keywords",
-    "description",
-    "resource_type",
-    "evidence_level",
-    "need",
-    "intervention",
-    "results",
+# Suggestion fields that map one to one onto Resource fields, and the tags it carries.
+RESOURCE_FIELDS = suggestion_fields(Suggestion)
+SUGGESTION_M2M = tuple(
+    f.field
+    for f in FACETS.multiple()
+    if any(m.name == f.field for m in Suggestion._meta.many_to_many)
 )
-SUGGESTION_M2M = ("domains", "topics", "professions")
 SUGGESTION_EDITABLE = (*RESOURCE_FIELDS, "why")
 SUGGESTION_SUBMITTED = (
     "title",
@@ -132,17 +118,20 @@ def validate_links(text: str) -> str:
 def submit_suggestion(
     *,
     fields: Mapping[str, Any],
-    domains: Iterable[Domain] = (),
-    topics: Iterable[Topic] = (),
-    professions: Iterable[Profession] = (),
+    tags: Mapping[str, Iterable[Vocabulary]] | None = None,
 ) -> Suggestion:
-    """Record a suggestion from anyone and mail its private status link."""
+    """Record a suggestion from anyone and mail its private status link.
+
+    ``tags``: the terms of each many-valued facet a contributor may set, by field name.
+    """
     suggestion = Suggestion(**{k: v for k, v in fields.items() if k in SUGGESTION_SUBMITTED})
     suggestion.full_clean()
     suggestion.save()
-    suggestion.domains.set(list(domains))
-    suggestion.topics.set(list(topics))
-    suggestion.professions.set(list(professions))
+    for name, terms in (tags or {}).items():
+        facet = FACETS.by_field(name)
+        if facet is None or not facet.contributors or name not in SUGGESTION_M2M:
+            raise ValueError(f"contributors cannot set {name!r}")
+        getattr(suggestion, name).set(list(terms))
     transaction.on_commit(lambda: emails.send_received(suggestion))
     return suggestion
 
@@ -430,7 +419,7 @@ def revert_resource(resource: Resource, *, curator: User, history_id: int) -> Re
         setattr(resource, field.attname, getattr(version, field.attname))
     stamp = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
     _save_resource(resource, curator=curator, reason=f"Reverted to the version of {stamp}")
-    for name, target in (("domains", "domain"), ("topics", "topic"), ("professions", "profession")):
+    for name, target in history_tag_relations():
         ids = [getattr(row, f"{target}_id") for row in getattr(version, name).all()]
         getattr(resource, name).set(ids)
     return resource

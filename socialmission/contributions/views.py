@@ -106,7 +106,7 @@ def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]
     initial: dict[str, Any] = {}
     for key in post:
         values = post.getlist(key)
-        initial[key] = values if key in {"domains", "topics", "professions"} else values[-1]
+        initial[key] = values if key in services.SUGGESTION_M2M else values[-1]
     initial.update(extra)
     return initial
 
@@ -145,9 +145,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
             if not duplicates or data.get("confirm_not_duplicate"):
                 suggestion = services.submit_suggestion(
                     fields=form.submitted_fields(),
-                    domains=data["domains"],
-                    topics=data["topics"],
-                    professions=data["professions"],
+                    tags={field.name: data[field.name] for field in form.tag_fields()},
                 )
                 abuse.record_submission(request)
                 return redirect(reverse("contributions:status", args=[suggestion.token]) + "?new=1")

@@ -1,8 +1,9 @@
 """The read-only JSON API (``/api/v1/``), built with django-ninja and documented by OpenAPI.
 
-Owns the public shape of a resource for machines. Every field is named in an explicit
-allow-list (``resource_data``), never taken from the model wholesale, so a private field added
-to a model later (a suggester's e-mail, a curator's note) cannot leak through the API.
+Owns the public shape of a resource for machines. Its fields are ``Use.API`` of
+``library/fields.py``: every field of ``Resource`` except those its exclusion table leaves out of
+the API (``status``, ``curated_by`` …), so a private field added to the model later (a curator's
+note) must be excluded there; the privacy test (``test_privacy.py``) fails if one leaks.
 
 Search goes through ``library.search`` exactly as the web page does (same parameters, facets,
 sorting and page numbers); the API adds ``per_page`` and absolute ``next``/``previous`` links.
@@ -16,6 +17,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from django.db import models as dj_models
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -26,6 +28,7 @@ from pydantic import create_model
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
 from socialmission.library.facets import FACETS, Facet
+from socialmission.library.fields import API_DETAIL_ONLY, Use, fields_for
 from socialmission.library.search import MAX_PAGE, PER_PAGE, SearchParams, search
 
 MAX_PER_PAGE = 100
@@ -60,24 +63,46 @@ class Author(Schema):
     literal: str = Field("", description="An organisation, or a name not split into parts.")
 
 
-class _ResourceFields(Schema):
+class _ResourceLinks(Schema):
     id: int
     url: str = Field(description="The resource's page in the library.")
     api_url: str
-    title: str
-    authors: list[Author]
-    organization: str
-    year: int | None
-    venue: str = Field(description="Journal, publisher or site.")
-    volume: str
-    issue: str
-    pages: str
-    doi: str
-    pmid: str
-    link: str = Field(description="Where the resource itself can be read.")
-    language: str
-    keywords: list[str]
-    description: str
+
+
+# Resource fields the API calls by another name, shapes of their own, and descriptions.
+API_NAMES = {"url": "link"}
+_SHAPES: dict[str, Any] = {"authors": list[Author], "keywords": list[str]}
+_DESCRIPTIONS = {
+    "url": "Where the resource itself can be read.",
+    "need": "Program examples: the need addressed.",
+}
+
+
+def _python_type(model_field: Any) -> Any:
+    if model_field.name in _SHAPES:
+        return _SHAPES[model_field.name]
+    if isinstance(model_field, dj_models.DateTimeField):
+        kind: Any = datetime
+    elif isinstance(model_field, dj_models.DateField):
+        kind = date
+    elif isinstance(model_field, dj_models.IntegerField):
+        kind = int
+    elif isinstance(model_field, dj_models.BooleanField):
+        kind = bool
+    elif isinstance(model_field, dj_models.CharField | dj_models.TextField):
+        kind = str
+    else:
+        kind = Any
+    return kind | None if model_field.null else kind
+
+
+def _field_out(name: str) -> tuple[str, Any]:
+    model_field = m.Resource._meta.get_field(name)
+    description = _DESCRIPTIONS.get(name) or str(getattr(model_field, "help_text", "") or "")
+    return API_NAMES.get(name, name), (
+        _python_type(model_field),
+        Field(..., description=description) if description else ...,
+    )
 
 
 def _facet_out(facet: Facet) -> Any:
@@ -87,21 +112,21 @@ def _facet_out(facet: Facet) -> Any:
     return (Term | None, ...) if nullable else (Term, ...)
 
 
-# The facets' terms, in facet order, between the descriptive fields and the dates.
+# The fields of library/fields.py's Use.API (private ones are left out there), then the facets.
+LIST_FIELDS = tuple(name for name in fields_for(Use.API) if name not in API_DETAIL_ONLY)
+DETAIL_FIELDS = tuple(name for name in fields_for(Use.API) if name in API_DETAIL_ONLY)
+
 ResourceOut: type[Schema] = create_model(
     "ResourceOut",
-    __base__=_ResourceFields,
+    __base__=_ResourceLinks,
+    **dict(_field_out(name) for name in LIST_FIELDS),
     **{facet.output_name: _facet_out(facet) for facet in FACETS},
-    published_at=(datetime | None, ...),
-    updated_at=(datetime, ...),
 )
-
-
-class ResourceDetailOut(ResourceOut):  # type: ignore[valid-type,misc]
-    need: str = Field(description="Program examples: the need addressed.")
-    intervention: str
-    results: str
-    reviewed_on: date | None
+ResourceDetailOut: type[Schema] = create_model(
+    "ResourceDetailOut",
+    __base__=ResourceOut,
+    **dict(_field_out(name) for name in DETAIL_FIELDS),
+)
 
 
 class FacetValueOut(Schema):
@@ -195,40 +220,22 @@ def resource_data(
     resource: m.Resource, request: HttpRequest, *, detail: bool = False
 ) -> dict[str, Any]:
     """The public fields of a resource, and only those (see the module docstring)."""
-    record = resource_to_record(resource)
     data: dict[str, Any] = {
         "id": resource.pk,
         "url": request.build_absolute_uri(resource.get_absolute_url()),
         "api_url": request.build_absolute_uri(
             reverse("interop:api-v1:resource", kwargs={"resource_id": resource.pk})
         ),
-        "title": resource.title,
-        "authors": [
-            {"family": n.family, "given": n.given, "literal": n.literal} for n in record.authors
-        ],
-        "organization": resource.organization,
-        "year": resource.year,
-        "venue": resource.venue,
-        "volume": resource.volume,
-        "issue": resource.issue,
-        "pages": resource.pages,
-        "doi": resource.doi,
-        "pmid": resource.pmid,
-        "link": resource.url,
-        "language": resource.language,
-        "keywords": resource.keyword_list(),
-        "description": resource.description,
-        **{facet.output_name: _facet_terms(resource, facet) for facet in FACETS},
-        "published_at": resource.published_at,
-        "updated_at": resource.updated_at,
     }
-    if detail:
-        data.update(
-            need=resource.need,
-            intervention=resource.intervention,
-            results=resource.results,
-            reviewed_on=resource.reviewed_on,
-        )
+    for name in (*LIST_FIELDS, *DETAIL_FIELDS) if detail else LIST_FIELDS:
+        data[API_NAMES.get(name, name)] = getattr(resource, name)
+    # The two fields with a shape of their own (_SHAPES).
+    record = resource_to_record(resource)
+    data["authors"] = [
+        {"family": n.family, "given": n.given, "literal": n.literal} for n in record.authors
+    ]
+    data["keywords"] = resource.keyword_list()
+    data.update({facet.output_name: _facet_terms(resource, facet) for facet in FACETS})
     return data
 
 

@@ -54,6 +54,7 @@ from socialmission.bibliography.text import (
 from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
 from socialmission.library import signals
 from socialmission.library.facets import FACETS, Facet
+from socialmission.library.fields import Use, fields_for
 from socialmission.library.models import Resource, ResourceType, Vocabulary
 
 BATCH_SIZE = 500
@@ -79,21 +80,8 @@ CSL_TYPE_TO_RESOURCE_TYPE = {
 }
 FALLBACK_RESOURCE_TYPE = "article"
 
-UPDATABLE_FIELDS = (
-    "authors",
-    "organization",
-    "year",
-    "venue",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "language",
-    "keywords",
-    "description",
-)
+# The fields an import fills in on a matched resource that has them blank (library/fields.py).
+UPDATABLE_FIELDS = fields_for(Use.IMPORT)
 
 
 class ImportFileError(Exception):
@@ -304,7 +292,11 @@ class _Index:
     @classmethod
     def of_library(cls) -> _Index:
         index = cls()
-        text_fields = [name for name in UPDATABLE_FIELDS if name not in ("authors", "year")]
+        text_fields = [
+            name
+            for name in UPDATABLE_FIELDS
+            if isinstance(Resource._meta.get_field(name), models.CharField | models.TextField)
+        ]
         lengths = {f"length_{name}": Length(name) for name in text_fields}
         rows = Resource.objects.annotate(**lengths).values_list(
             "pk", "doi", "pmid", "title", "year", "authors", *lengths

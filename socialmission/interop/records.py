@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, TextField
 
 from socialmission.bibliography.record import STANDALONE_CSL_TYPES, Name, Record
 from socialmission.bibliography.text import (
@@ -32,26 +32,18 @@ from socialmission.bibliography.text import (
     unique,
 )
 from socialmission.library.facets import FACETS
+from socialmission.library.fields import RECORD_NAMES, Use, fields_for
 from socialmission.library.models import Resource
 
 CHUNK_SIZE = 2000
 
 # Column sizes of ``Resource``; values are cut to these so PostgreSQL never refuses a row.
 _MAX_LENGTHS: dict[str, int] = {
-    field_name: Resource._meta.get_field(field_name).max_length or 0  # type: ignore[union-attr]
-    for field_name in (
-        "title",
-        "organization",
-        "venue",
-        "volume",
-        "issue",
-        "pages",
-        "doi",
-        "pmid",
-        "url",
-        "language",
-    )
+    f.name: f.max_length or 0 for f in Resource._meta.concrete_fields if f.max_length
 }
+# Fields with a shape of their own in the Record; every other field of ``Use.EXPORT`` goes to
+# the Record attribute of its name (``fields.RECORD_NAMES``), else into ``Record.extra``.
+_SPECIAL_FIELDS = frozenset({"authors", "venue", "year", "doi", "pmid", "url", "keywords"})
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -97,27 +89,30 @@ def resource_to_record(resource: Resource) -> Record:
     csl_type = resource.resource_type.csl_type or "article-journal"
     standalone = csl_type in STANDALONE_CSL_TYPES
     authors = [n for n in (_name_from_json(a) for a in (resource.authors or [])) if n]
-    return Record(
+    record = Record(
         id=record_id(resource),
-        title=resource.title,
         type=csl_type,
         authors=authors,
-        organization=resource.organization,
         year=resource.year,
         container_title="" if standalone else resource.venue,
         publisher=resource.venue if standalone else "",
-        volume=resource.volume,
-        issue=resource.issue,
-        pages=resource.pages,
         doi=resource.doi,
         pmid=resource.pmid,
         url=resource.url,
-        abstract=resource.description,
         keywords=resource.keyword_list(),
-        language=resource.language,
         source=f"resource {resource.pk}",
         **_facet_names(resource),
     )
+    for name in fields_for(Use.EXPORT):
+        if name in _SPECIAL_FIELDS:
+            continue
+        value = getattr(resource, name)
+        attribute = RECORD_NAMES.get(name, name)
+        if attribute in _RECORD_ATTRIBUTES:
+            setattr(record, attribute, value)
+        elif value not in (None, ""):
+            record.extra[name] = str(value)
+    return record
 
 
 _RECORD_ATTRIBUTES = frozenset(Record.__dataclass_fields__)
@@ -186,23 +181,34 @@ def record_fields_for_resource(record: Record) -> dict[str, Any]:
     authors = [a for a in (_name_to_json(n) for n in record.authors) if a]
     venue = clean(record.container_title) or clean(record.publisher)
     year = record.year if isinstance(record.year, int) and 1 <= record.year <= 32767 else None
-    return {
-        "title": _cut("title", clean(record.title)),
+    special: dict[str, Any] = {
         "authors": authors,
-        "organization": _cut("organization", clean(record.organization)),
         "year": year,
         "venue": _cut("venue", venue),
-        "volume": _cut("volume", clean(record.volume)),
-        "issue": _cut("issue", clean(record.issue)),
-        "pages": _cut("pages", clean(record.pages)),
         "doi": _cut("doi", normalize_doi(record.doi)),
         "pmid": _cut("pmid", normalize_pmid(record.pmid)),
         "url": _valid_url(record.url),
-        "language": _cut("language", clean(record.language)),
         "keywords": "; ".join(unique(clean(k).replace(";", ",") for k in record.keywords)),
         # Abstracts keep their paragraph breaks; only the ends are trimmed.
         "description": (record.abstract or "").strip(),
     }
+    values: dict[str, Any] = {}
+    for name in fields_for(Use.EXPORT):
+        if name in special:
+            values[name] = special[name]
+            continue
+        attribute = RECORD_NAMES.get(name, name)
+        value = (
+            getattr(record, attribute)
+            if attribute in _RECORD_ATTRIBUTES
+            else record.extra.get(name, "")
+        )
+        model_field = Resource._meta.get_field(name)
+        if isinstance(model_field, CharField | TextField):
+            values[name] = _cut(name, clean(value))
+        else:
+            values[name] = value if value not in ("", None) else None
+    return values
 
 
 def record_vocabulary_names(record: Record) -> dict[str, list[str]]:

@@ -4,6 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from socialmission.library import models as m
+from socialmission.library.facets import FACETS
+from socialmission.library.fields import Use, fields_for
 
 
 class VocabularyAdmin(admin.ModelAdmin):
@@ -38,12 +40,18 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ["term", "equivalent"]
 
 
+def _own_facet_fields() -> list[str]:
+    """The facets declared on Resource itself, in facet order (others have their own admin)."""
+    own = {f.name for f in m.Resource._meta.get_fields() if not f.auto_created}
+    return [facet.field for facet in FACETS if facet.field in own]
+
+
 @admin.register(m.Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "resource_type", "year", "status", "published_at"]
-    list_filter = ["status", "resource_type", "domains", "topics", "professions", "evidence_level"]
+    list_filter = ["status", *_own_facet_fields()]
     search_fields = ["title", "doi", "pmid", "venue", "organization"]
-    filter_horizontal = ["domains", "topics", "professions"]
+    filter_horizontal = [f.field for f in FACETS.multiple() if f.field in _own_facet_fields()]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
     fieldsets = [
@@ -67,13 +75,19 @@ class ResourceAdmin(SimpleHistoryAdmin):
             {"fields": ["venue", "volume", "issue", "pages", "doi", "pmid", "url", "language"]},
         ),
         ("Description", {"fields": ["description", "keywords"]}),
-        ("Tags", {"fields": ["domains", "topics", "professions", "evidence_level"]}),
+        ("Tags", {"fields": [f for f in _own_facet_fields() if f != "resource_type"]}),
         (
             "Program example summary",
             {"fields": ["need", "intervention", "results", "reviewed_on"], "classes": ["collapse"]},
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Every editable field (library/fields.py) appears, those not placed above at the end.
+        placed = {name for _title, options in self.fieldsets for name in options["fields"]}
+        others = [name for name in fields_for(Use.EDIT) if name not in placed]
+        return [*self.fieldsets, *([("Other fields", {"fields": others})] if others else [])]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         from django.utils import timezone

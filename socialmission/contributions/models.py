@@ -59,9 +59,6 @@ class SubmissionQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def open(self) -> SubmissionQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def oldest_first(self) -> SubmissionQuerySet:
-        return self.order_by("created_at", "id")
-
 
 class Submission(models.Model):
     """What suggestions and nominations share: the contributor, the status link, the review."""

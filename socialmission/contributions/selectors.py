@@ -143,20 +143,6 @@ def published_champions() -> QuerySet[Champion]:
     return Champion.objects.published().order_by("name", "id")
 
 
-def resource_search_for_merge(q: str, *, exclude: int | None = None) -> list[Resource]:
-    """Resources a curator may merge into, found by id, DOI or words of the title."""
-    q = q.strip()
-    if not q:
-        return []
-    condition = Q(title__icontains=q) | Q(doi__iexact=q)
-    if q.isdigit():
-        condition |= Q(pk=int(q)) | Q(pmid=q)
-    queryset = Resource.objects.filter(condition)
-    if exclude:
-        queryset = queryset.exclude(pk=exclude)
-    return list(queryset.order_by("-id")[:20])
-
-
 # History
 
 
@@ -274,11 +260,3 @@ def resource_history(resource: Resource) -> list[HistoryEntry]:
         entries[-1].is_current = True
     entries.reverse()
     return entries
-
-
-def curation_note(resource: Resource) -> tuple[str, datetime] | None:
-    """("curator name", when) for "curated by … on …", or None when nobody is recorded."""
-    if resource.curated_by_id is None:
-        return None
-    when = resource.published_at or resource.updated_at
-    return resource.curated_by.display_name(), when  # type: ignore[union-attr]

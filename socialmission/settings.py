@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "socialmission.interop",
     "socialmission.guides",
     "socialmission.alerts",
+    "socialmission.assessment",
 ]
 # Tests only: an app declaring one more facet, to show that a facet declared in one place
 # reaches every consumer (tests/facet_app; tests/test_declared_facet.py sets the variable).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("contribute/", include("socialmission.contributions.urls")),
     path("guides/", include("socialmission.guides.urls")),
     path("alerts/", include("socialmission.alerts.urls")),
+    path("assessment/", include("socialmission.assessment.urls")),
     path("", include("socialmission.interop.urls")),
     path("", include("socialmission.interop.urls_exports")),
     path("", include("socialmission.library.urls")),

@@ -1,0 +1,249 @@
+"""Schools, their teams, the instruments they answer, their cycles, answers and shared reports.
+
+Everything here except ``Institution`` and ``Membership`` is confidential to the institution's
+members (issue 8, section 5): the admin registers only those two, and every view reaches the rest
+through ``selectors.membership_for`` or a live ``ShareLink``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from socialmission.assessment.instrument import Instrument, parse_instrument
+from socialmission.library.models import Profession
+
+
+def new_token() -> str:
+    # 32 random bytes: unguessable, and short enough for a link in an e-mail.
+    return secrets.token_urlsafe(32)
+
+
+class Institution(models.Model):
+    class Ownership(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    professions = models.ManyToManyField(
+        Profession, related_name="institutions", blank=True, verbose_name=_("professions")
+    )
+    ownership = models.CharField(
+        _("public or private"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC
+    )
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, default="United States")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ownership__in=["public", "private"]), name="institution_ownership_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="institution_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:institution", kwargs={"pk": self.pk})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        CONTRIBUTOR = "contributor", _("Contributor")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "-role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["lead", "contributor"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) at {self.institution}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
+
+
+class Invitation(models.Model):
+    """A single-use link, mailed to ``email``, that makes its acceptor a member."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=20, choices=Membership.Role.choices, default=Membership.Role.CONTRIBUTOR
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["lead", "contributor"]), name="invitation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="invitation_accepted_has_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.institution}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:invitation", kwargs={"token": self.token})
+
+
+class InstrumentVersion(models.Model):
+    """One published instrument file, stored whole; a published version never changes."""
+
+    key = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    source = models.TextField(help_text=_("The YAML text as loaded."))
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        constraints = [models.CheckConstraint(condition=~Q(key=""), name="instrument_key_not_empty")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @cached_property
+    def parsed(self) -> Instrument:
+        return parse_instrument(self.source)
+
+
+class Cycle(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="cycles")
+    instrument = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set the first time another school's report showed a benchmark this cycle counted in; from
+    # then on only an editor-in-chief may reopen it (the other school has seen its effect).
+    benchmarked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "instrument", "year"], name="cycle_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "submitted"]), name="cycle_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="cycle_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2200), name="cycle_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year} ({self.instrument.key})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:cycle", kwargs={"pk": self.pk})
+
+
+class Answer(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.CharField(max_length=100)
+    value = models.CharField(max_length=100, blank=True)
+    comment = models.TextField(blank=True)
+    # One link per line: where the evidence for this answer is kept.
+    evidence = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    # Who answered what and when, kept for the team (never registered in the admin).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "indicator"], name="answer_unique_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+    def evidence_links(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def live(self) -> ShareLinkQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ShareLink(models.Model):
+    """A lead's revocable, unguessable link that shows one cycle's report to whoever holds it."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share link for {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:shared-report", kwargs={"token": self.token})

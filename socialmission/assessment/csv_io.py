@@ -18,7 +18,15 @@ from socialmission.assessment.scoring import Benchmark
 from socialmission.assessment.selectors import NationalPicture, Report
 from socialmission.library.models import Profession
 
-ANSWER_COLUMNS = ("institution", "year", "instrument", "indicator", "answer", "comment", "professions")
+ANSWER_COLUMNS = (
+    "institution",
+    "year",
+    "instrument",
+    "indicator",
+    "answer",
+    "comment",
+    "professions",
+)
 REQUIRED_COLUMNS = ANSWER_COLUMNS[:5]
 SCORE_COLUMNS = (
     "level",
@@ -136,7 +144,9 @@ class _Rollback(Exception):
     pass
 
 
-def import_answers(*, text: str, create_institutions: bool = False, submit: bool = False) -> ImportReport:
+def import_answers(
+    *, text: str, create_institutions: bool = False, submit: bool = False
+) -> ImportReport:
     """Load a file of answers in one transaction; any rejected row means nothing is written.
 
     All-or-nothing so that an operator fixes the listed lines and runs the same file again,
@@ -173,7 +183,9 @@ def import_answers(*, text: str, create_institutions: bool = False, submit: bool
     return report
 
 
-def _import_rows(reader: csv.DictReader[str], report: ImportReport, *, create_institutions: bool) -> None:
+def _import_rows(
+    reader: csv.DictReader[str], report: ImportReport, *, create_institutions: bool
+) -> None:
     institutions: dict[str, Institution | None] = {}
     instruments = {v.key: v for v in InstrumentVersion.objects.all()}
     professions = dict(Profession.objects.values_list("slug", "pk"))
@@ -183,13 +195,17 @@ def _import_rows(reader: csv.DictReader[str], report: ImportReport, *, create_in
         line = reader.line_num
         report.rows += 1
         if report.rows > MAX_IMPORT_ROWS:
-            report.rejected.append(Rejection(line, _("more than %(n)d rows") % {"n": MAX_IMPORT_ROWS}))
+            report.rejected.append(
+                Rejection(line, _("more than %(n)d rows") % {"n": MAX_IMPORT_ROWS})
+            )
             return
 
         def reject(reason: str, line: int = line) -> None:
             report.rejected.append(Rejection(line, reason))
 
-        get = lambda key: (row.get(key) or "").strip()  # noqa: E731
+        def get(key: str, row: dict[str, str] = row) -> str:
+            return (row.get(key) or "").strip()
+
         name, year_text, key, indicator_id = (get(c) for c in REQUIRED_COLUMNS[:4])
         if not name:
             reject(_("no institution"))
@@ -213,7 +229,9 @@ def _import_rows(reader: csv.DictReader[str], report: ImportReport, *, create_in
         try:
             value = services.clean_value(indicator, get("answer"))
         except ValidationError as exc:
-            reject(_("answer to %(id)s: %(msg)s") % {"id": indicator_id, "msg": " ".join(exc.messages)})
+            reject(
+                _("answer to %(id)s: %(msg)s") % {"id": indicator_id, "msg": " ".join(exc.messages)}
+            )
             continue
         if name.lower() not in institutions:
             institution = Institution.objects.filter(name__iexact=name).first()
@@ -244,17 +262,28 @@ def _import_rows(reader: csv.DictReader[str], report: ImportReport, *, create_in
             )
             cycles[cycle_key] = cycle
         if cycle.is_submitted:
-            reject(_("the %(year)d cycle of %(name)s is submitted; reopen it first") % {"year": year, "name": institution.name})
+            reject(
+                _("the %(year)d cycle of %(name)s is submitted; reopen it first")
+                % {"year": year, "name": institution.name}
+            )
             continue
         earlier = seen.get((cycle.pk, indicator.id))
         if earlier is not None:
-            reject(_("repeats indicator %(id)s of line %(line)d") % {"id": indicator.id, "line": earlier})
+            reject(
+                _("repeats indicator %(id)s of line %(line)d")
+                % {"id": indicator.id, "line": earlier}
+            )
             continue
         seen[(cycle.pk, indicator.id)] = line
         if not value:
             continue
         services.record_answer(
-            cycle=cycle, user=None, indicator_id=indicator.id, value=value, comment=get("comment"), evidence=""
+            cycle=cycle,
+            user=None,
+            indicator_id=indicator.id,
+            value=value,
+            comment=get("comment"),
+            evidence="",
         )
         report.answers += 1
         report.cycles.add(cycle.pk)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socialmission.accounts.models import User
-from socialmission.assessment.models import Institution, Membership
+from socialmission.assessment.models import Institution, InstrumentVersion, Membership
 from socialmission.library.models import Profession
 
 
@@ -21,7 +21,9 @@ class InstitutionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    ownership = forms.ChoiceField(label=_("Public or private"), choices=Institution.Ownership.choices)
+    ownership = forms.ChoiceField(
+        label=_("Public or private"), choices=Institution.Ownership.choices
+    )
     state = forms.CharField(label=_("State"), max_length=100, required=False)
     country = forms.CharField(label=_("Country"), max_length=100, initial="United States")
     lead_email = forms.EmailField(label=_("E-mail of the first lead"))
@@ -35,7 +37,9 @@ class InstitutionForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial="contributor")
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial="contributor"
+    )
 
 
 class RoleForm(forms.Form):
@@ -44,6 +48,12 @@ class RoleForm(forms.Form):
 
 class CycleForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2200)
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=InstrumentVersion.objects.order_by("-loaded_at"),
+        required=False,
+        empty_label=_("The library's default instrument"),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

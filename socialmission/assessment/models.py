@@ -63,7 +63,9 @@ class Membership(models.Model):
         LEAD = "lead", _("Lead")
         CONTRIBUTOR = "contributor", _("Contributor")
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_memberships"
     )
@@ -90,7 +92,9 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """A single-use link, mailed to ``email``, that makes its acceptor a member."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="invitations")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     role = models.CharField(
         max_length=20, choices=Membership.Role.choices, default=Membership.Role.CONTRIBUTOR
@@ -136,7 +140,9 @@ class InstrumentVersion(models.Model):
 
     class Meta:
         ordering = ["-loaded_at"]
-        constraints = [models.CheckConstraint(condition=~Q(key=""), name="instrument_key_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(key=""), name="instrument_key_not_empty")
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -152,7 +158,9 @@ class Cycle(models.Model):
         SUBMITTED = "submitted", _("Submitted")
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="cycles")
-    instrument = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="cycles")
+    instrument = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="cycles"
+    )
     year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -185,12 +193,12 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return f"{self.institution} {self.year} ({self.instrument.key})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:cycle", kwargs={"pk": self.pk})
+
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
-
-    def get_absolute_url(self) -> str:
-        return reverse("assessment:cycle", kwargs={"pk": self.pk})
 
 
 class Answer(models.Model):

@@ -147,7 +147,9 @@ def progress(cycle: Cycle, answers: dict[str, Answer] | None = None) -> list[Dom
     for domain in cycle.instrument.parsed.domains:
         ids = [i.id for a in domain.areas for i in a.indicators]
         answered = sum(1 for i in ids if i in answers and answers[i].value)
-        result.append(DomainProgress(domain.slug, titles.get(domain.slug, domain.slug), answered, len(ids)))
+        result.append(
+            DomainProgress(domain.slug, titles.get(domain.slug, domain.slug), answered, len(ids))
+        )
     return result
 
 
@@ -174,11 +176,10 @@ def answer_history(cycle: Cycle, indicator_id: str, limit: int = 10) -> list[Ans
 
 def peer_cycles(instrument: InstrumentVersion, *, exclude_institution: int | None) -> list[Cycle]:
     """The latest submitted cycle of each institution (but one) on this instrument."""
-    cycles = (
-        Cycle.objects.filter(instrument=instrument, status=Cycle.Status.SUBMITTED)
-        .exclude(institution_id=exclude_institution)
-        .order_by("institution_id", "-year", "-submitted_at")
-    )
+    cycles = Cycle.objects.filter(instrument=instrument, status=Cycle.Status.SUBMITTED)
+    if exclude_institution is not None:
+        cycles = cycles.exclude(institution_id=exclude_institution)
+    cycles = cycles.order_by("institution_id", "-year", "-submitted_at")
     latest: dict[int, Cycle] = {}
     for cycle in cycles:
         latest.setdefault(cycle.institution_id, cycle)
@@ -234,8 +235,8 @@ class DomainReport:
 class NextRead:
     area: Level
     domain_title: str
-    resources: list[Resource]
-    guides: list[ReadingGuide]
+    resources: Sequence[Resource]
+    guides: Sequence[ReadingGuide]
     search_url: str
 
 
@@ -262,7 +263,9 @@ class Report:
         return rows
 
 
-def _previous_scores(cycle: Cycle, instrument: Instrument) -> tuple[Cycle | None, scoring.CycleScores | None]:
+def _previous_scores(
+    cycle: Cycle, instrument: Instrument
+) -> tuple[Cycle | None, scoring.CycleScores | None]:
     previous = (
         Cycle.objects.filter(
             institution=cycle.institution, status=Cycle.Status.SUBMITTED, year__lt=cycle.year
@@ -273,7 +276,9 @@ def _previous_scores(cycle: Cycle, instrument: Instrument) -> tuple[Cycle | None
     )
     if previous is None:
         return None, None
-    carried = scoring.carried_answers(previous.instrument.parsed, answer_values(previous), instrument)
+    carried = scoring.carried_answers(
+        previous.instrument.parsed, answer_values(previous), instrument
+    )
     return previous, scoring.score_cycle(instrument, carried)
 
 
@@ -288,7 +293,9 @@ def report(cycle: Cycle) -> Report:
     same_profession = [c for c in peers if peer_professions[c.institution_id] & own_professions]
     used: set[int] = set()
 
-    def bench(level: str, key: str, value: float | None, group: list[Cycle]) -> scoring.Benchmark | None:
+    def bench(
+        level: str, key: str, value: float | None, group: list[Cycle]
+    ) -> scoring.Benchmark | None:
         scored = [(c.pk, level_value(peer_scores[c.pk], level, key)) for c in group]
         values = [v for _, v in scored if v is not None]
         result = scoring.benchmark(value, values)
@@ -313,7 +320,9 @@ def report(cycle: Cycle) -> Report:
     overall.change = change.get("overall")
     domains = []
     for domain in instrument.domains:
-        level = make("domain", domain.slug, titles.get(domain.slug, domain.slug), scores.domains[domain.slug])
+        level = make(
+            "domain", domain.slug, titles.get(domain.slug, domain.slug), scores.domains[domain.slug]
+        )
         level.change = change.get(domain.slug)
         areas = [make("area", a.id, a.title, scores.areas[a.id]) for a in domain.areas]
         domains.append(DomainReport(level, areas))
@@ -442,7 +451,8 @@ def national_pictures() -> list[NationalPicture]:
     stamp = Cycle.objects.filter(status=Cycle.Status.SUBMITTED).aggregate(
         count=Count("pk"), latest=Max("submitted_at")
     )
-    key = f"assessment:national:{stamp['count']}:{stamp['latest']}"
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    key = f"assessment-national-{stamp['count']}-{latest}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

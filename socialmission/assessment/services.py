@@ -237,7 +237,9 @@ def remove_member(*, membership: Membership, actor: User) -> None:
 def set_role(*, membership: Membership, actor: User, role: str) -> Membership:
     _require_lead(actor, membership.institution)
     if role == Membership.Role.CONTRIBUTOR and membership.is_lead and not _other_leads(membership):
-        raise ValidationError(_("The last lead cannot step down: make another member a lead first."))
+        raise ValidationError(
+            _("The last lead cannot step down: make another member a lead first.")
+        )
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])

@@ -120,7 +120,9 @@ def institution(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "institution": institution,
         "membership": membership,
-        "members": institution.memberships.select_related("user").order_by("-role", "user__username"),
+        "members": institution.memberships.select_related("user").order_by(
+            "-role", "user__username"
+        ),
         "cycles": institution.cycles.select_related("instrument").order_by("-year"),
         "invite_form": InviteForm(),
         "cycle_form": CycleForm(),
@@ -134,12 +136,11 @@ def institution(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    institution, membership = selectors.institution_for_member(request.user, pk)
+    institution, _membership = selectors.institution_for_member(request.user, pk)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("email", []) + form.errors.get("role", []):
+            messages.error(request, str(error))
     else:
         try:
             services.invite_member(
@@ -157,14 +158,17 @@ def invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def new_cycle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    institution, membership = selectors.institution_for_member(request.user, pk)
+    institution, _membership = selectors.institution_for_member(request.user, pk)
     form = CycleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a year between 2000 and 2200."))
         return redirect(institution)
     try:
         cycle = services.open_cycle(
-            institution=institution, actor=request.user, year=form.cleaned_data["year"]
+            institution=institution,
+            actor=request.user,
+            year=form.cleaned_data["year"],
+            instrument=form.cleaned_data["instrument"],
         )
     except (ValidationError, PermissionDenied) as exc:
         _messages_for(request, exc)
@@ -226,7 +230,9 @@ def invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
             account.save()
             login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             services.accept_invitation(invitation=found, user=account)
-            messages.success(request, _("Welcome to the team of %(name)s.") % {"name": found.institution.name})
+            messages.success(
+                request, _("Welcome to the team of %(name)s.") % {"name": found.institution.name}
+            )
             return redirect(found.institution)
     elif not problem and request.method == "POST":
         assert user is not None
@@ -290,7 +296,9 @@ def domain(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     posted: dict[str, dict[str, str]] = {}
     if request.method == "POST":
         if cycle.is_submitted:
-            messages.error(request, _("This cycle has been submitted; a lead must reopen it first."))
+            messages.error(
+                request, _("This cycle has been submitted; a lead must reopen it first.")
+            )
             return redirect(cycle)
         domain_areas = selectors.domain_rows(cycle, slug)
         for area in domain_areas:
@@ -335,7 +343,7 @@ def domain(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
 @require_POST
 def answer(request: HtmxHttpRequest, pk: int, indicator: str) -> HttpResponse:
     """Save one indicator's answer: htmx's autosave, and each indicator's own Save button."""
-    cycle, membership = _open_cycle_for(request, pk)
+    cycle, _membership = _open_cycle_for(request, pk)
     try:
         area = cycle.instrument.parsed.area_of(indicator)
     except KeyError:
@@ -356,7 +364,8 @@ def answer(request: HtmxHttpRequest, pk: int, indicator: str) -> HttpResponse:
         else:
             messages.success(request, _("Answer saved."))
         return HttpResponseRedirect(
-            reverse("assessment:domain", kwargs={"pk": cycle.pk, "slug": slug}) + f"#ind-{indicator}"
+            reverse("assessment:domain", kwargs={"pk": cycle.pk, "slug": slug})
+            + f"#ind-{indicator}"
         )
     progress = selectors.progress(cycle)
     return render(
@@ -376,7 +385,7 @@ def answer(request: HtmxHttpRequest, pk: int, indicator: str) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    cycle, membership = _open_cycle_for(request, pk)
+    cycle, _membership = _open_cycle_for(request, pk)
     try:
         services.submit_cycle(cycle=cycle, actor=request.user)
         messages.success(request, _("Submitted. The cycle is locked; here is your report."))
@@ -389,7 +398,7 @@ def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    cycle, membership = _open_cycle_for(request, pk)
+    cycle, _membership = _open_cycle_for(request, pk)
     try:
         services.reopen_cycle(cycle=cycle, actor=request.user)
         messages.success(request, _("The cycle is open again."))

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Create institutions not found by name (professions from the professions column).",
         )
-        parser.add_argument("--submit", action="store_true", help="Submit the cycles the file filled.")
+        parser.add_argument(
+            "--submit", action="store_true", help="Submit the cycles the file filled."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -33,6 +34,7 @@ from socialmission.library.models import Domain, Profession, Resource
 from socialmission.library.search import SearchParams
 
 WEAK_AREAS = 3
+HISTORY_PER_INDICATOR = 5
 READS_PER_AREA = 5
 GUIDES_PER_AREA = 3
 PROGRAM_EXAMPLE = "program-example"
@@ -108,10 +110,18 @@ def cycle_scores(cycle: Cycle) -> scoring.CycleScores:
 # Answering pages
 
 
+@dataclass(frozen=True)
+class Change:
+    who: str
+    value: str
+    when: datetime
+
+
 @dataclass
 class Row:
     indicator: Indicator
     answer: Answer | None
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def value(self) -> str:
@@ -159,16 +169,30 @@ def domain_rows(cycle: Cycle, slug: str) -> list[AreaRows]:
     if domain is None:
         raise Http404("No such domain in this instrument.")
     answers = answers_of(cycle)
+    ids = [i.id for a in domain.areas for i in a.indicators]
+    changes = answer_changes(cycle, ids)
     return [
-        AreaRows(area, [Row(i, answers.get(i.id)) for i in area.indicators])
+        AreaRows(area, [Row(i, answers.get(i.id), changes.get(i.id, [])) for i in area.indicators])
         for area in domain.areas
     ]
 
 
-def answer_history(cycle: Cycle, indicator_id: str, limit: int = 10) -> list[Answer]:
-    """The earlier versions of one answer, newest first, with who saved each."""
-    history = Answer.history.filter(cycle_id=cycle.pk, indicator=indicator_id)  # type: ignore[attr-defined]
-    return list(history.select_related("history_user").order_by("-history_date")[:limit])
+def answer_changes(
+    cycle: Cycle, indicator_ids: Sequence[str], per_indicator: int = HISTORY_PER_INDICATOR
+) -> dict[str, list[Change]]:
+    """Who saved which value when, newest first, for the indicators of one page (one query)."""
+    history = (
+        Answer.history.filter(cycle_id=cycle.pk, indicator__in=list(indicator_ids))  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date")[: per_indicator * max(len(indicator_ids), 1)]
+    )
+    result: dict[str, list[Change]] = defaultdict(list)
+    for record in history:
+        changes = result[record.indicator]
+        if len(changes) < per_indicator:
+            who = record.history_user.display_name() if record.history_user else ""
+            changes.append(Change(who, record.value, record.history_date))
+    return result
 
 
 # Benchmarks and the report

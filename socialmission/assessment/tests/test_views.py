@@ -108,6 +108,7 @@ def test_the_domain_page_saves_without_javascript(team: dict[str, Any]) -> None:
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "2 of 3 answered" in page and "Policy drafted" in page and "Saved by Lena Lead" in page
+    assert "Who answered what, and when" in page and "Lena Lead · planning" in page
     bad = client.post(url, {"value-PAG-1": "planning", "value-PAG-3": "lots"})
     assert bad.status_code == 400 and "Enter a number." in bad.content.decode()
     assert Answer.objects.get(cycle=cycle, indicator="PAG-3").value == "12"

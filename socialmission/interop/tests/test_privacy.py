@@ -101,3 +101,32 @@ def test_no_public_output_contains_private_contact_details(client: Client, tmp_p
     assert "Pathway programs for rural nursing students" in dumped
     for secret in SECRETS:
         assert secret not in dumped
+
+
+def test_no_public_output_shows_a_schools_answers_comments_or_name(client: Client) -> None:
+    """Self-assessment answers are confidential to the school's team (issue 8, section 5)."""
+    from socialmission.accounts import roles
+    from socialmission.assessment.tests import factories as assessment
+    from socialmission.contributions.tests.factories import user_with_role
+
+    secret_comment = "Confidential: our dean's retention figures"
+    schools = assessment.peers(5)
+    first = schools[0]
+    first.answers.filter(indicator="PAG-1").update(comment=secret_comment)
+    names = [cycle.institution.name for cycle in schools]
+    chief = Client()
+    chief.force_login(user_with_role(roles.EDITOR_IN_CHIEF))
+    outputs = {
+        "/assessment/": client.get("/assessment/"),
+        "/assessment/national/": client.get("/assessment/national/"),
+        "/assessment/national/export.csv": chief.get("/assessment/national/export.csv"),
+        "/sitemap.xml": client.get("/sitemap.xml"),
+    }
+    assert "All schools" in outputs["/assessment/national/"].content.decode()
+    assert "overall" in outputs["/assessment/national/export.csv"].content.decode()
+    for url, response in outputs.items():
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        assert secret_comment not in text, url
+        for name in names:
+            assert name not in text, (url, name)

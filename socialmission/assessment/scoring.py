@@ -122,30 +122,17 @@ def score_cycle(instrument: Instrument, answers: Mapping[str, str]) -> CycleScor
             has_score = total > 0 and 2 * answered >= total
             mean = _weighted_mean(scored) if has_score else None
             value = None if mean is None else 100 * mean
-<<<<<<< HEAD
             areas[area.id] = Score(value, answered, total, _coverage(answered, total), has_score)
-=======
-            areas[area.id] = Score(
-                value, len(pairs), total, len(pairs) / total if total else 0, complete
-            )
->>>>>>> 3597702 (assessment: commands (load_instrument, import, export, demo), tests, docs; temporary default instrument file (interface shim))
             if value is not None:
                 area_pairs.append((value, area.weight))
             domain_answered += answered
             domain_total += total
         domain_value = _weighted_mean(area_pairs)
         domains[domain.slug] = Score(
-<<<<<<< HEAD
             domain_value,
             domain_answered,
             domain_total,
             _coverage(domain_answered, domain_total),
-=======
-            d_value,
-            d_answered,
-            d_total,
-            d_answered / d_total if d_total else 0,
->>>>>>> 3597702 (assessment: commands (load_instrument, import, export, demo), tests, docs; temporary default instrument file (interface shim))
             len(area_pairs) == len(domain.areas),
         )
         if domain_value is not None:
@@ -153,19 +140,11 @@ def score_cycle(instrument: Instrument, answers: Mapping[str, str]) -> CycleScor
         all_answered += domain_answered
         all_total += domain_total
     overall = Score(
-<<<<<<< HEAD
         _weighted_mean(domain_pairs),
         all_answered,
         all_total,
         _coverage(all_answered, all_total),
         all(score.complete for score in domains.values()),
-=======
-        _mean(domain_pairs),
-        all_answered,
-        all_total,
-        all_answered / all_total if all_total else 0,
-        all(s.complete for s in domains.values()),
->>>>>>> 3597702 (assessment: commands (load_instrument, import, export, demo), tests, docs; temporary default instrument file (interface shim))
     )
     return CycleScores(overall=overall, domains=domains, areas=areas)
 

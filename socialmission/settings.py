@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "socialmission.guides",
     "socialmission.alerts",
     "socialmission.assessment",
+    "socialmission.linkhealth",
 ]
 # Tests only: an app declaring one more facet, to show that a facet declared in one place
 # reaches every consumer (tests/facet_app; tests/test_declared_facet.py sets the variable).
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialmission.core.context_processors.site",
+                "socialmission.linkhealth.context_processors.resource_panel",
             ],
         },
     }
@@ -245,3 +248,17 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 MAIL_RETRY_ATTEMPTS = int(os.environ.get("MAIL_RETRY_ATTEMPTS", "10"))
 MAIL_RETRY_FIRST_DELAY_SECONDS = 60
 MAIL_RETRY_MAX_DELAY_SECONDS = 6 * 3600
+
+# Link health (socialmission.linkhealth): the periodic `check_links` job. A link is broken after
+# two failed checks at least LINKHEALTH_BROKEN_AFTER apart; the same host gets at most one
+# request every LINKHEALTH_HOST_INTERVAL seconds, redirect hops included.
+LINKHEALTH_TIMEOUT = float(os.environ.get("LINKHEALTH_TIMEOUT", "10"))
+LINKHEALTH_HOST_INTERVAL = float(os.environ.get("LINKHEALTH_HOST_INTERVAL", "3"))
+LINKHEALTH_CONCURRENCY = int(os.environ.get("LINKHEALTH_CONCURRENCY", "4"))
+LINKHEALTH_MAX_REDIRECTS = 10
+LINKHEALTH_BATCH = int(os.environ.get("LINKHEALTH_BATCH", "1000"))
+LINKHEALTH_DOI_RESOLVER = os.environ.get("LINKHEALTH_DOI_RESOLVER", "https://doi.org/")
+LINKHEALTH_BROKEN_AFTER = timedelta(days=1)
+LINKHEALTH_RECHECK_EVERY = timedelta(days=int(os.environ.get("LINKHEALTH_RECHECK_DAYS", "7")))
+LINKHEALTH_HISTORY_LENGTH = 10
+LINKHEALTH_LEASE = timedelta(hours=6)

@@ -6,6 +6,8 @@ from socialmission.core.views import media
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Under the curator queue's address, but its own app: mounted before the include below.
+    path("contribute/queue/links/", include("socialmission.linkhealth.urls")),
     path("contribute/", include("socialmission.contributions.urls")),
     path("guides/", include("socialmission.guides.urls")),
     path("alerts/", include("socialmission.alerts.urls")),

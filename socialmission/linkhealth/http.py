@@ -33,7 +33,9 @@ OTHER = "other"
 
 # What makes a check count towards "broken": the server says the page is not there, or no
 # conversation with it was possible. Other answers (403, 429, 5xx...) say nothing certain.
-FAILURES = frozenset({NOT_FOUND, GONE, DNS, TLS, TIMEOUT, RESET, REFUSED, REDIRECT_LOOP, INVALID_URL})
+FAILURES = frozenset(
+    {NOT_FOUND, GONE, DNS, TLS, TIMEOUT, RESET, REFUSED, REDIRECT_LOOP, INVALID_URL}
+)
 
 
 @dataclass(frozen=True)

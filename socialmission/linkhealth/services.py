@@ -242,7 +242,7 @@ def take_redirect_target(link: Link, *, curator: User) -> Resource:
     resource.url = link.final_url
     # simple-history reads these two attributes for the history row this save creates.
     resource._history_user = curator  # type: ignore[attr-defined]
-    resource._change_reason = "Link check: took the address the old one redirects to"
+    resource._change_reason = "Link check: took the address the old one redirects to"  # type: ignore[attr-defined]
     resource.full_clean()
     resource.save()
     now = timezone.now()
@@ -282,7 +282,11 @@ def mark_checked_by_hand(link: Link, *, curator: User) -> Link:
     link.next_check_at = now + settings.LINKHEALTH_RECHECK_EVERY
     link.save()
     LinkCheck.objects.create(
-        link=link, checked_at=now, outcome=Outcome.BY_HAND, final_url=link.final_url, checked_by=curator
+        link=link,
+        checked_at=now,
+        outcome=Outcome.BY_HAND,
+        final_url=link.final_url,
+        checked_by=curator,
     )
     _prune_history(link)
     return link

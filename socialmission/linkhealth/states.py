@@ -55,7 +55,8 @@ def next_state(
             can_move
             and not same_address(outcome.final_url, outcome.address)
             and not (
-                state.accepted_final_url and same_address(outcome.final_url, state.accepted_final_url)
+                state.accepted_final_url
+                and same_address(outcome.final_url, state.accepted_final_url)
             )
         )
         return replace(

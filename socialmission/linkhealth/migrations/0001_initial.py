@@ -6,76 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('library', '0003_indexchange_applied'),
+        ("library", "0003_indexchange_applied"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('url', 'Web address'), ('doi', 'DOI')], max_length=3)),
-                ('address', models.URLField(max_length=2100)),
-                ('status', models.CharField(choices=[('unchecked', 'Not checked yet'), ('ok', 'Working'), ('moved', 'Moved'), ('failing', 'Failed once'), ('broken', 'Broken')], default='unchecked', max_length=10)),
-                ('final_url', models.URLField(blank=True, max_length=2100)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=20)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('failures', models.PositiveSmallIntegerField(default=0)),
-                ('failing_since', models.DateTimeField(blank=True, null=True)),
-                ('accepted_final_url', models.URLField(blank=True, max_length=2100)),
-                ('checked_by_hand_at', models.DateTimeField(blank=True, null=True)),
-                ('next_check_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('lease_token', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('checked_by_hand_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='library.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("url", "Web address"), ("doi", "DOI")], max_length=3
+                    ),
+                ),
+                ("address", models.URLField(max_length=2100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not checked yet"),
+                            ("ok", "Working"),
+                            ("moved", "Moved"),
+                            ("failing", "Failed once"),
+                            ("broken", "Broken"),
+                        ],
+                        default="unchecked",
+                        max_length=10,
+                    ),
+                ),
+                ("final_url", models.URLField(blank=True, max_length=2100)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=20)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("failures", models.PositiveSmallIntegerField(default=0)),
+                ("failing_since", models.DateTimeField(blank=True, null=True)),
+                ("accepted_final_url", models.URLField(blank=True, max_length=2100)),
+                ("checked_by_hand_at", models.DateTimeField(blank=True, null=True)),
+                ("next_check_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("lease_token", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_by_hand_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="library.resource",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['resource_id', 'kind'],
+                "ordering": ["resource_id", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='LinkCheck',
+            name="LinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField()),
-                ('outcome', models.CharField(choices=[('ok', 'Working'), ('moved', 'Moved'), ('failed', 'Failed'), ('inconclusive', 'Inconclusive'), ('by-hand', 'Checked by hand'), ('new-address', 'New address taken')], max_length=12)),
-                ('method', models.CharField(blank=True, max_length=4)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('final_url', models.URLField(blank=True, max_length=2100)),
-                ('redirects', models.JSONField(blank=True, default=list)),
-                ('error', models.CharField(blank=True, max_length=20)),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='linkhealth.link')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_at", models.DateTimeField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Working"),
+                            ("moved", "Moved"),
+                            ("failed", "Failed"),
+                            ("inconclusive", "Inconclusive"),
+                            ("by-hand", "Checked by hand"),
+                            ("new-address", "New address taken"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("method", models.CharField(blank=True, max_length=4)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("final_url", models.URLField(blank=True, max_length=2100)),
+                ("redirects", models.JSONField(blank=True, default=list)),
+                ("error", models.CharField(blank=True, max_length=20)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="linkhealth.link",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-checked_at', '-id'],
+                "ordering": ["-checked_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['status', '-last_checked_at'], name='link_status_idx'),
+            model_name="link",
+            index=models.Index(fields=["status", "-last_checked_at"], name="link_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.UniqueConstraint(fields=('resource', 'kind'), name='link_one_per_kind'),
+            model_name="link",
+            constraint=models.UniqueConstraint(
+                fields=("resource", "kind"), name="link_one_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['url', 'doi'])), name='link_kind_valid'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["url", "doi"])), name="link_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['unchecked', 'ok', 'moved', 'failing', 'broken'])), name='link_status_valid'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["unchecked", "ok", "moved", "failing", "broken"])
+                ),
+                name="link_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['ok', 'moved', 'failed', 'inconclusive', 'by-hand', 'new-address'])), name='linkcheck_outcome_valid'),
+            model_name="linkcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        ["ok", "moved", "failed", "inconclusive", "by-hand", "new-address"],
+                    )
+                ),
+                name="linkcheck_outcome_valid",
+            ),
         ),
     ]

@@ -24,7 +24,9 @@ def checker(web: ServerState) -> Iterator[http.Checker]:
         yield checker
 
 
-def test_a_page_that_answers_is_asked_with_head_only(web: ServerState, checker: http.Checker) -> None:
+def test_a_page_that_answers_is_asked_with_head_only(
+    web: ServerState, checker: http.Checker
+) -> None:
     outcome = checker.check(web.url("/ok/page"))
     assert outcome.succeeded and not outcome.failed
     assert (outcome.status_code, outcome.method, outcome.redirects) == (200, "HEAD", ())
@@ -83,7 +85,9 @@ def test_a_server_error_is_inconclusive(web: ServerState, checker: http.Checker)
     assert not outcome.failed and not outcome.succeeded
 
 
-def test_tls_to_a_server_without_tls_is_a_tls_error(web: ServerState, checker: http.Checker) -> None:
+def test_tls_to_a_server_without_tls_is_a_tls_error(
+    web: ServerState, checker: http.Checker
+) -> None:
     outcome = checker.check(web.url("/ok/x").replace("http://", "https://"))
     assert outcome.error == http.TLS and outcome.failed
 

@@ -6,7 +6,7 @@ time split the due links between them; each link is checked once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1.")
         if resource is not None and not Resource.objects.published().filter(pk=resource).exists():
             raise CommandError(f"No published resource #{resource}.")
-        console = Console(file=self.stdout, stderr=False)
+        console = Console(file=cast(IO[str], self.stdout))
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -60,5 +60,7 @@ class Command(BaseCommand):
             )
         counts = ", ".join(f"{status} {n}" for status, n in sorted(report.by_status.items()))
         self.stdout.write(
-            self.style.SUCCESS(f"Checked {report.checked} links" + (f": {counts}." if counts else "."))
+            self.style.SUCCESS(
+                f"Checked {report.checked} links" + (f": {counts}." if counts else ".")
+            )
         )

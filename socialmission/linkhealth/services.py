@@ -59,6 +59,9 @@ _FRESH = {
     "failing_since": None,
     "accepted_final_url": "",
     "next_check_at": None,
+    # A check under way was of the old address: its result is dropped (see record_outcome).
+    "lease_token": "",
+    "lease_until": None,
 }
 
 
@@ -131,8 +134,20 @@ def _prune_history(link: Link) -> None:
 
 
 @transaction.atomic
-def record_outcome(link: Link, outcome: http.Outcome, *, now: datetime.datetime) -> Link:
-    """Apply one check's result to the link, add it to its history and release the lease."""
+def record_outcome(link: Link, outcome: http.Outcome, *, now: datetime.datetime) -> Link | None:
+    """Apply one check's result to the link, add it to its history and release the lease.
+
+    A link whose lease was lost meanwhile (its address changed, a curator acted on it) keeps
+    what happened since, and the result is dropped: None.
+    """
+    current = (
+        Link.objects.select_for_update()
+        .filter(pk=link.pk, lease_token=link.lease_token, address=outcome.address)
+        .first()
+    )
+    if current is None or not link.lease_token:
+        return None
+    link = current
     state = states.next_state(
         link.state,
         outcome,
@@ -198,7 +213,7 @@ def check_links(
 ) -> RunReport:
     """Check the due links (or one resource's), at most ``limit``, and record every result."""
     sync_links(resource_ids=None if resource_id is None else [resource_id])
-    _token, links = claim_due(now=clock(), limit=limit, resource_id=resource_id)
+    token, links = claim_due(now=clock(), limit=limit, resource_id=resource_id)
     if on_claimed:
         on_claimed(len(links))
     report = RunReport()
@@ -211,7 +226,10 @@ def check_links(
                 for link in links
             }
             for future in as_completed(futures):
-                link = record_outcome(futures[future], future.result(), now=clock())
+                recorded = record_outcome(futures[future], future.result(), now=clock())
+                if recorded is None:
+                    continue
+                link = recorded
                 report.checked += 1
                 report.by_status[link.status] = report.by_status.get(link.status, 0) + 1
                 if on_checked:
@@ -220,7 +238,7 @@ def check_links(
         if own_checker:
             active.close()
         # A link whose check never finished (the run was interrupted) is free again at once.
-        Link.objects.filter(lease_token=_token).update(lease_token="", lease_until=None)
+        Link.objects.filter(lease_token=token).update(lease_token="", lease_until=None)
     return report
 
 
@@ -251,6 +269,7 @@ def take_redirect_target(link: Link, *, curator: User) -> Resource:
     link.failures = 0
     link.failing_since = None
     link.accepted_final_url = ""
+    link.lease_token, link.lease_until = "", None
     link.save()
     LinkCheck.objects.create(
         link=link,
@@ -280,6 +299,7 @@ def mark_checked_by_hand(link: Link, *, curator: User) -> Link:
     link.checked_by_hand_at = now
     link.checked_by_hand_by = curator
     link.next_check_at = now + settings.LINKHEALTH_RECHECK_EVERY
+    link.lease_token, link.lease_until = "", None
     link.save()
     LinkCheck.objects.create(
         link=link,

@@ -8,7 +8,7 @@ Paths (the first segment decides):
   /missing/…       404        /gone/… 410        /error/… 503
   /slow/…          waits ``slow_seconds`` before answering 200
   /reset/…         reads the request, then resets the connection
-  /hold/…          waits until ``release`` is set, then 200
+  /hold/…          waits until ``release`` is set (or ``release_at`` requests wait), then 200
   /doi/<doi>       302 to /ok/<doi>, unless the DOI contains "missing" (404)
 ``answers`` overrides a path's status (e.g. to make a page come back); every request is
 recorded in ``requests`` as (method, path, user agent).
@@ -33,6 +33,11 @@ class ServerState:
     answers: dict[str, int] = field(default_factory=dict)
     slow_seconds: float = 2.0
     release: threading.Event = field(default_factory=threading.Event)
+    # Requests to /hold/ under way now, the most at once, and how many to wait for before
+    # releasing them all by itself (0: wait for ``release``).
+    in_flight: int = 0
+    most_in_flight: int = 0
+    release_at: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
@@ -95,7 +100,14 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 time.sleep(state.slow_seconds)
                 return self._answer(200)
             if first == "hold":
+                with state.lock:
+                    state.in_flight += 1
+                    state.most_in_flight = max(state.most_in_flight, state.in_flight)
+                    if state.release_at and state.in_flight >= state.release_at:
+                        state.release.set()
                 state.release.wait(10)
+                with state.lock:
+                    state.in_flight -= 1
                 return self._answer(200)
             if first == "reset":
                 # SO_LINGER with a zero timeout makes close() send RST instead of FIN.

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from socialmission.accounts import roles
+from socialmission.accounts.models import User
 from socialmission.library.models import Resource
 from socialmission.library.tests.factories import ResourceFactory
 from socialmission.linkhealth import services
@@ -248,6 +252,36 @@ def test_two_runs_at_once_check_each_link_once(web: ServerState) -> None:
     assert reports[0].checked == 3
     assert [web.hits(f"/hold/{n}") for n in range(3)] == [1, 1, 1]
     assert LinkCheck.objects.count() == 3
+
+
+def test_no_more_requests_are_in_flight_than_allowed(web: ServerState, settings: Any) -> None:
+    settings.LINKHEALTH_CONCURRENCY = 2
+    for n in range(6):
+        ResourceFactory(url=web.url(f"/hold/{n}"))
+    # The first two requests wait for each other, so an unbounded pool would have more at once.
+    web.release_at = 2
+    assert run(T0).checked == 6
+    assert web.most_in_flight == 2
+
+
+def test_a_result_for_a_link_changed_meanwhile_is_dropped(web: ServerState) -> None:
+    resource = ResourceFactory(url=web.url("/missing/x"))
+    services.sync_links()
+    _token, (link,) = services.claim_due(now=T0, limit=1)
+    outcome = services.new_checker().check(link.address)
+    # While the request was under way a curator marked the link as checked by hand.
+    services.mark_checked_by_hand(link, curator=_curator())
+    assert services.record_outcome(link, outcome, now=T0) is None
+    link.refresh_from_db()
+    assert (link.status, link.failures) == (Status.OK, 0)
+    assert [c.outcome for c in link.checks.all()] == [Outcome.BY_HAND]
+    assert url_link(resource).pk == link.pk
+
+
+def _curator() -> User:
+    user = User.objects.create_user(username="cora")
+    user.groups.add(Group.objects.get_or_create(name=roles.CURATOR)[0])
+    return user
 
 
 def test_the_command_checks_one_resource_or_a_limited_batch(web: ServerState) -> None:

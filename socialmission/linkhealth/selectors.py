@@ -19,7 +19,9 @@ class LinkFilters:
 
 def attention_queue(filters: LinkFilters) -> QuerySet[Link]:
     """Broken and moved links (or one status), broken first, most recently checked first."""
-    links = Link.objects.select_related("resource", "checked_by_hand_by")
+    links = Link.objects.select_related("resource", "checked_by_hand_by").prefetch_related(
+        "checks__checked_by"
+    )
     if filters.status:
         links = links.filter(status=filters.status)
     else:
@@ -36,4 +38,8 @@ def attention_queue(filters: LinkFilters) -> QuerySet[Link]:
 
 
 def links_of(resource: Resource) -> list[Link]:
-    return list(Link.objects.filter(resource=resource).order_by("kind"))
+    return list(
+        Link.objects.filter(resource=resource)
+        .prefetch_related("checks__checked_by")
+        .order_by("kind")
+    )

@@ -269,3 +269,19 @@ def test_a_curator_sees_the_link_status_on_the_resource_page_and_readers_do_not(
         assert "Link check" not in page
         assert "Not found (404)" not in page
         assert reverse("linkhealth:queue") not in page
+
+
+def test_the_last_checks_are_listed_with_their_redirects(web: ServerState) -> None:
+    resource = ResourceFactory(url=web.url("/chain/1/listed"))
+    services.check_links(limit=10)
+    curator = make_user(roles.CURATOR)
+    services.mark_checked_by_hand(Link.objects.get(resource=resource), curator=curator)
+    client = Client()
+    client.force_login(curator)
+    page = client.get(resource.get_absolute_url()).content.decode()
+    assert "The last 2 checks" in page
+    assert f"301 {web.url('/chain/1/listed')} → {web.url('/chain/0/listed')}" in page
+    assert "Checked by hand, by Pat" in page
+    Link.objects.filter(resource=resource).update(status=Status.MOVED)
+    queue = client.get(reverse("linkhealth:queue")).content.decode()
+    assert "The last 2 checks" in queue

@@ -257,6 +257,9 @@ LINKHEALTH_HOST_INTERVAL = float(os.environ.get("LINKHEALTH_HOST_INTERVAL", "3")
 LINKHEALTH_CONCURRENCY = int(os.environ.get("LINKHEALTH_CONCURRENCY", "4"))
 LINKHEALTH_MAX_REDIRECTS = 10
 LINKHEALTH_BATCH = int(os.environ.get("LINKHEALTH_BATCH", "1000"))
+LINKHEALTH_CHUNK = 50
+# A scheduled run claims no more links after this long (the scheduler runs jobs one by one).
+LINKHEALTH_RUN_SECONDS = float(os.environ.get("LINKHEALTH_RUN_SECONDS", "900"))
 LINKHEALTH_DOI_RESOLVER = os.environ.get("LINKHEALTH_DOI_RESOLVER", "https://doi.org/")
 LINKHEALTH_BROKEN_AFTER = timedelta(days=1)
 LINKHEALTH_RECHECK_EVERY = timedelta(days=int(os.environ.get("LINKHEALTH_RECHECK_DAYS", "7")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -206,40 +207,68 @@ def check_links(
     *,
     limit: int,
     resource_id: int | None = None,
+    max_seconds: float = 0,
     checker: http.Checker | None = None,
     clock: Callable[[], datetime.datetime] = timezone.now,
+    timer: Callable[[], float] = time.monotonic,
     on_claimed: Callable[[int], None] | None = None,
     on_checked: Callable[[Link], None] | None = None,
 ) -> RunReport:
-    """Check the due links (or one resource's), at most ``limit``, and record every result."""
+    """Check the due links (or one resource's), at most ``limit``, and record every result.
+
+    Links are claimed a chunk at a time, so a run holds leases only on what it is checking,
+    and a run with ``max_seconds`` claims no new chunk once that time is spent (the scheduler
+    runs its jobs one after the other; a long check must not hold up the alert digests).
+    """
     sync_links(resource_ids=None if resource_id is None else [resource_id])
-    token, links = claim_due(now=clock(), limit=limit, resource_id=resource_id)
-    if on_claimed:
-        on_claimed(len(links))
+    deadline = timer() + max_seconds if max_seconds > 0 else None
     report = RunReport()
+    claimed = 0
     own_checker = checker is None
     active = checker or new_checker()
     try:
         with ThreadPoolExecutor(max_workers=settings.LINKHEALTH_CONCURRENCY) as pool:
-            futures = {
-                pool.submit(active.check, link.address, follow=link.kind == Kind.URL): link
-                for link in links
-            }
-            for future in as_completed(futures):
-                recorded = record_outcome(futures[future], future.result(), now=clock())
-                if recorded is None:
-                    continue
-                link = recorded
-                report.checked += 1
-                report.by_status[link.status] = report.by_status.get(link.status, 0) + 1
-                if on_checked:
-                    on_checked(link)
+            while claimed < limit and (deadline is None or timer() < deadline):
+                chunk = min(limit - claimed, settings.LINKHEALTH_CHUNK)
+                token, links = claim_due(now=clock(), limit=chunk, resource_id=resource_id)
+                if not links:
+                    break
+                claimed += len(links)
+                if on_claimed:
+                    on_claimed(claimed)
+                try:
+                    _check_chunk(links, pool, active, clock, report, on_checked)
+                finally:
+                    # A link whose check never finished (an interrupted run) is free at once.
+                    Link.objects.filter(lease_token=token).update(lease_token="", lease_until=None)
+                if resource_id is not None:
+                    break
     finally:
         if own_checker:
             active.close()
-        # A link whose check never finished (the run was interrupted) is free again at once.
-        Link.objects.filter(lease_token=token).update(lease_token="", lease_until=None)
     return report
+
+
+def _check_chunk(
+    links: list[Link],
+    pool: ThreadPoolExecutor,
+    checker: http.Checker,
+    clock: Callable[[], datetime.datetime],
+    report: RunReport,
+    on_checked: Callable[[Link], None] | None,
+) -> None:
+    futures = {
+        pool.submit(checker.check, link.address, follow=link.kind == Kind.URL): link
+        for link in links
+    }
+    for future in as_completed(futures):
+        recorded = record_outcome(futures[future], future.result(), now=clock())
+        if recorded is None:
+            continue
+        report.checked += 1
+        report.by_status[recorded.status] = report.by_status.get(recorded.status, 0) + 1
+        if on_checked:
+            on_checked(recorded)
 
 
 def _require_curator(user: User) -> None:

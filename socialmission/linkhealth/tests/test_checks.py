@@ -207,6 +207,25 @@ def test_a_run_does_each_due_link_once_and_respects_the_limit(web: ServerState) 
     assert all(web.hits(f"/ok/{n}") == 1 for n in range(len(resources)))
 
 
+def test_links_are_claimed_a_chunk_at_a_time_until_the_time_is_spent(
+    web: ServerState, settings: Any
+) -> None:
+    settings.LINKHEALTH_CHUNK = 2
+    for n in range(7):
+        ResourceFactory(url=web.url(f"/ok/{n}"))
+    claims: list[int] = []
+    ticks = iter([0.0, 1.0, 5.0, 11.0, 12.0])  # the deadline is 10 s after the start
+    report = services.check_links(
+        limit=100, max_seconds=10, clock=at(T0), timer=lambda: next(ticks), on_claimed=claims.append
+    )
+    assert (report.checked, claims) == (4, [2, 4])
+    assert Link.objects.filter(status=Status.UNCHECKED).count() == 3
+    assert not Link.objects.exclude(lease_token="").exists()
+    # Without a time limit the next run takes every chunk up to its limit.
+    assert services.check_links(limit=2, clock=at(T0)).checked == 2
+    assert services.check_links(limit=100, clock=at(T0), on_claimed=claims.append).checked == 1
+
+
 def test_links_claimed_by_a_run_under_way_are_left_to_it(web: ServerState) -> None:
     ResourceFactory(url=web.url("/ok/a"))
     ResourceFactory(url=web.url("/ok/b"))

@@ -32,8 +32,17 @@ class Command(BaseCommand):
             default=settings.LINKHEALTH_BATCH,
             help="Check at most this many links (default: %(default)s).",
         )
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            default=settings.LINKHEALTH_RUN_SECONDS,
+            help="Start no new batch of checks after this long; 0 for no limit "
+            "(default: %(default)s).",
+        )
 
-    def handle(self, *args: Any, resource: int | None, limit: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, resource: int | None, limit: int, max_seconds: float, **options: Any
+    ) -> None:
         if limit < 1:
             raise CommandError("--limit must be at least 1.")
         if resource is not None and not Resource.objects.published().filter(pk=resource).exists():
@@ -56,7 +65,11 @@ class Command(BaseCommand):
                 progress.advance(task)
 
             report = services.check_links(
-                limit=limit, resource_id=resource, on_claimed=claimed, on_checked=checked
+                limit=limit,
+                resource_id=resource,
+                max_seconds=max_seconds,
+                on_claimed=claimed,
+                on_checked=checked,
             )
         counts = ", ".join(f"{status} {n}" for status, n in sorted(report.by_status.items()))
         self.stdout.write(

@@ -29,11 +29,21 @@ def _resource(title: str, url: str) -> Resource:
     )
 
 
-def test_curator_links_page_by_keyboard(browser: Any, vocabularies: None, live_server: Any) -> None:
+def _curator_context(browser: Any, live_server: Any, **options: Any) -> Any:
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
     curator = User.objects.create_user(username="cora", first_name="Cora")
     curator.groups.add(Group.objects.get(name=roles.CURATOR))
+    client = Client()
+    client.force_login(curator)
+    context = browser.new_context(**options)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context
+
+
+def test_curator_links_page_by_keyboard(browser: Any, vocabularies: None, live_server: Any) -> None:
     moved = _resource("Community health worker training", "https://old.example.org/chw")
     broken = _resource(
         "A very long title about rural pathway programs " * 3,
@@ -59,12 +69,7 @@ def test_curator_links_page_by_keyboard(browser: Any, vocabularies: None, live_s
         failing_since=now,
         last_checked_at=now,
     )
-    client = Client()
-    client.force_login(curator)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    context = _curator_context(browser, live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/contribute/queue/links/")
     assert axe_violations(page) == []
@@ -102,4 +107,29 @@ def test_curator_links_page_by_keyboard(browser: Any, vocabularies: None, live_s
     page.wait_for_selector("text=marked as checked by hand")
     assert "No link needs looking at" in page.inner_text("main")
     assert axe_violations(page) == []
+    context.close()
+
+
+def test_curator_links_page_without_javascript(
+    browser: Any, vocabularies: None, live_server: Any
+) -> None:
+    resource = _resource("Moved without scripts", "https://old.example.org/x")
+    link = Link.objects.create(
+        resource=resource,
+        kind=Kind.URL,
+        address=resource.url,
+        status=Status.MOVED,
+        final_url="https://new.example.org/x",
+        last_checked_at=timezone.now(),
+    )
+    context = _curator_context(browser, live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/contribute/queue/links/?kind=url")
+    tab_to(page, "form[action$='/take-new-address/'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=now links to its new address")
+    assert page.url.endswith("/contribute/queue/links/?kind=url")
+    resource.refresh_from_db()
+    link.refresh_from_db()
+    assert (resource.url, link.status) == ("https://new.example.org/x", Status.OK)
     context.close()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures for tests that run real processes (process_env), wherever they live.
+pytest_plugins = ["socialmission.core.tests.processes"]
+
 # Keep test runs away from the developer's own data directory.
 os.environ.setdefault("DATA_DIR", str(Path(__file__).parent / "var" / "test"))
 

@@ -1,13 +1,8 @@
 """Settings, read from the environment so one module serves development, tests and production.
 
-Environment variables:
-  DATABASE_URL   default sqlite:///<DATA_DIR>/library.sqlite3; postgres://… for PostgreSQL
-  DATA_DIR       where the SQLite file, the search index and the secret key live (default ./var)
-  SECRET_KEY     default: generated once and kept in DATA_DIR/secret_key
-  DEBUG          "true"/"1" for development pages and static files from the app folders
-  ALLOWED_HOSTS  comma-separated, default localhost names
-  EMAIL_URL      smtp://user:pass@host:port (console backend when unset)
-  DEFAULT_FROM_EMAIL
+Every setting an operator may need is read from an environment variable of the same name
+(README.md, "Settings", lists them with their defaults and when to set them). Lists are
+comma-separated; booleans are "true"/"1"/"yes"/"on".
 """
 
 from __future__ import annotations
@@ -25,9 +20,30 @@ BASE_DIR = Path(__file__).resolve().parent
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """ "Ada Lovelace <ada@example.org>, ops@example.org" -> [(name, address), …]."""
+    admins = []
+    for entry in env_list(name):
+        if "<" in entry and entry.endswith(">"):
+            who, address = entry[:-1].split("<", 1)
+            admins.append((who.strip() or address.strip(), address.strip()))
+        else:
+            admins.append((entry, entry))
+    return admins
 
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", Path.cwd() / "var")).resolve()
@@ -46,14 +62,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ADMINS = env_admins("ADMINS")
+MANAGERS = ADMINS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +80,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "ninja",  # its templates and vendored Swagger UI serve /api/v1/docs without a CDN
     "simple_history",
+    "axes",
     "socialmission.core",
     "socialmission.accounts",
     "socialmission.library",
@@ -91,10 +104,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A visitor without a session cookie is anonymous without reading the session, so public
+    # pages neither touch the session nor answer "Vary: Cookie".
+    "socialmission.core.middleware.AnonymousWithoutSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees the outcome of authentication (django-axes' sign-in throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialmission.urls"
@@ -149,6 +168,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+# Messages live in a signed cookie, not the session: reading them does not touch the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+# Sign-in throttle (django-axes), for the site's sign-in and the admin's: after
+# AXES_FAILURE_LIMIT failures for one username, or from one address, further attempts answer
+# 429 until the cool-off ends. Unknown usernames are counted like known ones, so the answer
+# never tells whether an account exists. Administrators unlock with
+# `socialmission axes_reset_username NAME` / `axes_reset_ip ADDRESS` (or delete the access
+# attempt in the admin when the database handler is in use).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "socialmission.core.views.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "socialmission.core.clients.axes_client_address"
+AXES_DISABLE_ACCESS_LOG = (
+    True  # failures are kept; successful sign-ins are not logged with addresses
+)
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -186,12 +228,41 @@ def _email_settings() -> dict[str, object]:
 
 globals().update(_email_settings())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "library@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SITE_NAME = os.environ.get("SITE_NAME", "Social Mission Resource Library")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Search alerts (socialmission/alerts): the From address of alert mail (a separate address
 # for subscription mail helps deliverability; default DEFAULT_FROM_EMAIL), with SITE_NAME as
 # its display name.
 ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "")
+
+# Contributions and imports: limits an operator may tune.
+CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 5)
+CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
+CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+# OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
+# the addresses Identify names (default: ADMINS).
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "")
+OAI_ADMIN_EMAILS = env_list("OAI_ADMIN_EMAILS")
+
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (core/clients.py), and the
+# header that says the original request was HTTPS, as "HTTP_X_FORWARDED_PROTO,https".
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if _proxy_ssl := env_list("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl[0], _proxy_ssl[1] if len(_proxy_ssl) > 1 else "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+
+# TLS: all off by default (development on http://127.0.0.1); see README.md for production.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
+# The health check answers on plain HTTP from the proxy's side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 # The search index: derived from the database, rebuilt whenever it is missing or stale.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "index")).resolve()
@@ -205,6 +276,25 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, no inline
+# script and no eval (htmx runs with allowEval off; its handlers live in static/js/site.js).
+# JSON-LD blocks are data, which browsers do not execute, so they need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -214,8 +304,9 @@ LOGGING = {
 }
 AUTH_USER_MODEL = "accounts.User"
 
-# Rate limits (contributions) count in the cache: with several workers, set CACHE_URL to a
-# shared cache, e.g. redis://127.0.0.1:6379/0 (needs the redis package); else per-process memory.
+# Rate limits and the sign-in throttle count in the cache: with several workers, set CACHE_URL
+# to a shared cache, e.g. redis://127.0.0.1:6379/0; else each process counts on its own.
+# core/checks.py refuses to start when CACHE_URL is set but the cache cannot be used.
 CACHES = {
     "default": (
         {
@@ -265,3 +356,11 @@ LINKHEALTH_BROKEN_AFTER = timedelta(days=1)
 LINKHEALTH_RECHECK_EVERY = timedelta(days=int(os.environ.get("LINKHEALTH_RECHECK_DAYS", "7")))
 LINKHEALTH_HISTORY_LENGTH = 10
 LINKHEALTH_LEASE = timedelta(hours=6)
+
+# The sign-in throttle counts in the shared cache when there is one, else in the database (one
+# count across all workers either way; a per-process memory cache would let each worker count alone).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if os.environ.get("CACHE_URL")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)

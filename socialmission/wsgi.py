@@ -1,4 +1,5 @@
-"""WSGI entry point; brings the search index up to date before the first request."""
+"""WSGI entry point: refuses to start on a broken set-up, then brings the search index up to date
+before the first request."""
 
 import os
 
@@ -7,6 +8,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialmission.settings")
 application = get_wsgi_application()
 
+from socialmission.core.checks import startup_checks  # noqa: E402
 from socialmission.library.indexing import ensure_index_at_startup  # noqa: E402
 
+startup_checks()
 ensure_index_at_startup()

@@ -74,12 +74,15 @@ def new_alert(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_signup(request, "alerts/includes/form.html", context)
 
-    status = abuse.check_rate(request, scope=RATE_SCOPE)
-    if not status.allowed:
+    def rate_limited(status: abuse.RateStatus) -> HttpResponse:
         context["minutes"] = max(1, status.retry_after // 60)
         response = _render_signup(request, "alerts/includes/rate_limited.html", context, status=429)
         response["Retry-After"] = str(status.retry_after)
         return response
+
+    status = abuse.check_rate(request, scope=RATE_SCOPE)
+    if not status.allowed:
+        return rate_limited(status)
     if request.POST.get(abuse.HONEYPOT_FIELD):
         spam = _("Leave the field labelled “Leave this empty” empty, then send the form again.")
     else:
@@ -91,7 +94,10 @@ def new_alert(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _(spam))
     elif form.is_valid():
-        abuse.record_submission(request, scope=RATE_SCOPE)
+        # Counted and decided in one step, so a burst of posts cannot all pass the check above.
+        status = abuse.record_submission(request, scope=RATE_SCOPE)
+        if not status.allowed:
+            return rate_limited(status)
         outcome = services.request_alert(
             email=form.cleaned_data["email"],
             query=query,

@@ -81,8 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "contributions/index.html")
 
 
-def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    status = abuse.check_rate(request)
+def _rate_limited(request: HttpRequest, status: abuse.RateStatus) -> HttpResponse | None:
     if status.allowed:
         return None
     response = render(
@@ -130,7 +129,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
                 request, "The form is filled from your record: check each field, then send it."
             )
     else:
-        limited = _rate_limited(request)
+        limited = _rate_limited(request, abuse.check_rate(request))
         if limited:
             return limited
         form = forms.SuggestionForm(request.POST)
@@ -143,11 +142,13 @@ def suggest(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             duplicates = find_duplicates(doi=data["doi"], pmid=data["pmid"], title=data["title"])
             if not duplicates or data.get("confirm_not_duplicate"):
+                limited = _rate_limited(request, abuse.record_submission(request))
+                if limited:
+                    return limited
                 suggestion = services.submit_suggestion(
                     fields=form.submitted_fields(),
                     tags={field.name: data[field.name] for field in form.tag_fields()},
                 )
-                abuse.record_submission(request)
                 return redirect(reverse("contributions:status", args=[suggestion.token]) + "?new=1")
     return render(
         request,
@@ -169,7 +170,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = forms.NominationForm()
     else:
-        limited = _rate_limited(request)
+        limited = _rate_limited(request, abuse.check_rate(request))
         if limited:
             return limited
         form = forms.NominationForm(request.POST)
@@ -179,8 +180,10 @@ def nominate(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, spam)
         elif form.is_valid():
+            limited = _rate_limited(request, abuse.record_submission(request))
+            if limited:
+                return limited
             nomination = services.submit_nomination(fields=form.cleaned_data)
-            abuse.record_submission(request)
             return redirect(reverse("contributions:status", args=[nomination.token]) + "?new=1")
     return render(
         request,

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from socialmission.core import checks  # noqa: F401  (registers the system checks)
         from socialmission.core import schedule
 
         schedule.register("cleanup", every=timedelta(hours=1), command="cleanup")

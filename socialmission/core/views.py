@@ -1,5 +1,9 @@
 """Error pages that keep the site's layout and say what happened in plain words."""
 
+import math
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
@@ -14,7 +18,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files (champions' photos); MEDIA_ROOT is read per request, not at import."""
-    from django.conf import settings
     from django.views.static import serve
 
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
+def signin_locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' lockout answer: 429, how long to wait, whom to ask. The same for any
+    username, existing or not, so it tells nobody which accounts exist."""
+    wait = settings.AXES_COOLOFF_TIME.total_seconds()
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": max(1, math.ceil(wait / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(int(wait))
+    return response

@@ -7,13 +7,9 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import textwrap
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +17,9 @@ import httpx
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
+from socialmission.core.tests.processes import gunicorn, run_code
 from socialmission.library import indexing
 from socialmission.library.engine import SCHEMA_VERSION
 from socialmission.library.models import IndexChange, Resource
@@ -121,45 +118,6 @@ def test_search_waits_for_nothing_when_another_process_holds_the_lock() -> None:
 # Several processes
 
 
-@pytest.fixture
-def process_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for child processes: their own migrated database and index directory."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
-    env.update(DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="socialmission.settings")
-    scratch_db = None
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        base = settings.DATABASES["default"]
-        scratch_db = f"smrl_proc_{uuid.uuid4().hex[:10]}"
-        admin_url = f"postgresql://{base['USER']}@{base['HOST']}:{base['PORT'] or 5432}/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{scratch_db}"')
-        env["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{scratch_db}"
-    subprocess.run(
-        [sys.executable, "-m", "socialmission", "migrate", "-v0"], env=env, check=True, timeout=180
-    )
-    yield env
-    if scratch_db:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{scratch_db}" WITH (FORCE)')
-
-
-def run_code(
-    env: dict[str, str], code: str, *, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "socialmission", "shell", "-v", "0", "-c", textwrap.dedent(code)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=check,
-    )
-
-
 CREATE = """
 from django.utils import timezone
 from socialmission.library.models import Resource, ResourceType
@@ -170,50 +128,12 @@ def create(title):
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(process_env: dict[str, str]) -> Iterator[str]:
     """A production-style server: gunicorn with two worker processes."""
-    port = free_port()
-    env = {**process_env, "SECRET_KEY": "test", "DEBUG": "false"}
-    run_code(env, CREATE + "create('Warm up resource')")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "socialmission.wsgi",
-            "-w",
-            "2",
-            "--threads",
-            "1",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/search/?q=warm", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start")
+    run_code(process_env, CREATE + "create('Warm up resource')")
+    with gunicorn(process_env, workers=2) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def found_by_every_worker(url: str, q: str, title: str, *, attempts: int = 8) -> bool:

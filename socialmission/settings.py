@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "socialmission.library.middleware.IndexUnavailableMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' sign-in throttle).
     "axes.middleware.AxesMiddleware",
 ]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import struct
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -401,6 +403,53 @@ def _as_filter(query: Query) -> Query:
 
 
 FACET_CACHE_SIZE = 512
+
+
+# Every file tantivy writes for a segment ends with a footer: its JSON (format version and CRC),
+# then that JSON's length and a magic number, both little-endian u32. A truncated file has no
+# footer, and mapping one into memory ends the process with SIGBUS on first access, so the
+# footers are checked before an index is opened: a few bytes read per file.
+_FOOTER_MAGIC = 1337
+_FOOTER_MAX_JSON = 4096
+
+
+def damaged_files(path: Path) -> list[str]:
+    """The files of the index at ``path`` that prove it damaged; [] for a sound index.
+
+    Damage is: meta.json missing or not JSON, or a file of a listed segment missing, too short
+    or without its footer. Anything else that fails later (a permission, a lock) is not damage.
+    """
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+        segment_ids = [str(s["segment_id"]).replace("-", "") for s in meta.get("segments", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ["meta.json"]
+    damaged = []
+    for segment_id in segment_ids:
+        files = [f for f in path.glob(f"{segment_id}.*") if f.is_file()]
+        if not files:
+            damaged.append(f"{segment_id}.*")
+        for file in files:
+            if not _has_footer(file):
+                damaged.append(file.name)
+    return damaged
+
+
+def _has_footer(file: Path) -> bool:
+    try:
+        with open(file, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size < 8:
+                return False
+            handle.seek(size - 8)
+            length, magic = struct.unpack("<II", handle.read(8))
+            if magic != _FOOTER_MAGIC or not 0 < length <= min(_FOOTER_MAX_JSON, size - 8):
+                return False
+            handle.seek(size - 8 - length)
+            footer = json.loads(handle.read(length))
+    except (OSError, ValueError, struct.error):
+        return False
+    return isinstance(footer, dict) and "crc" in footer
 
 
 class SearchEngine:

@@ -12,8 +12,15 @@ How it works:
   even if the process that made it died right after commit), then a reader reload (~10 µs).
 * The index lives in a generation directory named by the ``CURRENT`` file. A full rebuild
   writes a new generation and switches ``CURRENT`` atomically, so readers never see a
-  half-built index. A missing, unreadable or older-schema generation is rebuilt on first use
-  (and at start-up from ``wsgi.py``).
+  half-built index. A missing or older-schema generation is rebuilt on first use (and at
+  start-up from ``wsgi.py``).
+* Failures degrade freshness, not availability. When changes cannot be applied (the directory
+  is not writable, the disk is full, tantivy refuses), searches go on from the last good index,
+  the problem is logged and shown by ``health()`` (the /healthz/ page), and applying is retried
+  after ``RETRY_SECONDS``. A generation is rebuilt only when it is proven damaged
+  (``engine.damaged_files``: meta.json unreadable, a segment file missing or truncated); a
+  process that already serves an index rebuilds in the background, at most once per
+  ``REBUILD_INTERVAL`` seconds, and keeps serving the old one meanwhile.
 """
 
 from __future__ import annotations
@@ -33,7 +40,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from socialmission.library.engine import SCHEMA_VERSION, IndexDocument, SearchEngine
+from socialmission.library.engine import (
+    SCHEMA_VERSION,
+    IndexDocument,
+    SearchEngine,
+    damaged_files,
+)
 from socialmission.library.facets import FACETS
 from socialmission.library.models import IndexChange, Resource, author_display_names
 
@@ -44,6 +56,8 @@ VERSION_FILE = "VERSION"
 LOCK_FILE = "write.lock"
 APPLY_BATCH = 2_000
 KEEP_APPLIED = timedelta(days=7)
+RETRY_SECONDS = 30.0
+REBUILD_INTERVAL = 300.0
 DISPLAY_DESCRIPTION = 400
 
 
@@ -189,16 +203,31 @@ def write_lock(root: Path, *, timeout: float | None) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class IndexDamaged(IndexUnavailable):
+    """The generation on disk is proven damaged: only a rebuild helps."""
+
+
 def _open_generation(root: Path, name: str) -> SearchEngine | None:
-    """Open a generation, or None if it is missing, of another schema version or unreadable."""
+    """Open a generation; None if it is missing or of another schema version (rebuild it).
+
+    Raises IndexDamaged when its files prove it damaged, IndexUnavailable when it cannot be
+    opened for another reason (which a rebuild would not cure).
+    """
     path = root / name
     try:
         if (path / VERSION_FILE).read_text().strip() != str(SCHEMA_VERSION):
             return None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexUnavailable(f"Search index {path} cannot be read: {exc}") from exc
+    damaged = damaged_files(path)
+    if damaged:
+        raise IndexDamaged(f"Search index {path} is damaged: {', '.join(damaged[:5])}")
+    try:
         return SearchEngine(path)
     except (OSError, ValueError) as exc:
-        logger.warning("Search index %s cannot be opened (%s); it will be rebuilt.", path, exc)
-        return None
+        raise IndexUnavailable(f"Search index {path} cannot be opened: {exc}") from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,8 +284,14 @@ def _rebuild_locked(
 
 
 def _open_or_rebuild_locked(root: Path) -> SearchEngine:
+    """The current generation, built first when there is none yet (or it is of an older
+    schema, or damaged). For callers that have no index to serve meanwhile."""
     name = _current_generation(root)
-    engine = _open_generation(root, name) if name else None
+    try:
+        engine = _open_generation(root, name) if name else None
+    except IndexDamaged:
+        logger.warning("Search index generation %s is damaged; rebuilding it.", name)
+        engine = None
     if engine is None:
         report = _rebuild_locked(root)
         engine = _open_generation(root, report.generation)
@@ -288,7 +323,13 @@ def sync(*, timeout: float = 5.0) -> int:
     with write_lock(root, timeout=timeout) as acquired:
         if not acquired:
             return 0
-        engine = _open_or_rebuild_locked(root)
+        name = _current_generation(root)
+        engine = _open_generation(root, name) if name else None  # IndexDamaged: the caller's
+        if engine is None:  # no index yet, or an older schema: build it, then apply the rest
+            report = _rebuild_locked(root)
+            engine = _open_generation(root, report.generation)
+            if engine is None:
+                raise IndexUnavailable(f"The search index at {root} could not be built.")
         while True:
             rows = list(
                 IndexChange.objects.filter(applied_at__isnull=True)
@@ -329,6 +370,93 @@ def sync_quietly() -> None:
 # Reading
 
 
+class _Health:
+    """What went wrong with the index in this process, and when to try again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.problem: str | None = None
+        self.since: float | None = None
+        self.retry_at = 0.0
+        self.rebuild_started_at: float | None = None
+
+    def may_retry(self) -> bool:
+        return time.monotonic() >= self.retry_at
+
+    def failed(self, what: str, error: BaseException) -> None:
+        with self.lock:
+            first = self.problem is None
+            self.problem = f"{what}: {error.__class__.__name__}"
+            self.since = self.since or time.time()
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+        # Once per retry period at most, so a broken disk does not flood the log.
+        logger.error(
+            "Search index: %s failed (%s); serving the last good index, retrying in %.0f s.",
+            what,
+            error,
+            RETRY_SECONDS,
+            exc_info=first,
+        )
+
+    def recovered(self) -> None:
+        with self.lock:
+            if self.problem is not None:
+                logger.warning("Search index: %s is resolved.", self.problem)
+            self.problem = self.since = None
+            self.retry_at = 0.0
+
+    def claim_rebuild(self) -> bool:
+        """True for the one caller per REBUILD_INTERVAL that may start a background rebuild."""
+        with self.lock:
+            now = time.monotonic()
+            if (
+                self.rebuild_started_at is not None
+                and now - self.rebuild_started_at < REBUILD_INTERVAL
+            ):
+                return False
+            self.rebuild_started_at = now
+            return True
+
+
+def _in_background(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="search-index-rebuild", daemon=True).start()
+
+
+# Tests replace this to run the work at once.
+run_in_background: Callable[[Callable[[], None]], None] = _in_background
+
+
+def _rebuild_damaged(damaged: str | None) -> None:
+    """Rebuild unless another process already replaced the damaged generation."""
+    from django.db import connection
+
+    root = index_root()
+    try:
+        with write_lock(root, timeout=None):
+            name = _current_generation(root)
+            if name != damaged:
+                try:
+                    if name and _open_generation(root, name) is not None:
+                        return
+                except IndexUnavailable:
+                    pass
+            _rebuild_locked(root)
+        _health.recovered()
+    except Exception as exc:
+        _health.failed("rebuilding a damaged index", exc)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
+def _schedule_rebuild(damaged: str | None) -> None:
+    if _health.claim_rebuild():
+        run_in_background(lambda: _rebuild_damaged(damaged))
+
+
 class _ProcessState:
     """The engine this process reads from; reopened when CURRENT names another generation."""
 
@@ -347,7 +475,20 @@ class _ProcessState:
         with self.lock:
             name = _current_generation(root)
             if self.engine is None or root != self.root or name != self.generation:
-                engine = _open_generation(root, name) if name else None
+                serving = self.engine if root == self.root else None
+                try:
+                    engine = _open_generation(root, name) if name else None
+                except IndexUnavailable as exc:
+                    if serving is None:
+                        # Nothing to serve meanwhile: build (damage) or give up (other errors).
+                        if not isinstance(exc, IndexDamaged):
+                            raise
+                        engine = None
+                    else:
+                        _health.failed("opening the current index", exc)
+                        if isinstance(exc, IndexDamaged):
+                            _schedule_rebuild(name)
+                        return serving
                 if engine is None:
                     with write_lock(root, timeout=None):
                         engine = _open_or_rebuild_locked(root)
@@ -357,17 +498,62 @@ class _ProcessState:
 
 
 _state = _ProcessState()
+_health = _Health()
 
 
 def engine() -> SearchEngine:
-    """The engine to search, brought up to date with every committed change."""
+    """The engine to search, brought up to date with every committed change it can apply.
+
+    When applying fails, the last good index answers and applying is retried later.
+    """
     current = _state.current()
-    if _pending_exists():
+    if _health.may_retry() and _pending_exists():
         # Short wait: if another process holds the lock, it is applying these very rows.
-        sync(timeout=0.5)
+        try:
+            sync(timeout=0.5)
+        except IndexDamaged as exc:
+            _health.failed("applying changes", exc)
+            _schedule_rebuild(_current_generation(index_root()))
+        except Exception as exc:  # not writable, disk full, tantivy refused the write
+            _health.failed("applying changes", exc)
+        else:
+            _health.recovered()
         current = _state.current()
     current.reload()
     return current
+
+
+def search_failed(error: ValueError) -> None:
+    """A search raised inside tantivy. Rebuild in the background if the current generation is
+    proven damaged; otherwise only log it (a rebuild would not cure it)."""
+    root = index_root()
+    name = _current_generation(root)
+    _health.failed("searching", error)
+    if name and damaged_files(root / name):
+        _schedule_rebuild(name)
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    problem: str | None
+    since: float | None  # a Unix time
+    pending_changes: int
+
+
+def health() -> Health:
+    """How the index is doing in this process, for the health check."""
+    try:
+        _state.current()
+    except Exception as exc:
+        _health.failed("opening the index", exc)
+    pending = IndexChange.objects.filter(applied_at__isnull=True).count()
+    return Health(
+        ok=_health.problem is None,
+        problem=_health.problem,
+        since=_health.since,
+        pending_changes=pending,
+    )
 
 
 def ensure_index_at_startup() -> None:
@@ -380,3 +566,4 @@ def ensure_index_at_startup() -> None:
 
 def reset_for_tests() -> None:
     _state.forget()
+    _health.reset()

@@ -330,11 +330,10 @@ def _engine_query(
 def _run(query: EngineQuery) -> EngineResult:
     try:
         return indexing.engine().search(query)
-    except ValueError:
-        # tantivy reports a damaged index as ValueError: rebuild it once and answer from that.
-        logger.exception("Search failed; rebuilding the index and trying once more.")
-        indexing.rebuild()
-        return indexing.engine().search(query)
+    except ValueError as exc:
+        # Not rebuilt here: indexing schedules a background rebuild if the files prove damage.
+        indexing.search_failed(exc)
+        raise indexing.IndexUnavailable("The search failed inside the engine.") from exc
 
 
 def search(params: SearchParams) -> SearchResults:

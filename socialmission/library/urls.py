@@ -8,4 +8,5 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("resources/<int:pk>-<slug:slug>/", views.resource_detail, name="resource"),
     path("resources/<int:pk>/", views.resource_detail, name="resource-short"),
+    path("healthz/", views.healthz, name="healthz"),
 ]

@@ -1,9 +1,18 @@
-"""Public pages of the library: home, search, resource. Thin: the work is in search.py."""
+"""Public pages of the library: home, search, resource, and the health check. Thin: the work
+is in search.py and indexing.py."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from datetime import UTC, datetime
+
+from django.db import DatabaseError, transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -11,7 +20,7 @@ from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.guides.selectors import published_guides
-from socialmission.library import selectors
+from socialmission.library import indexing, selectors
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
 
@@ -152,3 +161,26 @@ def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         "related": selectors.related_resources(resource),
     }
     return render(request, "library/resource_detail.html", context)
+
+
+@require_GET
+@transaction.non_atomic_requests
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 while pages can be served (the search index may
+    be behind: "degraded"), 503 when the database does not answer. Says what is wrong in a
+    word, never a path or an address."""
+    try:
+        index = indexing.health()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    body: dict[str, object] = {
+        "status": "ok" if index.ok else "degraded",
+        "database": "ok",
+        "search_index": "ok" if index.ok else index.problem,
+        "pending_changes": index.pending_changes,
+    }
+    if index.since is not None:
+        body["degraded_since"] = datetime.fromtimestamp(index.since, tz=UTC).isoformat()
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return response

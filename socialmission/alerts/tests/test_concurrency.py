@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from socialmission.library.tests.test_indexing import process_env, run_code
+from socialmission.core.tests.processes import run_code
 
-__all__ = ["process_env"]  # the fixture: a migrated database of the test's own
+# The `process_env` fixture (a migrated database of the test's own) comes from
+# socialmission.core.tests.processes, a plugin of the root conftest.
 
 SETUP = """
 import datetime

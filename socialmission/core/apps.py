@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from socialmission.core import checks  # noqa: F401  (registers the system checks)
-        from socialmission.core import schedule
+        from socialmission.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            schedule,
+        )
 
         schedule.register("cleanup", every=timedelta(hours=1), command="cleanup")

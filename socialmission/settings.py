@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "socialmission.core.context_processors.site",
                 "socialmission.linkhealth.context_processors.resource_panel",
+                "socialmission.accounts.context_processors.roles",
             ],
         },
     }

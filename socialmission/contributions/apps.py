@@ -6,4 +6,6 @@ class ContributionsConfig(AppConfig):
     label = "contributions"
 
     def ready(self) -> None:
-        from socialmission.contributions import signals  # noqa: F401
+        from socialmission.contributions import sections, signals  # noqa: F401
+
+        sections.register()

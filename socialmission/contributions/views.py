@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -23,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socialmission.accounts import roles
+from socialmission.accounts.decorators import curator_required, editor_required
 from socialmission.accounts.models import User
 from socialmission.contributions import forms, selectors, services
 from socialmission.contributions.duplicates import find_duplicates
@@ -37,32 +36,6 @@ from socialmission.contributions.models import (
 from socialmission.contributions.records import parse_pasted_record
 from socialmission.core import abuse
 from socialmission.library.models import Resource
-
-View = Callable[..., HttpResponse]
-
-
-def curator_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.is_curator(request.user):
-            raise PermissionDenied("Only curators may see this page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def editor_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.is_editor_in_chief(request.user):
-            raise PermissionDenied("Only the editor-in-chief may see this page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _actor(request: HttpRequest) -> User:

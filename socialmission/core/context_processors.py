@@ -3,9 +3,6 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-
-from socialmission.accounts.roles import is_curator
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -13,5 +10,4 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SEARCH_URL": reverse("library:search"),
-        "IS_CURATOR": SimpleLazyObject(lambda: is_curator(request.user)),
     }

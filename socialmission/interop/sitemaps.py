@@ -1,4 +1,4 @@
-"""The sitemap: the home and search pages, every published resource and reading guide.
+"""The sitemap: the home and search pages, every published resource; apps add their own sections.
 
 Served as a sitemap index (``/sitemap.xml``) over one sitemap per section, each cut into pages
 of ``PAGE_LIMIT`` URLs, so a library of any size stays under the protocol's 50,000 URLs a file.
@@ -12,7 +12,6 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from socialmission.guides.models import ReadingGuide
 from socialmission.library.models import Resource
 
 PAGE_LIMIT = 10_000
@@ -39,16 +38,8 @@ class ResourcesSitemap(Sitemap):
         return item.updated_at
 
 
-class GuidesSitemap(Sitemap):
-    def items(self) -> QuerySet[ReadingGuide]:
-        return ReadingGuide.objects.published().order_by("pk")
-
-    def lastmod(self, item: ReadingGuide) -> datetime:
-        return item.updated_at
-
-
+# Apps above interop add their sections in their AppConfig.ready() (guides: "guides").
 SITEMAPS: dict[str, type[Sitemap]] = {
     "pages": PagesSitemap,
     "resources": ResourcesSitemap,
-    "guides": GuidesSitemap,
 }

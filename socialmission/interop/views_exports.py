@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from socialmission.accounts.decorators import curator_required
 from socialmission.accounts.roles import is_curator
 from socialmission.interop.exports import EXPORTS, export_response, records_for_ids
 from socialmission.interop.import_forms import ImportForm, max_upload_bytes
@@ -57,11 +56,8 @@ def library_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
 # The importer runs its own transaction per file (and rolls back a dry run).
 @transaction.non_atomic_requests
 @require_http_methods(["GET", "POST"])
+@curator_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_curator(request.user):
-        raise PermissionDenied("Only curators can import.")
     report = None
     error = ""
     if request.method == "POST":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.safestring import SafeString, mark_safe
 
 from socialmission.library.models import Resource
 from socialmission.library.search import SearchParams, search, vocabulary_terms
@@ -36,33 +35,6 @@ def evidence_gap_map() -> dict[str, Any]:
         ]
         rows.append({"domain": label, "slug": slug, "total": results.total, "cells": cells})
     return {"topics": [label for _, label in topics], "rows": rows}
-
-
-def spotlights() -> dict[str, Any]:
-    """The home page's Resource and Champion spotlights, from the contributions app."""
-    from socialmission.contributions import selectors as contributions
-
-    return {
-        "resource": contributions.current_resource_spotlight(),
-        "champion": contributions.current_champion_spotlight(),
-    }
-
-
-def citation_styles() -> dict[str, str]:
-    from socialmission.bibliography.citations import STYLES
-
-    return dict(STYLES)
-
-
-def citation(resource: Resource, style: str = "ama") -> SafeString:
-    """The formatted citation as safe HTML (citeproc escapes the record's text)."""
-    from socialmission.bibliography.citations import STYLES, format_citation
-    from socialmission.interop.records import resource_to_record
-
-    if style not in STYLES:
-        style = "ama"
-    html = format_citation(resource_to_record(resource), style)
-    return mark_safe(html)  # noqa: S308 - citeproc escapes the record text (bibliography.citations)
 
 
 def related_resources(resource: Resource, limit: int = 5) -> list[Resource]:

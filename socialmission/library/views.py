@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
-from socialmission.guides.selectors import published_guides
 from socialmission.library import indexing, selectors
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
@@ -48,8 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "results": results,
             "facets": {f.key: f for f in results.facets},
             "gap_map": selectors.evidence_gap_map(),
-            "spotlights": selectors.spotlights(),
-            "guides": published_guides(limit=3),
         },
     )
 
@@ -149,15 +146,9 @@ def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         raise Http404("No such resource.")
     if slug != resource.slug:
         return redirect(resource, permanent=True)
-    citation_style = request.GET.get("style", "ama")
     context = {
         "resource": resource,
         "is_curator": curator,
-        "citation": selectors.citation(resource, citation_style),
-        "citation_styles": selectors.citation_styles(),
-        "citation_style": citation_style
-        if citation_style in selectors.citation_styles()
-        else "ama",
         "related": selectors.related_resources(resource),
     }
     return render(request, "library/resource_detail.html", context)

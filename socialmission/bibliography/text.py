@@ -59,10 +59,12 @@ _MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
-# Function words that vary between two exports of the same title ("The effect of …" vs
-# "Effect of …"); dropping them makes the duplicate key robust without merging different works.
-_STOP_WORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with".split()
+# The one list of English function words. Duplicate keys drop them because they vary between
+# two exports of the same title ("The effect of …" vs "Effect of …"); the search engine does not
+# require them in every result (library.engine), though "phrases" still match them.
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for from has have in into is it its of on or that the
+    their this to was were which with""".split()
 )
 
 
@@ -160,7 +162,7 @@ def normalize_title(value: object) -> str:
     text = strip_accents(clean(value)).casefold()
     # Every non-alphanumeric character (punctuation, symbols, LaTeX braces) separates words.
     text = "".join(ch if ch.isalnum() else " " for ch in text)
-    words = [w for w in text.split() if w not in _STOP_WORDS]
+    words = [w for w in text.split() if w not in STOP_WORDS]
     return " ".join(words)
 
 

@@ -7,7 +7,6 @@ because the list is what the public will get once the guide is published.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +18,7 @@ from socialmission.accounts.models import User
 from socialmission.accounts.roles import is_curator
 from socialmission.bibliography.citations import format_citation
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
+from socialmission.interop.page_metadata import json_ld
 from socialmission.interop.records import resource_to_record
 from socialmission.library.models import Resource
 
@@ -101,6 +101,4 @@ def item_list_json_ld(guide: ReadingGuide, entries: list[GuideEntry], *, base_ur
             for entry in entries
         ],
     }
-    text = json.dumps(data, ensure_ascii=False)
-    # No value may close the <script> element or open markup inside it.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_ld(data)

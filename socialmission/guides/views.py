@@ -43,7 +43,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "guide": guide,
         "entries": entries,
-        # Safe: item_list_json_ld escapes <, > and & inside the JSON text.
+        # Safe: item_list_json_ld escapes <, > and & inside the JSON text (interop.page_metadata.json_ld).
         "json_ld": mark_safe(selectors.item_list_json_ld(guide, entries, base_url=base_url)),  # noqa: S308
         "file_exports": _export_links(guide.slug, FILE_FORMATS),
         "style_exports": _export_links(guide.slug, STYLE_FORMATS),

@@ -45,7 +45,7 @@ from django.utils.text import slugify
 from socialmission.accounts.models import User
 from socialmission.bibliography.record import Record, RecordError
 from socialmission.bibliography.text import (
-    _STOP_WORDS,
+    STOP_WORDS,
     normalize_doi,
     normalize_pmid,
     normalize_title,
@@ -234,7 +234,7 @@ def _normal_title(title: str) -> str:
     if not title.isascii():
         return normalize_title(title)
     words = _NON_ALNUM_ASCII.sub(" ", title.lower()).split()
-    return " ".join(w for w in words if w not in _STOP_WORDS)
+    return " ".join(w for w in words if w not in STOP_WORDS)
 
 
 def _title_key(fields: dict[str, Any]) -> tuple[str, int | None, str] | None:

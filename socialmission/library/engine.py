@@ -28,7 +28,7 @@ from typing import Any
 import tantivy
 from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
-from socialmission.bibliography.text import closest
+from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 5
@@ -51,12 +51,6 @@ FACET_AGG_SIZE = 10_000
 # The spelling suggestion compares a word with at most this many indexed words per prefix
 # (three prefixes), so an unknown word costs the same whatever the size of the library.
 SPELLING_TERMS_PER_PREFIX = 2_000
-
-# Words too common to require in every result; still matched inside "phrases".
-STOP_WORDS = frozenset(
-    """a an and are as at be but by for from has have in into is it its of on or that the
-    their this to was were which with""".split()
-)
 
 
 def _text_analyzer() -> tantivy.TextAnalyzer:

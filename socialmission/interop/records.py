@@ -178,7 +178,8 @@ def record_fields_for_resource(record: Record) -> dict[str, Any]:
     always all present, with "" / None / [] for what the record lacks, so callers can tell
     "empty" from "unknown" by value.
     """
-    authors = [a for a in (_name_to_json(n) for n in record.authors) if a]
+    # An edited volume without authors is listed under its editors, as citations do.
+    authors = [a for a in (_name_to_json(n) for n in record.authors or record.editors) if a]
     venue = clean(record.container_title) or clean(record.publisher)
     year = record.year if isinstance(record.year, int) and 1 <= record.year <= 32767 else None
     special: dict[str, Any] = {

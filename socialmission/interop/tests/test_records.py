@@ -113,3 +113,14 @@ def test_records_for_prefetches_in_chunks() -> None:
     assert all(r.professions == ["Nursing"] for r in records)
     # Per chunk of 3: resources + domains + topics + professions; 3 chunks. Not per resource.
     assert len(queries) <= 3 * 4 + 1
+
+
+def test_an_edited_volume_without_authors_is_listed_under_its_editors() -> None:
+    editors = [Name(family="Smedley", given="BD"), Name(family="Bristow", given="LR")]
+    fields = record_fields_for_resource(Record(title="Edited", type="book", editors=editors))
+    assert fields["authors"] == [
+        {"family": "Smedley", "given": "BD"},
+        {"family": "Bristow", "given": "LR"},
+    ]
+    both = Record(title="Both", authors=[Name(family="Mullan", given="F")], editors=editors)
+    assert record_fields_for_resource(both)["authors"] == [{"family": "Mullan", "given": "F"}]

@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from socialmission.library.catalog import STARTER_CATALOG, load_catalog
-from socialmission.library.models import Resource
+from socialmission.interop.catalog import STARTER_CATALOG, library_is_empty, load_catalog
 
 
 class Command(BaseCommand):
@@ -13,8 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--path", type=Path, default=STARTER_CATALOG)
 
     def handle(self, *args: object, path: Path, **options: object) -> None:
-        if Resource.objects.exists():
+        if not library_is_empty():
             self.stdout.write("The library already holds resources; starter catalog not loaded.")
             return
-        count = load_catalog(path)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {count} resources from {path.name}."))
+        report = load_catalog(path)
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {len(report.created)} resources from {path.name}.")
+        )

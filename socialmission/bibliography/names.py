@@ -61,16 +61,26 @@ def parse_name(text: str) -> Name:
     if looks_like_organisation(value):
         return Name(literal=value)
     if "," in value:
-        parts = [clean(p) for p in value.split(",")]
-        family = parts[0]
-        rest = [p for p in parts[1:] if p]
-        suffix = [p for p in rest if p.casefold() in _SUFFIXES]
-        given = " ".join(p for p in rest if p.casefold() not in _SUFFIXES)
-        if suffix:
-            given = " ".join([given, *suffix]).strip()
-        if not family:
-            return Name(family=given) if given else Name()
-        return Name(family=family, given=given)
+        return _parse_inverted(value)
+    return _parse_direct(value)
+
+
+def _parse_inverted(value: str) -> Name:
+    """ "Family, Given" and "Family, Jr., Given" (the suffix goes after the given names)."""
+    parts = [clean(p) for p in value.split(",")]
+    family = parts[0]
+    rest = [p for p in parts[1:] if p]
+    suffix = [p for p in rest if p.casefold() in _SUFFIXES]
+    given = " ".join(p for p in rest if p.casefold() not in _SUFFIXES)
+    if suffix:
+        given = " ".join([given, *suffix]).strip()
+    if not family:
+        return Name(family=given) if given else Name()
+    return Name(family=family, given=given)
+
+
+def _parse_direct(value: str) -> Name:
+    """ "Smith JA" (MEDLINE/Vancouver initials), "Given van der Family", "Given Family Jr"."""
     words = value.split(" ")
     if len(words) == 1:
         return Name(family=value)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialmission.bibliography.record import Record, RecordError
+from socialmission.bibliography.names import format_name, parse_name
+from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.interop.records import name_from_json, name_to_json
 from socialmission.library.models import ResourceType
 
 MAX_PASTE_LENGTH = 20_000
@@ -29,30 +31,24 @@ def _parse(text: str) -> list[Record | RecordError]:
 
 
 def authors_text(authors: list[dict[str, str]]) -> str:
-    """The form's one-author-per-line text from the CSL-style list stored on models."""
-    lines = []
-    for author in authors or []:
-        if author.get("literal"):
-            lines.append(author["literal"])
-        elif author.get("given"):
-            lines.append(f"{author.get('family', '')}, {author['given']}")
-        else:
-            lines.append(author.get("family", ""))
-    return "\n".join(line for line in lines if line)
+    """The form's one-author-per-line text ("Family, Given") from the CSL-style list on models."""
+    names = (name_from_json(author) for author in authors or [])
+    return "\n".join(format_name(name) for name in names if name)
 
 
 def parse_authors(text: str) -> list[dict[str, str]]:
-    """ "Family, Given" per line → {"family", "given"}; a line without a comma is a literal name."""
+    """ "Family, Given" per line → {"family", "given"}; a line without a comma is a literal name.
+
+    Through ``bibliography.names.parse_name``, the one name parser, for the lines with a comma.
+    """
     authors: list[dict[str, str]] = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
             continue
-        if "," in line:
-            family, given = (part.strip() for part in line.split(",", 1))
-            authors.append({"family": family, "given": given})
-        else:
-            authors.append({"literal": line})
+        author = name_to_json(parse_name(line) if "," in line else Name(literal=line))
+        if author:
+            authors.append(author)
     return authors
 
 

@@ -37,7 +37,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from lxml import etree
 
-from socialmission.bibliography.record import Name, Record
+from socialmission.bibliography.names import format_name
+from socialmission.bibliography.record import Record
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
 from socialmission.library.facets import FACETS, Facet
@@ -585,12 +586,6 @@ class Provider:
 _DCMI_TYPES = {"motion_picture": "MovingImage", "dataset": "Dataset", "software": "Software"}
 
 
-def _name(name: Name) -> str:
-    if name.literal:
-        return name.literal
-    return ", ".join(part for part in (name.family, name.given) if part)
-
-
 def _source(record: Record) -> str:
     """The bibliographic citation of the container: "Journal 12(3):45-67"."""
     if not record.container_title:
@@ -610,7 +605,7 @@ def _source(record: Record) -> str:
 def dc_elements(record: Record, *, page_url: str) -> list[tuple[str, str]]:
     """The Dublin Core (element, value) pairs of a record, in the order oai_dc lists them."""
     elements: list[tuple[str, str]] = [("title", record.title)]
-    creators = [_name(n) for n in record.authors if _name(n)]
+    creators = [format_name(n) for n in record.authors if format_name(n)]
     if creators:
         elements.extend(("creator", c) for c in creators)
         if record.organization:

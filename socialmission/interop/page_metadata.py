@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from socialmission.bibliography.names import format_name
 from socialmission.bibliography.record import Name, Record
 from socialmission.bibliography.text import split_pages
 from socialmission.interop.records import resource_to_record
@@ -33,12 +34,6 @@ class PageMetadata:
     meta_tags: list[tuple[str, str]]
     json_ld: str
     coins: str
-
-
-def _highwire_name(name: Name) -> str:
-    if name.literal:
-        return name.literal
-    return ", ".join(p for p in (name.family, name.given) if p)
 
 
 def _date(record: Record) -> str:
@@ -55,7 +50,7 @@ def _date(record: Record) -> str:
 def highwire_tags(record: Record, *, page_url: str = "") -> list[tuple[str, str]]:
     """(name, content) pairs of Highwire Press meta tags, in the order Scholar documents them."""
     tags: list[tuple[str, str]] = [("citation_title", record.title)]
-    tags += [("citation_author", _highwire_name(a)) for a in record.authors]
+    tags += [("citation_author", format_name(a)) for a in record.authors]
     if record.organization and not record.authors:
         tags.append(("citation_author", record.organization))
     if record.year:
@@ -99,43 +94,8 @@ def _person(name: Name) -> dict[str, str]:
     return person
 
 
-def schema_org(record: Record, schema_type: str, *, page_url: str = "") -> dict[str, Any]:
-    """The schema.org description of a resource (a plain dict, ready for json.dumps)."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": schema_type or "CreativeWork",
-        "name": record.title,
-        "headline": record.title[:110],
-    }
-    if page_url:
-        data["url"] = page_url
-        data["@id"] = page_url
-    authors = [_person(a) for a in record.authors]
-    if not authors and record.organization:
-        authors = [{"@type": "Organization", "name": record.organization}]
-    if authors:
-        data["author"] = authors
-    if record.year:
-        data["datePublished"] = _date(record).replace("/", "-")
-    if record.abstract:
-        data["description"] = record.abstract
-    if record.container_title:
-        data["isPartOf"] = {
-            "@type": "Periodical" if record.type.startswith("article") else "CreativeWork",
-            "name": record.container_title,
-        }
-    if record.publisher:
-        data["publisher"] = {"@type": "Organization", "name": record.publisher}
-    for key, value in (
-        ("volumeNumber", record.volume),
-        ("issueNumber", record.issue),
-        ("pagination", record.pages),
-        ("inLanguage", record.language),
-    ):
-        if value:
-            data[key] = value
-    if record.keywords:
-        data["keywords"] = record.keywords
+def _links(record: Record) -> tuple[list[dict[str, str]], list[str]]:
+    """The record's identifiers as schema.org PropertyValues, and the URLs it is the same as."""
     identifiers = []
     same_as = []
     if record.doi:
@@ -146,14 +106,48 @@ def schema_org(record: Record, schema_type: str, *, page_url: str = "") -> dict[
         same_as.append(f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}/")
     if record.url:
         same_as.append(record.url)
-    if identifiers:
-        data["identifier"] = identifiers
-    if same_as:
-        data["sameAs"] = same_as
-    about = record.domains + record.topics
-    if about:
-        data["about"] = [{"@type": "Thing", "name": term} for term in about]
-    return data
+    return identifiers, same_as
+
+
+def _organization(name: str) -> dict[str, str] | None:
+    return {"@type": "Organization", "name": name} if name else None
+
+
+def schema_org(record: Record, schema_type: str, *, page_url: str = "") -> dict[str, Any]:
+    """The schema.org description of a resource (a plain dict, ready for json.dumps)."""
+    authors = [_person(a) for a in record.authors]
+    if not authors and record.organization:
+        authors = [{"@type": "Organization", "name": record.organization}]
+    container = None
+    if record.container_title:
+        container = {
+            "@type": "Periodical" if record.type.startswith("article") else "CreativeWork",
+            "name": record.container_title,
+        }
+    identifiers, same_as = _links(record)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": schema_type or "CreativeWork",
+        "name": record.title,
+        "headline": record.title[:110],
+        "url": page_url,
+        "@id": page_url,
+        "author": authors,
+        "datePublished": _date(record).replace("/", "-") if record.year else "",
+        "description": record.abstract,
+        "isPartOf": container,
+        "publisher": _organization(record.publisher),
+        "volumeNumber": record.volume,
+        "issueNumber": record.issue,
+        "pagination": record.pages,
+        "inLanguage": record.language,
+        "keywords": record.keywords,
+        "identifier": identifiers,
+        "sameAs": same_as,
+        "about": [{"@type": "Thing", "name": term} for term in record.domains + record.topics],
+    }
+    # Empty values are left out; name and headline stay even for an untitled record.
+    return {k: v for k, v in data.items() if v or k in ("name", "headline")}
 
 
 def json_ld(data: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ def record_id(resource: Resource) -> str:
     return f"smrl{resource.pk}"
 
 
-def _name_from_json(author: Any) -> Name | None:
+def name_from_json(author: Any) -> Name | None:
     if not isinstance(author, dict):
         text = clean(author)
         return Name(literal=text) if text else None
@@ -67,7 +67,7 @@ def _name_from_json(author: Any) -> Name | None:
     return None
 
 
-def _name_to_json(name: Name) -> dict[str, str] | None:
+def name_to_json(name: Name) -> dict[str, str] | None:
     if name.literal:
         return {"literal": clean(name.literal)}
     family, given = clean(name.family), clean(name.given)
@@ -88,7 +88,7 @@ def resource_to_record(resource: Resource) -> Record:
     """
     csl_type = resource.resource_type.csl_type or "article-journal"
     standalone = csl_type in STANDALONE_CSL_TYPES
-    authors = [n for n in (_name_from_json(a) for a in (resource.authors or [])) if n]
+    authors = [n for n in (name_from_json(a) for a in (resource.authors or [])) if n]
     record = Record(
         id=record_id(resource),
         type=csl_type,
@@ -179,7 +179,7 @@ def record_fields_for_resource(record: Record) -> dict[str, Any]:
     "empty" from "unknown" by value.
     """
     # An edited volume without authors is listed under its editors, as citations do.
-    authors = [a for a in (_name_to_json(n) for n in record.authors or record.editors) if a]
+    authors = [a for a in (name_to_json(n) for n in record.authors or record.editors) if a]
     venue = clean(record.container_title) or clean(record.publisher)
     year = record.year if isinstance(record.year, int) and 1 <= record.year <= 32767 else None
     special: dict[str, Any] = {

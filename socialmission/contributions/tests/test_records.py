@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from socialmission.contributions.models import Suggestion
-from socialmission.contributions.records import parse_pasted_record
+from socialmission.contributions.records import authors_text, parse_authors, parse_pasted_record
 from socialmission.contributions.tests.helpers import suggestion_post
 from socialmission.library.models import ResourceType
 
@@ -112,3 +112,17 @@ def test_fill_with_nothing_pasted_asks_for_a_record(client: Any) -> None:
     assert response.status_code == 200
     assert "Paste a RIS, BibTeX or MEDLINE record first." in response.text
     assert not Suggestion.objects.exists()
+
+
+def test_author_lines_go_through_the_one_name_parser() -> None:
+    text = "Mullan, Fitzhugh\nSmith, Jr., John\nDepartment of Health, Ontario\nWorld Health Organization\n\n"
+    authors = parse_authors(text)
+    assert authors == [
+        {"family": "Mullan", "given": "Fitzhugh"},
+        {"family": "Smith", "given": "John Jr."},
+        {"literal": "Department of Health, Ontario"},
+        {"literal": "World Health Organization"},
+    ]
+    assert authors_text(authors) == (
+        "Mullan, Fitzhugh\nSmith, John Jr.\nDepartment of Health, Ontario\nWorld Health Organization"
+    )

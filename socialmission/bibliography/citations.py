@@ -9,9 +9,9 @@ therefore render through our own formatter that marks italics/bold/… with priv
 characters, HTML-escape the *whole* result once, and only then turn the markers into tags.
 Every character that came from a record is escaped; the only markup is what the style asked for.
 
-Each record is rendered on its own, so ``format_bibliography`` returns entries in the order
-given (reading guides are ordered by hand) and without the citation numbers numeric styles
-prefix: the page shows the list as an ``<ol>`` when it wants numbers.
+Each record is rendered on its own, without the citation number numeric styles prefix: a
+bibliography (an export, a reading guide) is a list of such entries in its own order, numbered
+by whoever lists them (interop.exports, or an ``<ol>`` on a page).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import html
 import re
 import threading
 import warnings
-from collections.abc import Iterable
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -213,21 +212,3 @@ def format_citation(record: Record, style: str = DEFAULT_STYLE) -> str:
 def format_citation_text(record: Record, style: str = DEFAULT_STYLE) -> str:
     """One formatted reference as plain text."""
     return _render(record, style, plain=True)
-
-
-def format_bibliography(records: Iterable[Record], style: str = DEFAULT_STYLE) -> list[str]:
-    """Safe HTML references, one per record, in the order given."""
-    key = _check(style)
-    return [_render(record, key, plain=False) for record in records]
-
-
-def format_bibliography_text(records: Iterable[Record], style: str = DEFAULT_STYLE) -> str:
-    """A plain-text bibliography for download: numbered for AMA and Vancouver, one entry per
-    paragraph for APA (which is not numbered), ending with a newline."""
-    key = _check(style)
-    entries = [_render(record, key, plain=True) for record in records]
-    if key == "apa":
-        lines = entries
-    else:
-        lines = [f"{number}. {entry}" for number, entry in enumerate(entries, start=1)]
-    return "\n\n".join(lines) + "\n" if lines else ""

@@ -68,10 +68,6 @@ def register(
     _registry.setdefault(slot, {})[name] = Section(slot, name, template, order, context)
 
 
-def unregister(slot: str, name: str) -> None:
-    _registry.get(slot, {}).pop(name, None)
-
-
 def sections_of(slot: str) -> list[Section]:
     """The sections of ``slot`` in page order."""
     return sorted(_registry.get(slot, {}).values(), key=lambda s: (s.order, s.name))

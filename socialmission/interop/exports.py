@@ -154,10 +154,6 @@ def export_chunks(records: Iterable[Record], key: str) -> Iterator[str]:
     return writers[key](records)
 
 
-def render_export(records: Iterable[Record], key: str) -> str:
-    return "".join(export_chunks(records, key))
-
-
 def records_for_ids(ids: Sequence[int], *, chunk_size: int = CHUNK_SIZE) -> Iterator[Record]:
     """Records of the published resources with these ids, in the order of ``ids``."""
     for start in range(0, len(ids), chunk_size):

@@ -237,34 +237,11 @@ def test_marker_characters_in_record_text_cannot_forge_tags() -> None:
     assert "A title" in html
 
 
-def test_bibliography_keeps_order_and_drops_citation_numbers() -> None:
-    entries = citations.format_bibliography([WHO_REPORT, MULLAN], "vancouver")
-    assert len(entries) == 2
-    assert entries[0].startswith("World Health Organization. Defining and measuring")
-    assert entries[1].startswith("Mullan F, Chen C")
-
-
-def test_bibliography_text_is_numbered_except_for_apa() -> None:
-    text = citations.format_bibliography_text([MULLAN, WHO_REPORT], "ama")
-    assert text == (
-        "1. Mullan F, Chen C, Petterson S, Kolsky G, Spagnola M. The social mission of medical "
-        "education: ranking the schools. Ann Intern Med. 2010;152(12):804-811. "
-        "doi:10.7326/0003-4819-152-12-201006150-00009\n\n"
-        "2. World Health Organization. Defining and Measuring the Social Accountability of "
-        "Medical Schools. World Health Organization; 1995. "
-        "http://www.who.int/iris/handle/10665/59441\n"
-    )
-    apa = citations.format_bibliography_text([MULLAN], "apa")
-    assert apa.startswith("Mullan, F., Chen, C.")
-    assert "&amp;" not in apa
-    assert citations.format_bibliography_text([], "ama") == ""
-
-
 def test_unknown_style_is_an_error() -> None:
     with pytest.raises(citations.UnknownStyle, match="unknown citation style 'harvard'"):
         citations.format_citation(MULLAN, "harvard")
     with pytest.raises(citations.UnknownStyle):
-        citations.format_bibliography([MULLAN], "chicago")
+        citations.format_citation_text(MULLAN, "chicago")
 
 
 def test_style_key_is_case_insensitive() -> None:

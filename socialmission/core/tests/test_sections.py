@@ -26,12 +26,12 @@ def test_templates(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def registered() -> Iterator[list[tuple[str, str]]]:
-    """Registers sections for one test and removes them afterwards."""
-    added: list[tuple[str, str]] = []
-    yield added
-    for slot, name in added:
-        sections.unregister(slot, name)
+def registered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The registry as the apps filled it, restored after the test."""
+    monkeypatch.setattr(
+        sections, "_registry", {slot: dict(named) for slot, named in sections._registry.items()}
+    )
+    return []
 
 
 def test_unknown_slot_is_refused() -> None:

@@ -142,9 +142,9 @@ def starter_catalog(vocabularies: None) -> int:
 
     The search index follows the outbox by itself, into this test's own index directory.
     """
-    from socialmission.library.catalog import load_catalog
+    from socialmission.interop.catalog import load_catalog
 
-    return load_catalog()
+    return len(load_catalog().created)
 
 
 @pytest.fixture

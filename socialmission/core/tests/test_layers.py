@@ -40,6 +40,7 @@ def _bibliography_still_imports_library() -> bool:
             ),
         ),
         "pure-engine",
+        "pure-assessment",
     ],
 )
 def test_import_contract_is_kept(contract_id: str) -> None:
@@ -50,7 +51,7 @@ def test_import_contract_is_kept(contract_id: str) -> None:
 
 
 def test_every_contract_is_tested() -> None:
-    assert set(CONTRACTS) == {"layers", "pure-bibliography", "pure-engine"}
+    assert set(CONTRACTS) == {"layers", "pure-bibliography", "pure-engine", "pure-assessment"}
 
 
 def layer_ranks() -> dict[str, int]:

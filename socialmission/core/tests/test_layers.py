@@ -23,22 +23,11 @@ CONFIG = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]
 CONTRACTS = {contract["id"]: contract for contract in CONFIG["contracts"]}
 
 
-def _bibliography_still_imports_library() -> bool:
-    return "socialmission.library" in (PACKAGE / "bibliography" / "csv_format.py").read_text()
-
-
 @pytest.mark.parametrize(
     "contract_id",
     [
         "layers",
-        pytest.param(
-            "pure-bibliography",
-            marks=pytest.mark.xfail(
-                _bibliography_still_imports_library(),
-                reason="bibliography.csv_format still reads library.vocabularies (helper parsers)",
-                strict=True,
-            ),
-        ),
+        "pure-bibliography",
         "pure-engine",
         "pure-assessment",
     ],

@@ -65,7 +65,7 @@ def test_layer_rule_reads_the_contract() -> None:
     assert may_use("library", "core", ranks)
     assert not may_use("library", "interop", ranks)
     assert not may_use("interop", "guides", ranks)
-    assert not may_use("guides", "contributions", ranks)  # siblings are independent
+    assert not may_use("alerts", "contributions", ranks)  # siblings are independent
     assert not may_use("core", "accounts", ranks)
 
 

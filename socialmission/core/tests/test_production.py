@@ -33,7 +33,9 @@ def manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("SECURE_", "CACHE_URL", "EMAIL_URL", "TEST_DATABASE"))
-        and k != "DATABASE_URL"
+        # DATABASE_URL: the child's own SQLite; DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set
+        # it in this process, and a deployment must not (check --deploy says so).
+        and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(
         DATA_DIR=str(tmp_path),

@@ -41,6 +41,11 @@ def _env(data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     env.pop("TEST_DATABASE_NAME", None)
+    # Under `make test-postgres DATABASE_URL=…` the outer make hands its command-line variables
+    # to every make below it through MAKEFLAGS, which would override DATABASE_URL above for the
+    # `make run` this module starts: its server and worker would use another database.
+    for name in ("MAKEFLAGS", "MAKEOVERRIDES", "MFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
     return env
 
 

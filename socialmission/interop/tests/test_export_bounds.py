@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from socialmission.core import schedule
+from socialmission.guides.tests.factories import guide_with
 from socialmission.interop import dumps, exports
 from socialmission.interop.tasks import build_library_dumps
 from socialmission.interop.tests.builders import make_resource
@@ -309,5 +310,7 @@ def test_downloads_are_rate_limited_per_address(client: Client, settings: Any) -
     assert 0 < int(refused["Retry-After"]) <= 600
     assert "Too many downloads" in refused.content.decode()
     assert client.get("/search/export/ris/?q=rural").status_code == 429
+    guide = guide_with([Resource.objects.get()], slug="limited")
+    assert client.get(f"/guides/{guide.slug}/export/ris/").status_code == 429
     # Another address has its own allowance.
     assert client.get("/search/export/ris/", REMOTE_ADDR="192.0.2.7").status_code == 200

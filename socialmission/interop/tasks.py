@@ -7,10 +7,17 @@ from socialmission.core.tasks import task
 
 @task(queue_name="default", priority=-10)
 def build_library_dumps() -> str:
-    """Rebuild the dump files if the library changed since the last build; idempotent."""
+    """Rebuild the dump files if the library changed since the last build; idempotent.
+
+    "busy" (another build holds the folder) keeps the queued mark, so downloads do not queue a
+    task per request while a long build runs; the periodic job catches what that build missed.
+    """
     from socialmission.interop import dumps
 
+    reason = "failed"
     try:
-        return dumps.build(if_changed=True).reason
+        reason = dumps.build(if_changed=True).reason
+        return reason
     finally:
-        dumps.rebuild_done()
+        if reason != "busy":
+            dumps.rebuild_done()

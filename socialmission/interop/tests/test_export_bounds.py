@@ -314,3 +314,20 @@ def test_downloads_are_rate_limited_per_address(client: Client, settings: Any) -
     assert client.get(f"/guides/{guide.slug}/export/ris/").status_code == 429
     # Another address has its own allowance.
     assert client.get("/search/export/ris/", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_while_a_build_runs_downloads_do_not_queue_a_task_each(
+    client: Client, no_inline_tasks: None
+) -> None:
+    make_resource(title="Before", doi="10.5555/before", pmid="")
+    assert dumps.build().built
+    make_resource(title="After", doi="10.5555/after", pmid="")
+    folder = dumps.dump_dir()
+    with dumps._exclusive(folder):  # a long build under way elsewhere
+        assert client.get("/library/export/ris/").status_code == 200
+        assert len(queued()) == 1
+        assert build_library_dumps.call() == "busy"
+        assert client.get("/library/export/ris/").status_code == 200
+        assert len(queued()) == 1
+    assert build_library_dumps.call() == "built"
+    assert titles_in_ris(body(client.get("/library/export/ris/"))) == ["Before", "After"]

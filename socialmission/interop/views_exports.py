@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -75,7 +82,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHtt
 
 def _dump_file_response(
     request: HttpRequest, manifest: dumps.Manifest | None, key: str
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
     """The pre-built file of export ``key`` (304 when the client has it), or None if missing."""
     if manifest is None or key not in manifest.files:
         return None
@@ -106,7 +113,7 @@ def _dump_file_response(
 
 @transaction.non_atomic_requests
 @require_safe
-def library_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def library_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The whole library, always from the pre-built files (``interop.dumps``), never computed
     here. Out of date or missing files queue a rebuild; meanwhile the last files are served, or,
     before the first build, a "being prepared" page."""

@@ -34,15 +34,19 @@ def body(response: Any) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def dummy_backend() -> Any:
+    return build_library_dumps.get_backend()
+
+
 def queued() -> list[Any]:
-    return list(build_library_dumps.get_backend().results)
+    return list(dummy_backend().results)
 
 
 @pytest.fixture
 def no_inline_tasks(settings: Any) -> None:
     """Queued tasks wait (as with the production queue) instead of running in the request."""
     settings.TASKS = DUMMY_TASKS
-    build_library_dumps.get_backend().clear()
+    dummy_backend().clear()
 
 
 def forbid_building(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -239,9 +239,13 @@ def test_a_second_builder_waits_for_none(tmp_path: Path) -> None:
 def test_home_page_section_says_how_many_and_when() -> None:
     make_resource(title="Counted")
     make_resource(title="Counted too")
-    assert "resources, as of" not in render_to_string("interop/library_exports.html")
+    before = render_to_string("interop/library_exports.html")
+    assert "resources, as of" not in before
+    assert "being prepared" in before
     dumps.build()
-    assert "2 resources, as of" in render_to_string("interop/library_exports.html")
+    after = render_to_string("interop/library_exports.html")
+    assert "2 resources, as of" in after
+    assert "being prepared" not in after
 
 
 # --- Search exports: capped ------------------------------------------------------------------

@@ -244,6 +244,17 @@ CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
+# Exports (interop/exports.py, interop/dumps.py): a search export holds at most this many
+# records (fewer in the slow citation styles); past that, the whole-library files, which are
+# pre-built into EXPORT_DUMP_DIR and checked for changes every EXPORT_DUMP_CHECK_MINUTES.
+# Search, guide and library downloads count EXPORTS_RATE_LIMIT per address per window.
+EXPORT_SEARCH_MAX_RECORDS = env_int("EXPORT_SEARCH_MAX_RECORDS", 1000)
+EXPORT_SEARCH_MAX_CITATIONS = env_int("EXPORT_SEARCH_MAX_CITATIONS", 200)
+EXPORT_DUMP_DIR = Path(os.environ.get("EXPORT_DUMP_DIR", DATA_DIR / "exports")).resolve()
+EXPORT_DUMP_CHECK_MINUTES = env_int("EXPORT_DUMP_CHECK_MINUTES", 10)
+EXPORTS_RATE_LIMIT = env_int("EXPORTS_RATE_LIMIT", 30)
+EXPORTS_RATE_WINDOW = env_int("EXPORTS_RATE_WINDOW", 600)
+
 # OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
 # the addresses Identify names (default: ADMINS).
 OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "")

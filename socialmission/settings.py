@@ -370,6 +370,19 @@ LINKHEALTH_RECHECK_EVERY = timedelta(days=int(os.environ.get("LINKHEALTH_RECHECK
 LINKHEALTH_HISTORY_LENGTH = 10
 LINKHEALTH_LEASE = timedelta(hours=6)
 
+# Filling a suggestion from a DOI or PMID (socialmission.interop.lookup): the services asked,
+# in a task, never in a request; each request's timeout; the contact address in the User-Agent
+# (Crossref and NCBI ask for one); lookups a visitor may start per window.
+LOOKUP_CROSSREF_URL = os.environ.get("LOOKUP_CROSSREF_URL", "https://api.crossref.org")
+LOOKUP_DATACITE_URL = os.environ.get("LOOKUP_DATACITE_URL", "https://api.datacite.org")
+LOOKUP_EUTILS_URL = os.environ.get(
+    "LOOKUP_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+LOOKUP_TIMEOUT = float(os.environ.get("LOOKUP_TIMEOUT", "8"))
+LOOKUP_CONTACT_EMAIL = os.environ.get("LOOKUP_CONTACT_EMAIL", "")
+LOOKUP_RATE_LIMIT = env_int("LOOKUP_RATE_LIMIT", 30)
+LOOKUP_RATE_WINDOW = env_int("LOOKUP_RATE_WINDOW", 3600)
+
 # The sign-in throttle counts in the shared cache when there is one, else in the database (one
 # count across all workers either way; a per-process memory cache would let each worker count alone).
 AXES_HANDLER = (

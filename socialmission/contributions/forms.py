@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.bibliography.text import (
     clean,
@@ -105,7 +106,7 @@ def _normalised(cleaned_data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ResourceMetadataMixin:
-    """DOI/PMID normalisation and the one-author-per-line field, shared by both forms."""
+    """Identifier, keyword and language normalisation and the one-author-per-line field, shared by both forms."""
 
     cleaned_data: dict[str, Any]
 
@@ -117,6 +118,16 @@ class _ResourceMetadataMixin:
 
     def clean_authors_text(self) -> list[dict[str, str]]:
         return parse_authors(self.cleaned_data.get("authors_text", ""))
+
+    def clean_keywords(self) -> str:
+        # One spelling per keyword, in the library's "a; b; c" form.
+        return "; ".join(unique(split_list(self.cleaned_data.get("keywords", ""), ";,")))
+
+    def clean_language(self) -> str:
+        return clean(self.cleaned_data.get("language", "")).lower()
+
+    def clean_issn(self) -> str:
+        return clean(self.cleaned_data.get("issn", "")).upper()
 
 
 class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -155,12 +166,26 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
             "resource_type",
             "year",
             "venue",
+            "venue_short",
+            "volume",
+            "issue",
+            "pages",
+            "issn",
+            "language",
+            "keywords",
             "description",
             "why",
             "submitter_name",
             "submitter_email",
         ]
         labels = {
+            "venue_short": _("Journal abbreviation"),
+            "volume": _("Volume"),
+            "issue": _("Issue"),
+            "pages": _("Pages"),
+            "issn": _("ISSN"),
+            "language": _("Language"),
+            "keywords": _("Keywords"),
             "url": "Link",
             "doi": "DOI",
             "pmid": "PubMed id (PMID)",
@@ -171,12 +196,16 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
             "submitter_email": "Your e-mail",
         }
         help_texts = {
+            "venue_short": _("As PubMed writes it, e.g. Acad Med."),
+            "language": _("A language code, e.g. en, es, fr."),
+            "keywords": _("Separated by semicolons."),
             "url": "Starting with https:// or http://.",
             "why": "What a school could learn or do with it.",
             "submitter_email": "Private: used only to tell you what became of your suggestion; never shown or shared.",
         }
         widgets = {
             "title": forms.TextInput(),
+            "keywords": forms.TextInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "why": forms.Textarea(attrs={"rows": 4}),
         }
@@ -190,6 +219,13 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         "authors_text",
         "year",
         "venue",
+        "venue_short",
+        "volume",
+        "issue",
+        "pages",
+        "issn",
+        "language",
+        "keywords",
         "description",
         "why",
         "submitter_name",
@@ -301,9 +337,11 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
             "organization",
             "year",
             "venue",
+            "venue_short",
             "volume",
             "issue",
             "pages",
+            "issn",
             "language",
             "keywords",
             "description",
@@ -336,13 +374,6 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
             for name in TAGS:
                 if name in self.fields:
                     self.initial[name] = list(getattr(self.instance, name).all())
-
-    def clean_keywords(self) -> str:
-        # One spelling per keyword, in the library's "a; b; c" form.
-        return "; ".join(unique(split_list(self.cleaned_data.get("keywords", ""), ";,")))
-
-    def clean_language(self) -> str:
-        return clean(self.cleaned_data.get("language", "")).lower()
 
     def changes(self) -> dict[str, Any]:
         return _normalised(self.cleaned_data)

@@ -22,6 +22,8 @@ MAX_PASTE_LENGTH = 20_000
 class PasteResult:
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    # A bare DOI or PMID: ("doi", "10.…") or ("pmid", "…"), for the caller to look up.
+    identifier: tuple[str, str] | None = None
 
 
 def _parse(text: str) -> list[Record | RecordError]:
@@ -55,8 +57,7 @@ def parse_authors(text: str) -> list[dict[str, str]]:
 def _bare_identifier(text: str) -> dict[str, str]:
     """{"doi": …} or {"pmid": …} when the pasted text is just a DOI or a PMID (or its URL).
 
-    Nothing is looked up online (the library makes no outside requests); the curator
-    completes the record.
+    The caller looks it up (``interop.lookup``, in a task) to fill the rest of the form.
     """
     if "\n" in text or len(text) > 300:
         return {}
@@ -88,6 +89,13 @@ def record_to_form_data(record: Record) -> dict[str, Any]:
         ),
         "year": record.year or "",
         "venue": record.container_title or record.publisher,
+        "venue_short": record.extra.get("container_title_short", ""),
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
+        "issn": record.issn,
+        "language": record.language,
+        "keywords": "; ".join(record.keywords),
         "description": record.abstract,
     }
     if resource_type is not None:
@@ -104,7 +112,8 @@ def parse_pasted_record(text: str) -> PasteResult:
         return PasteResult(error="That record is too long: paste one record only.")
     identifier = _bare_identifier(text)
     if identifier:
-        return PasteResult(data=identifier)
+        ((kind, value),) = identifier.items()
+        return PasteResult(data=identifier, identifier=(kind, value))
     try:
         results = _parse(text)
     except ImportError:

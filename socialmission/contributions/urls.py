@@ -8,6 +8,7 @@ app_name = "contributions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("resource/", views.suggest, name="suggest"),
+    path("resource/lookup/", views.lookup_status, name="lookup-status"),
     path("champion/", views.nominate, name="nominate"),
     path("status/<str:token>/", views.status, name="status"),
     path("champions/", views.champion_list, name="champions"),

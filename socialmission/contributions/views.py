@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from socialmission.accounts import roles
 from socialmission.accounts.decorators import curator_required, editor_required
 from socialmission.accounts.models import User
-from socialmission.contributions import forms, selectors, services
+from socialmission.contributions import filling, forms, selectors, services
 from socialmission.contributions.duplicates import find_duplicates
 from socialmission.contributions.models import (
     Champion,
@@ -33,8 +33,8 @@ from socialmission.contributions.models import (
     Status,
     Suggestion,
 )
-from socialmission.contributions.records import parse_pasted_record
 from socialmission.core import abuse
+from socialmission.interop import lookup
 from socialmission.library.models import Resource
 
 
@@ -89,18 +89,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
     form: forms.SuggestionForm
     duplicates: list[Any] = []
     paste_error = ""
+    fill: filling.Fill | None = None
     if request.method != "POST":
         form = forms.SuggestionForm()
     elif request.POST.get("action") == "fill":
         paste_form = forms.PasteForm(request.POST)
-        record_text = request.POST.get("record", "")
-        result = parse_pasted_record(record_text)
-        paste_error = result.error
-        form = forms.SuggestionForm(initial=_initial_from_post(request.POST, result.data))
-        if not result.error:
-            messages.info(
-                request, "The form is filled from your record: check each field, then send it."
-            )
+        fill = filling.fill_from_paste(request, request.POST.get("record", ""))
+        paste_error = fill.error
+        form = forms.SuggestionForm(initial=_initial_from_post(request.POST, fill.data))
+        duplicates = fill.duplicates
     else:
         limited = _rate_limited(request, abuse.check_rate(request))
         if limited:
@@ -130,11 +127,43 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "form": form,
             "paste_form": paste_form,
             "paste_error": paste_error,
+            "fill": fill,
             "duplicates": duplicates,
             "started": abuse.start_stamp(),
             "honeypot": abuse.HONEYPOT_FIELD,
         },
         status=400 if form.is_bound and (form.errors or duplicates) else 200,
+    )
+
+
+@never_cache
+def lookup_status(request: HttpRequest) -> HttpResponse:
+    """The suggestion page's "looking it up…" region, polled while a lookup task runs.
+
+    Reads the cache only (it never starts a lookup), so a visitor polling costs nothing outside.
+    """
+    kind = request.GET.get("kind", "")
+    value = lookup.normalize(kind, request.GET.get("value", "")) if kind in lookup.KINDS else ""
+    if not value:
+        raise Http404
+    try:
+        polls = max(0, min(int(request.GET.get("n", "0")), filling.MAX_POLLS))
+    except ValueError:
+        polls = 0
+    outcome = lookup.cached_outcome(kind, value)
+    return render(
+        request,
+        "contributions/includes/lookup_status.html",
+        {
+            "kind": kind,
+            "value": value,
+            "outcome": outcome,
+            "message": filling.describe(outcome)
+            if outcome and outcome.state != lookup.PENDING
+            else "",
+            "next_poll": polls + 1 if polls < filling.MAX_POLLS else None,
+            "poll_seconds": filling.POLL_SECONDS,
+        },
     )
 
 

@@ -31,7 +31,7 @@ from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"

@@ -47,7 +47,12 @@ from socialmission.library.engine import (
     damaged_files,
 )
 from socialmission.library.facets import FACETS
-from socialmission.library.models import IndexChange, Resource, author_display_names
+from socialmission.library.models import (
+    IndexChange,
+    Resource,
+    author_display_names,
+    author_search_names,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +75,7 @@ class IndexUnavailable(RuntimeError):
 
 
 def _authors_text(authors: object) -> str:
-    return "; ".join(author_display_names(authors))
+    return "; ".join(author_search_names(authors))
 
 
 def documents_for(ids: Iterable[int]) -> list[IndexDocument]:

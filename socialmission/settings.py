@@ -169,7 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Without a "next", a sign-in lands here; curators land on the curator queue
+# (socialmission.accounts.views.SignInView).
+LOGIN_REDIRECT_URL = "library:home"
+# Password reset requests (each may send mail) per client address per window.
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5)
+PASSWORD_RESET_RATE_WINDOW = env_int("PASSWORD_RESET_RATE_WINDOW", 3600)
 # Messages live in a signed cookie, not the session: reading them does not touch the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("socialmission.accounts.urls")),
     # Under the curator queue's address, but its own app: mounted before the include below.
     path("contribute/queue/links/", include("socialmission.linkhealth.urls")),
+    path("contribute/queue/guides/", include("socialmission.guides.urls_manage")),
     path("contribute/", include("socialmission.contributions.urls")),
     path("guides/", include("socialmission.guides.urls")),
     path("alerts/", include("socialmission.alerts.urls")),

@@ -88,7 +88,7 @@ def find_resource(reference: Mapping[str, Any], *, source: str = "") -> Resource
     """
     where = f"{source}: " if source else ""
     if reference.get("doi"):
-        matches = Resource.objects.filter(doi=normalize_doi(reference["doi"]))
+        matches = Resource.objects.filter(doi__iexact=normalize_doi(reference["doi"]))
         described = f"DOI {reference['doi']}"
     elif reference.get("title"):
         matches = Resource.objects.filter(title=str(reference["title"]).strip())

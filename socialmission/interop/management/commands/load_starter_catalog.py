@@ -22,6 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {len(report.catalog.created)} resources from {path.name}.")
         )
-        self.stdout.write(f"Rated the evidence of {report.rated} program examples.")
+        self.stdout.write(f"Evidence levels set from starter-evidence.yaml: {report.rated}.")
         for line in report.lines:
             self.stdout.write(line)

@@ -8,6 +8,7 @@ mail, and anyone can ask.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,8 +34,8 @@ NO_RETURN = {
 
 
 class SignInView(auth_views.LoginView):
-    def get_redirect_url(self) -> str:
-        url = super().get_redirect_url()
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        url = super().get_redirect_url(*args, **kwargs)
         if url:
             try:
                 match = resolve(urlsplit(url).path)

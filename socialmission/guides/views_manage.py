@@ -8,7 +8,7 @@ without JavaScript and by keyboard.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Literal, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -124,7 +124,7 @@ def item_note(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return _back_to(item.guide, item.pk)
     services.set_note(
         item=item, curator=_curator(request), annotation=form.cleaned_data["annotation"]
@@ -137,10 +137,11 @@ def item_note(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(pk, item_pk)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
+    choice = request.POST.get("direction")
+    if choice not in ("up", "down"):
         messages.error(request, _("Choose to move the item up or down."))
         return _back_to(item.guide, item.pk)
+    direction: Literal["up", "down"] = "up" if choice == "up" else "down"
     moved = services.move_item(item=item, curator=_curator(request), direction=direction)
     messages.success(
         request,

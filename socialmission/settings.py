@@ -64,6 +64,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused for its missing or stale CSRF token gets the site's 403 page, in plain words.
+CSRF_FAILURE_VIEW = "socialmission.core.views.csrf_failure"
 ADMINS = env_admins("ADMINS")
 MANAGERS = ADMINS
 

@@ -118,3 +118,12 @@ def test_429_pages_share_the_look(client: Client, settings: Any) -> None:
     assert_site_layout(body)
     assert "Too many password requests" in body
     assert "Meanwhile you can keep reading" in body  # the part every 429 page shares
+
+
+def test_a_form_without_its_csrf_token_gets_our_403() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("password_reset"), {"email": "someone@example.org"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert_site_layout(body)
+    assert "The form could not be sent" in body

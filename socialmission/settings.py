@@ -64,6 +64,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused for its missing or stale CSRF token gets the site's 403 page, in plain words.
+CSRF_FAILURE_VIEW = "socialmission.core.views.csrf_failure"
 ADMINS = env_admins("ADMINS")
 MANAGERS = ADMINS
 
@@ -169,7 +171,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Without a "next", a sign-in lands here; curators land on the curator queue
+# (socialmission.accounts.views.SignInView).
+LOGIN_REDIRECT_URL = "library:home"
+# Password reset requests (each may send mail) per client address per window.
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5)
+PASSWORD_RESET_RATE_WINDOW = env_int("PASSWORD_RESET_RATE_WINDOW", 3600)
 # Messages live in a signed cookie, not the session: reading them does not touch the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 

@@ -7,5 +7,8 @@ class ContributionsConfig(AppConfig):
 
     def ready(self) -> None:
         from socialmission.contributions import sections, signals  # noqa: F401
+        from socialmission.contributions.starter import load_starter_spotlight
+        from socialmission.interop.catalog import register_starter_content
 
         sections.register()
+        register_starter_content("contributions-spotlight", load_starter_spotlight)

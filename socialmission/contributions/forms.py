@@ -119,6 +119,31 @@ class _ResourceMetadataMixin:
         return parse_authors(self.cleaned_data.get("authors_text", ""))
 
 
+class _LinksMixin:
+    """The nomination forms' "one web link per line" field, checked as the service checks it."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_links(self) -> str:
+        return validate_links(self.cleaned_data.get("links", ""))
+
+
+# What the public and the curator forms of one model share in their ``Meta``.
+_SUGGESTION_LABELS = {
+    "url": "Link",
+    "doi": "DOI",
+}
+_SUGGESTION_WIDGETS = {
+    "title": forms.TextInput(),
+    "description": forms.Textarea(attrs={"rows": 4}),
+}
+_NOMINATION_FIELDS = ["nominee_name", "profession", "institution", "role", "story", "links"]
+_NOMINATION_WIDGETS = {
+    "story": forms.Textarea(attrs={"rows": 6}),
+    "links": forms.Textarea(attrs={"rows": 3}),
+}
+
+
 class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The public "suggest a resource" form."""
 
@@ -161,8 +186,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
             "submitter_email",
         ]
         labels = {
-            "url": "Link",
-            "doi": "DOI",
+            **_SUGGESTION_LABELS,
             "pmid": "PubMed id (PMID)",
             "venue": "Journal, publisher or website",
             "description": "Abstract or description",
@@ -175,11 +199,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
             "why": "What a school could learn or do with it.",
             "submitter_email": "Private: used only to tell you what became of your suggestion; never shown or shared.",
         }
-        widgets = {
-            "title": forms.TextInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "why": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {**_SUGGESTION_WIDGETS, "why": forms.Textarea(attrs={"rows": 4})}
 
     field_order = [
         "title",
@@ -216,7 +236,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         return _normalised(self.cleaned_data)
 
 
-class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
+class NominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The public "nominate a champion" form."""
 
     required_css_class = "required"
@@ -229,17 +249,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Nomination
-        fields = [
-            "nominee_name",
-            "profession",
-            "institution",
-            "role",
-            "story",
-            "links",
-            "submitter_name",
-            "submitter_email",
-            "consent",
-        ]
+        fields = [*_NOMINATION_FIELDS, "submitter_name", "submitter_email", "consent"]
         labels = {
             "nominee_name": "Nominee's name",
             "role": "Role or position",
@@ -252,13 +262,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
             "links": "Web pages about their work, one per line, starting with https:// or http://.",
             "submitter_email": "Private: used only to tell you what became of your nomination; never shown or shared.",
         }
-        widgets = {
-            "story": forms.Textarea(attrs={"rows": 6}),
-            "links": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def clean_links(self) -> str:
-        return validate_links(self.cleaned_data.get("links", ""))
+        widgets = _NOMINATION_WIDGETS
 
 
 class PasteForm(forms.Form):
@@ -312,17 +316,11 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
             "intervention",
             "results",
         ]
-        labels = {
-            "url": "Link",
-            "doi": "DOI",
-            "pmid": "PMID",
-            "venue": "Journal, publisher or site",
-        }
+        labels = {**_SUGGESTION_LABELS, "pmid": "PMID", "venue": "Journal, publisher or site"}
         help_texts = {"keywords": "Separated by semicolons."}
         widgets = {
-            "title": forms.TextInput(),
+            **_SUGGESTION_WIDGETS,
             "keywords": forms.TextInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
             "need": forms.Textarea(attrs={"rows": 3}),
             "intervention": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 3}),
@@ -348,19 +346,16 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
         return _normalised(self.cleaned_data)
 
 
-class CuratorNominationForm(forms.ModelForm):  # type: ignore[type-arg]
+class CuratorNominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-arg]
     required_css_class = "required"
 
     class Meta:
         model = Nomination
-        fields = ["nominee_name", "profession", "institution", "role", "story", "links"]
-        widgets = {
-            "story": forms.Textarea(attrs={"rows": 6}),
-            "links": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = _NOMINATION_FIELDS
+        widgets = _NOMINATION_WIDGETS
 
-    def clean_links(self) -> str:
-        return validate_links(self.cleaned_data.get("links", ""))
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
 
 
 class DeclineForm(forms.Form):

@@ -39,6 +39,12 @@ SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 5000
 
 
+def web_links(text: str) -> list[str]:
+    """The http(s) lines of a one-link-per-line text: the only links a page ever renders."""
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+
+
 def new_token() -> str:
     """An unguessable token for the contributor's private status link (256 bits)."""
     return secrets.token_urlsafe(32)
@@ -113,6 +119,14 @@ class Submission(models.Model):
         return settings.SITE_URL + self.status_path()
 
 
+def _declined_has_reason(kind: str) -> models.CheckConstraint:
+    """A declined submission always carries the reason its contributor was given."""
+    return models.CheckConstraint(
+        condition=~Q(status="declined") | ~Q(decline_reason=""),
+        name=f"{kind}_declined_has_reason",
+    )
+
+
 class Suggestion(Submission):
     """A resource a contributor suggests; curators complete its metadata before publishing."""
 
@@ -161,10 +175,7 @@ class Suggestion(Submission):
                 condition=Q(status__in=[s.value for s in Status]),
                 name="suggestion_status_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""),
-                name="suggestion_declined_has_reason",
-            ),
+            _declined_has_reason("suggestion"),
         ]
 
     def __str__(self) -> str:
@@ -199,10 +210,7 @@ class Nomination(Submission):
                 condition=Q(status__in=["pending", "needs_info", "published", "declined"]),
                 name="nomination_status_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""),
-                name="nomination_declined_has_reason",
-            ),
+            _declined_has_reason("nomination"),
             models.CheckConstraint(condition=Q(consent=True), name="nomination_has_consent"),
         ]
 
@@ -214,8 +222,7 @@ class Nomination(Submission):
         return self.nominee_name
 
     def link_list(self) -> list[str]:
-        lines = (line.strip() for line in self.links.splitlines())
-        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+        return web_links(self.links)
 
     def get_queue_url(self) -> str:
         return reverse("contributions:nomination", kwargs={"pk": self.pk})
@@ -274,8 +281,7 @@ class Champion(models.Model):
 
     def link_list(self) -> list[str]:
         # Links typed in the admin skip the form's check; only web links are ever rendered.
-        lines = (line.strip() for line in self.links.splitlines())
-        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+        return web_links(self.links)
 
 
 class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
@@ -289,6 +295,16 @@ class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
             Q(starts_on__isnull=True) | Q(starts_on__lte=today),
             Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         ).order_by(models.F("starts_on").desc(nulls_last=True), "-created_at", "-id")
+
+
+def _dates_ordered(name: str) -> models.CheckConstraint:
+    """A spotlight's optional date range never ends before it starts."""
+    return models.CheckConstraint(
+        condition=Q(starts_on__isnull=True)
+        | Q(ends_on__isnull=True)
+        | Q(ends_on__gte=models.F("starts_on")),
+        name=name,
+    )
 
 
 class Spotlight(models.Model):
@@ -311,14 +327,7 @@ class ResourceSpotlight(Spotlight):
     summary = models.TextField(_("editorial summary"), max_length=1000)
 
     class Meta(Spotlight.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="resource_spotlight_dates_ordered",
-            ),
-        ]
+        constraints = [_dates_ordered("resource_spotlight_dates_ordered")]
 
     def __str__(self) -> str:
         return f"Spotlight: {self.resource}"
@@ -328,14 +337,7 @@ class ChampionSpotlight(Spotlight):
     champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="spotlights")
 
     class Meta(Spotlight.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="champion_spotlight_dates_ordered",
-            ),
-        ]
+        constraints = [_dates_ordered("champion_spotlight_dates_ordered")]
 
     def __str__(self) -> str:
         return f"Spotlight: {self.champion}"

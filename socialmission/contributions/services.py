@@ -10,7 +10,7 @@ without any call from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -168,7 +168,47 @@ def reply_to_question(item: Suggestion | Nomination, *, reply: str) -> Suggestio
     return item
 
 
-# Curators: claiming and editing
+# Curators: claiming, editing and deciding
+
+
+def _act(
+    item: Item,
+    *,
+    curator: User,
+    change: Callable[[Item], object],
+    notify: Callable[[Item], None] | None = None,
+    claims: bool = False,
+    validate: bool = True,
+) -> Item:
+    """The sequence every curator action on a suggestion or nomination follows.
+
+    Lock the row, refuse an item that is closed or claimed by another curator, apply
+    ``change``, claim the item when ``claims`` (editing and asking claim it), validate unless
+    ``validate`` is off (a decision that only closes the item), save, and mail the contributor
+    through ``notify`` once the transaction commits. The caller has checked the role.
+    """
+    item = _lock(item)
+    _check_open_and_claim(item, curator)
+    change(item)
+    if claims and item.claimed_by_id is None:
+        item.claimed_by = curator
+        item.claimed_at = timezone.now()
+    if validate:
+        item.full_clean()
+    item.save()
+    if notify is not None:
+        done = item
+        transaction.on_commit(lambda: notify(done))
+    return item
+
+
+def _set_fields(names: Iterable[str], changes: Mapping[str, Any]) -> Callable[[Item], None]:
+    def change(item: Item) -> None:
+        for name in names:
+            if name in changes:
+                setattr(item, name, changes[name])
+
+    return change
 
 
 @transaction.atomic
@@ -195,12 +235,6 @@ def release(item: Item, *, curator: User) -> Item:
     return item
 
 
-def _claim_if_free(item: Suggestion | Nomination, curator: User) -> None:
-    if item.claimed_by_id is None:
-        item.claimed_by = curator
-        item.claimed_at = timezone.now()
-
-
 @transaction.atomic
 def edit_suggestion(
     suggestion: Suggestion,
@@ -210,14 +244,12 @@ def edit_suggestion(
 ) -> Suggestion:
     """Save a curator's corrections and tags; editing claims the item."""
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    for name in SUGGESTION_EDITABLE:
-        if name in changes:
-            setattr(suggestion, name, changes[name])
-    _claim_if_free(suggestion, curator)
-    suggestion.full_clean()
-    suggestion.save()
+    suggestion = _act(
+        suggestion,
+        curator=curator,
+        change=_set_fields(SUGGESTION_EDITABLE, changes),
+        claims=True,
+    )
     for name in SUGGESTION_M2M:
         if name in changes:
             getattr(suggestion, name).set(list(changes[name]))
@@ -229,19 +261,13 @@ def edit_nomination(
     nomination: Nomination, *, curator: User, changes: Mapping[str, Any]
 ) -> Nomination:
     require_curator(curator)
-    nomination = _lock(nomination)
-    _check_open_and_claim(nomination, curator)
-    for name in NOMINATION_EDITABLE:
-        if name in changes:
-            setattr(nomination, name, changes[name])
-    nomination.links = validate_links(nomination.links)
-    _claim_if_free(nomination, curator)
-    nomination.full_clean()
-    nomination.save()
-    return nomination
+    set_fields = _set_fields(NOMINATION_EDITABLE, changes)
 
+    def change(nomination: Nomination) -> None:
+        set_fields(nomination)
+        nomination.links = validate_links(nomination.links)
 
-# Curators: decisions
+    return _act(nomination, curator=curator, change=change, claims=True)
 
 
 def _save_resource(resource: Resource, *, curator: User, reason: str) -> None:
@@ -257,28 +283,48 @@ def _save_resource(resource: Resource, *, curator: User, reason: str) -> None:
 def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
     """Create the Resource from the suggestion and publish it (searchable at once)."""
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    if suggestion.resource_type_id is None:
-        raise ValidationError({"resource_type": "Choose the type of resource before publishing."})
-    now = timezone.now()
-    resource = Resource(
-        **{name: getattr(suggestion, name) for name in RESOURCE_FIELDS},
-        status=Resource.Status.PUBLISHED,
-        published_at=now,
-        curated_by=curator,
+
+    def change(suggestion: Suggestion) -> None:
+        if suggestion.resource_type_id is None:
+            raise ValidationError(
+                {"resource_type": "Choose the type of resource before publishing."}
+            )
+        now = timezone.now()
+        resource = Resource(
+            **{name: getattr(suggestion, name) for name in RESOURCE_FIELDS},
+            status=Resource.Status.PUBLISHED,
+            published_at=now,
+            curated_by=curator,
+        )
+        if suggestion.need or suggestion.intervention or suggestion.results:
+            resource.reviewed_on = now.date()
+        reason = f"Published from suggestion #{suggestion.pk}"
+        _save_resource(resource, curator=curator, reason=reason)
+        for name in SUGGESTION_M2M:
+            getattr(resource, name).set(list(getattr(suggestion, name).all()))
+        _close(suggestion, curator=curator, status=Status.PUBLISHED)
+        suggestion.resource = resource
+
+    suggestion = _act(
+        suggestion,
+        curator=curator,
+        change=change,
+        notify=lambda s: emails.send_published(s, _resource(s).get_absolute_url()),
+        validate=False,
     )
-    if suggestion.need or suggestion.intervention or suggestion.results:
-        resource.reviewed_on = now.date()
-    _save_resource(resource, curator=curator, reason=f"Published from suggestion #{suggestion.pk}")
-    for name in SUGGESTION_M2M:
-        getattr(resource, name).set(list(getattr(suggestion, name).all()))
-    _close(suggestion, curator=curator, status=Status.PUBLISHED)
-    suggestion.resource = resource
-    suggestion.save()
-    url = resource.get_absolute_url()
-    transaction.on_commit(lambda: emails.send_published(suggestion, url))
-    return resource
+    return _resource(suggestion)
+
+
+def _resource(suggestion: Suggestion) -> Resource:
+    assert suggestion.resource is not None  # set by the decision that closed it
+    return suggestion.resource
+
+
+def _send_merged(suggestion: Suggestion) -> None:
+    # Only a published resource has a page to point the contributor to.
+    resource = _resource(suggestion)
+    if resource.is_published:
+        emails.send_merged(suggestion, resource.get_absolute_url())
 
 
 @transaction.atomic
@@ -289,55 +335,65 @@ def merge_suggestion(suggestion: Suggestion, *, curator: User, into: Resource) -
     the resource afterwards (and the history shows both).
     """
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    resource = Resource.objects.select_for_update().get(pk=into.pk)
-    for name in RESOURCE_FIELDS:
-        if name == "resource_type":
-            continue
-        current = getattr(resource, name)
-        offered = getattr(suggestion, name)
-        if current in ("", None, []) and offered not in ("", None, []):
-            setattr(resource, name, offered)
-    _save_resource(resource, curator=curator, reason=f"Merged suggestion #{suggestion.pk}")
-    for name in SUGGESTION_M2M:
-        offered_tags = list(getattr(suggestion, name).all())
-        if offered_tags:
-            getattr(resource, name).add(*offered_tags)
-    _close(suggestion, curator=curator, status=Status.MERGED)
-    suggestion.resource = resource
-    suggestion.save()
-    if resource.is_published:
-        url = resource.get_absolute_url()
-        transaction.on_commit(lambda: emails.send_merged(suggestion, url))
-    return resource
+
+    def change(suggestion: Suggestion) -> None:
+        resource = Resource.objects.select_for_update().get(pk=into.pk)
+        for name in RESOURCE_FIELDS:
+            if name == "resource_type":
+                continue
+            current = getattr(resource, name)
+            offered = getattr(suggestion, name)
+            if current in ("", None, []) and offered not in ("", None, []):
+                setattr(resource, name, offered)
+        _save_resource(resource, curator=curator, reason=f"Merged suggestion #{suggestion.pk}")
+        for name in SUGGESTION_M2M:
+            offered_tags = list(getattr(suggestion, name).all())
+            if offered_tags:
+                getattr(resource, name).add(*offered_tags)
+        _close(suggestion, curator=curator, status=Status.MERGED)
+        suggestion.resource = resource
+
+    suggestion = _act(
+        suggestion, curator=curator, change=change, notify=_send_merged, validate=False
+    )
+    return _resource(suggestion)
 
 
 @transaction.atomic
 def publish_nomination(nomination: Nomination, *, curator: User) -> Champion:
     """Create the public champion profile from a nomination."""
     require_curator(curator)
-    nomination = _lock(nomination)
-    _check_open_and_claim(nomination, curator)
-    champion = Champion(
-        name=nomination.nominee_name,
-        profession=nomination.profession,
-        institution=nomination.institution,
-        role=nomination.role,
-        story=nomination.story,
-        links=validate_links(nomination.links),
-        is_published=True,
-        published_at=timezone.now(),
-        curated_by=curator,
+
+    def change(nomination: Nomination) -> None:
+        champion = Champion(
+            name=nomination.nominee_name,
+            profession=nomination.profession,
+            institution=nomination.institution,
+            role=nomination.role,
+            story=nomination.story,
+            links=validate_links(nomination.links),
+            is_published=True,
+            published_at=timezone.now(),
+            curated_by=curator,
+        )
+        champion.full_clean()
+        champion.save()
+        _close(nomination, curator=curator, status=Status.PUBLISHED)
+        nomination.champion = champion
+
+    nomination = _act(
+        nomination,
+        curator=curator,
+        change=change,
+        notify=lambda n: emails.send_published(n, _champion(n).get_absolute_url()),
+        validate=False,
     )
-    champion.full_clean()
-    champion.save()
-    _close(nomination, curator=curator, status=Status.PUBLISHED)
-    nomination.champion = champion
-    nomination.save()
-    url = champion.get_absolute_url()
-    transaction.on_commit(lambda: emails.send_published(nomination, url))
-    return champion
+    return _champion(nomination)
+
+
+def _champion(nomination: Nomination) -> Champion:
+    assert nomination.champion is not None  # set by the decision that published it
+    return nomination.champion
 
 
 @transaction.atomic
@@ -347,14 +403,12 @@ def decline(item: Item, *, curator: User, reason: str) -> Item:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the contributor a reason."})
-    item = _lock(item)
-    _check_open_and_claim(item, curator)
-    _close(item, curator=curator, status=Status.DECLINED)
-    item.decline_reason = reason
-    item.full_clean()
-    item.save()
-    transaction.on_commit(lambda: emails.send_declined(item))
-    return item
+
+    def change(item: Item) -> None:
+        _close(item, curator=curator, status=Status.DECLINED)
+        item.decline_reason = reason
+
+    return _act(item, curator=curator, change=change, notify=emails.send_declined)
 
 
 @transaction.atomic
@@ -387,18 +441,15 @@ def ask_question(item: Item, *, curator: User, question: str) -> Item:
     question = question.strip()
     if not question:
         raise ValidationError({"question": "Write your question."})
-    item = _lock(item)
-    _check_open_and_claim(item, curator)
-    item.status = Status.NEEDS_INFO
-    item.question = question
-    item.asked_at = timezone.now()
-    item.reply = ""
-    item.replied_at = None
-    _claim_if_free(item, curator)
-    item.full_clean()
-    item.save()
-    transaction.on_commit(lambda: emails.send_question(item))
-    return item
+
+    def change(item: Item) -> None:
+        item.status = Status.NEEDS_INFO
+        item.question = question
+        item.asked_at = timezone.now()
+        item.reply = ""
+        item.replied_at = None
+
+    return _act(item, curator=curator, change=change, notify=emails.send_question, claims=True)
 
 
 # History

@@ -32,10 +32,6 @@ class DuplicateMatch:
     reason: str  # "doi", "pmid", "title" or "title-different-doi"
 
     @property
-    def is_strong(self) -> bool:
-        return self.reason in {"doi", "pmid"}
-
-    @property
     def explanation(self) -> str:
         return {
             "doi": "same DOI",

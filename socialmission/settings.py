@@ -131,7 +131,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialmission.core.context_processors.site",
-                "socialmission.linkhealth.context_processors.resource_panel",
                 "socialmission.accounts.context_processors.roles",
             ],
         },

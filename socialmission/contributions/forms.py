@@ -129,6 +129,7 @@ class _LinksMixin:
 
 
 # What the public and the curator forms of one model share in their ``Meta``.
+_SUGGESTION_IDENTITY = ["title", "url", "doi", "pmid", "resource_type"]
 _SUGGESTION_LABELS = {
     "url": "Link",
     "doi": "DOI",
@@ -173,11 +174,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
     class Meta:
         model = Suggestion
         fields = [
-            "title",
-            "url",
-            "doi",
-            "pmid",
-            "resource_type",
+            *_SUGGESTION_IDENTITY,
             "year",
             "venue",
             "description",
@@ -297,11 +294,7 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
     class Meta:
         model = Suggestion
         fields = [
-            "title",
-            "url",
-            "doi",
-            "pmid",
-            "resource_type",
+            *_SUGGESTION_IDENTITY,
             "organization",
             "year",
             "venue",

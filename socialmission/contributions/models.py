@@ -66,6 +66,17 @@ class SubmissionQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(status__in=OPEN_STATUSES)
 
 
+def _curator_field() -> models.ForeignKey:  # type: ignore[type-arg]
+    """The curator who claimed, decided or curated something; kept when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Submission(models.Model):
     """What suggestions and nominations share: the contributor, the status link, the review."""
 
@@ -78,21 +89,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    claimed_by = _curator_field()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = _curator_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
 
@@ -250,13 +249,7 @@ class Champion(models.Model):
     )
     is_published = models.BooleanField(default=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    curated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    curated_by = _curator_field()
 
     objects = ChampionQuerySet.as_manager()
 

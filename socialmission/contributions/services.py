@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -284,7 +284,7 @@ def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
     """Create the Resource from the suggestion and publish it (searchable at once)."""
     require_curator(curator)
 
-    def change(suggestion: Suggestion) -> None:
+    def create(suggestion: Suggestion) -> Resource:
         if suggestion.resource_type_id is None:
             raise ValidationError(
                 {"resource_type": "Choose the type of resource before publishing."}
@@ -302,27 +302,41 @@ def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
         _save_resource(resource, curator=curator, reason=reason)
         for name in SUGGESTION_M2M:
             getattr(resource, name).set(list(getattr(suggestion, name).all()))
-        _close(suggestion, curator=curator, status=Status.PUBLISHED)
-        suggestion.resource = resource
+        return resource
 
-    suggestion = _act(
-        suggestion,
+    return cast(Resource, _publish(suggestion, curator=curator, create=create))
+
+
+def _outcome(item: Suggestion | Nomination) -> Resource | Champion:
+    """What a decision made of the item: its resource (published, merged) or its champion."""
+    made = item.resource if isinstance(item, Suggestion) else item.champion
+    assert made is not None  # set by the decision that closed the item
+    return made
+
+
+def _publish(
+    item: Item, *, curator: User, create: Callable[[Item], Resource | Champion]
+) -> Resource | Champion:
+    """Publish what ``create`` makes of the item, close it, and mail its public address."""
+
+    def change(item: Item) -> None:
+        made = create(item)
+        _close(item, curator=curator, status=Status.PUBLISHED)
+        setattr(item, "resource" if isinstance(item, Suggestion) else "champion", made)
+
+    item = _act(
+        item,
         curator=curator,
         change=change,
-        notify=lambda s: emails.send_published(s, _resource(s).get_absolute_url()),
+        notify=lambda i: emails.send_published(i, _outcome(i).get_absolute_url()),
         validate=False,
     )
-    return _resource(suggestion)
-
-
-def _resource(suggestion: Suggestion) -> Resource:
-    assert suggestion.resource is not None  # set by the decision that closed it
-    return suggestion.resource
+    return _outcome(item)
 
 
 def _send_merged(suggestion: Suggestion) -> None:
     # Only a published resource has a page to point the contributor to.
-    resource = _resource(suggestion)
+    resource = _outcome(suggestion)
     if resource.is_published:
         emails.send_merged(suggestion, resource.get_absolute_url())
 
@@ -356,7 +370,7 @@ def merge_suggestion(suggestion: Suggestion, *, curator: User, into: Resource) -
     suggestion = _act(
         suggestion, curator=curator, change=change, notify=_send_merged, validate=False
     )
-    return _resource(suggestion)
+    return cast(Resource, _outcome(suggestion))
 
 
 @transaction.atomic
@@ -364,7 +378,7 @@ def publish_nomination(nomination: Nomination, *, curator: User) -> Champion:
     """Create the public champion profile from a nomination."""
     require_curator(curator)
 
-    def change(nomination: Nomination) -> None:
+    def create(nomination: Nomination) -> Champion:
         champion = Champion(
             name=nomination.nominee_name,
             profession=nomination.profession,
@@ -378,22 +392,9 @@ def publish_nomination(nomination: Nomination, *, curator: User) -> Champion:
         )
         champion.full_clean()
         champion.save()
-        _close(nomination, curator=curator, status=Status.PUBLISHED)
-        nomination.champion = champion
+        return champion
 
-    nomination = _act(
-        nomination,
-        curator=curator,
-        change=change,
-        notify=lambda n: emails.send_published(n, _champion(n).get_absolute_url()),
-        validate=False,
-    )
-    return _champion(nomination)
-
-
-def _champion(nomination: Nomination) -> Champion:
-    assert nomination.champion is not None  # set by the decision that published it
-    return nomination.champion
+    return cast(Champion, _publish(nomination, curator=curator, create=create))
 
 
 @transaction.atomic

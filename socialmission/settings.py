@@ -238,8 +238,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "")
 
 # Contributions and imports: limits an operator may tune.
-CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 5)
+# Two windows: a faculty member sending a reading list one item at a time never meets them.
+CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 20)
 CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
+CONTRIBUTIONS_DAILY_LIMIT = env_int("CONTRIBUTIONS_DAILY_LIMIT", 100)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms as django_forms
@@ -17,6 +18,7 @@ from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -56,12 +58,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, status: abuse.RateStatus) -> HttpResponse | None:
+    """The "too many submissions" page, saying when this address may send again."""
     if status.allowed:
         return None
     response = render(
         request,
         "contributions/rate_limited.html",
-        {"minutes": max(1, status.retry_after // 60)},
+        {
+            "minutes": max(1, status.retry_after // 60),
+            "retry_at": timezone.now() + timedelta(seconds=status.retry_after),
+        },
         status=429,
     )
     response["Retry-After"] = str(status.retry_after)
@@ -72,6 +78,17 @@ def _spam_error(request: HttpRequest) -> str:
     if request.POST.get(abuse.HONEYPOT_FIELD):
         return "Leave the field labelled “Leave this empty” empty, then send the form again."
     return abuse.fill_time_error(request.POST.get(abuse.STARTED_FIELD, ""))
+
+
+def _screened(request: HttpRequest, form: django_forms.BaseForm) -> bool:
+    """Whether a public form is valid and not spam. Neither a form sent back with errors nor a
+    spam hit counts against the address's allowance: only an accepted submission does."""
+    spam = _spam_error(request)
+    if spam:
+        form.is_valid()
+        form.add_error(None, spam)
+        return False
+    return form.is_valid()
 
 
 def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]:
@@ -107,12 +124,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         if limited:
             return limited
         form = forms.SuggestionForm(request.POST)
-        spam = _spam_error(request)
-        if spam:
-            abuse.record_submission(request)
-            form.is_valid()
-            form.add_error(None, spam)
-        elif form.is_valid():
+        if _screened(request, form):
             data = form.cleaned_data
             duplicates = find_duplicates(doi=data["doi"], pmid=data["pmid"], title=data["title"])
             if not duplicates or data.get("confirm_not_duplicate"):
@@ -148,12 +160,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         if limited:
             return limited
         form = forms.NominationForm(request.POST)
-        spam = _spam_error(request)
-        if spam:
-            abuse.record_submission(request)
-            form.is_valid()
-            form.add_error(None, spam)
-        elif form.is_valid():
+        if _screened(request, form):
             limited = _rate_limited(request, abuse.record_submission(request))
             if limited:
                 return limited

@@ -491,3 +491,18 @@ class RoleForm(forms.Form):
                 "No active user has this username. They must have an account first."
             )
         return user
+
+
+class DraftFilterForm(forms.Form):
+    q = forms.CharField(label="Title contains", required=False, max_length=200)
+    resource_type = forms.ModelChoiceField(
+        ResourceType.objects.all(), label="Type", required=False, empty_label="Any type"
+    )
+
+
+class PublishDraftsForm(forms.Form):
+    resources = forms.ModelMultipleChoiceField(
+        Resource.objects.filter(status=Resource.Status.DRAFT),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Select at least one draft to publish."},
+    )

@@ -83,11 +83,23 @@ def _lock(item: Item) -> Item:
     return type(item).objects.select_for_update().get(pk=item.pk)
 
 
-def _check_open_and_claim(item: Suggestion | Nomination, curator: User) -> None:
+def refusal(item: Suggestion | Nomination, curator: User) -> str:
+    """Why ``curator`` may not act on the item now (closed, or claimed by another), or ""."""
     if item.status not in OPEN_STATUSES:
-        raise ValidationError(f"This item is already {item.get_status_display().lower()}.")
+        return f"This item is already {item.get_status_display().lower()}."
     if item.claimed_by_id and item.claimed_by_id != curator.pk:
-        raise ValidationError(f"{item.claimed_by} is working on this item.")
+        holder = item.claimed_by.display_name() if item.claimed_by else "Another curator"
+        return (
+            f"{holder} is working on this item: only they can act on it until they release "
+            "their claim (or the editor-in-chief releases it)."
+        )
+    return ""
+
+
+def _check_open_and_claim(item: Suggestion | Nomination, curator: User) -> None:
+    reason = refusal(item, curator)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _close(item: Suggestion | Nomination, *, curator: User, status: str) -> None:
@@ -451,6 +463,27 @@ def ask_question(item: Item, *, curator: User, question: str) -> Item:
         item.replied_at = None
 
     return _act(item, curator=curator, change=change, notify=emails.send_question, claims=True)
+
+
+# Drafts (imported resources waiting for review)
+
+
+@transaction.atomic
+def publish_drafts(resources: Iterable[Resource], *, curator: User) -> int:
+    """Publish the given draft resources; returns how many (one no longer a draft is skipped)."""
+    require_curator(curator)
+    count = 0
+    now = timezone.now()
+    for resource in resources:
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if locked.status != Resource.Status.DRAFT:
+            continue
+        locked.status = Resource.Status.PUBLISHED
+        locked.published_at = locked.published_at or now
+        locked.curated_by = locked.curated_by or curator
+        _save_resource(locked, curator=curator, reason="Published from the drafts to review")
+        count += 1
+    return count
 
 
 # History

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ from socialmission.accounts import roles
 from socialmission.accounts.decorators import curator_required, editor_required
 from socialmission.accounts.models import User
 from socialmission.contributions import forms, selectors, services
-from socialmission.contributions.duplicates import find_duplicates
+from socialmission.contributions.duplicates import find_duplicates, flag_duplicates
 from socialmission.contributions.models import (
     Champion,
     ChampionSpotlight,
@@ -257,6 +258,51 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @curator_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    """Resources an import left in draft: filter, open, publish the selected ones."""
+    filter_form = forms.DraftFilterForm(request.GET or None)
+    filters = selectors.DraftFilters()
+    if filter_form.is_bound and filter_form.is_valid():
+        data = filter_form.cleaned_data
+        kind = data["resource_type"]
+        filters = selectors.DraftFilters(
+            q=data["q"].strip(), resource_type=kind.pk if kind else None
+        )
+    publish_form = forms.PublishDraftsForm()
+    if request.method == "POST":
+        publish_form = forms.PublishDraftsForm(request.POST)
+        if publish_form.is_valid():
+            count = services.publish_drafts(
+                publish_form.cleaned_data["resources"], curator=_actor(request)
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "Published %(count)d resource: it is searchable now.",
+                    "Published %(count)d resources: they are searchable now.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(request.get_full_path())
+        for error in publish_form.errors.get("resources", []):
+            messages.error(request, str(error))
+    rows, total = selectors.drafts(filters)
+    return render(
+        request,
+        "contributions/drafts.html",
+        {
+            "filter_form": filter_form if filter_form.is_bound else forms.DraftFilterForm(),
+            "drafts": rows,
+            "total": total,
+            # The drafts that look like a resource already published (one query for the page).
+            "duplicates": flag_duplicates(rows, published_only=True),
+        },
+        status=400 if publish_form.is_bound else 200,
+    )
+
+
+@curator_required
 @require_POST
 def bulk_decline(request: HttpRequest) -> HttpResponse:
     form = forms.BulkDeclineForm(request.POST)
@@ -394,7 +440,11 @@ def _queue_item(request: HttpRequest, pk: int, kind: _QueueKind) -> HttpResponse
     context.update({spec.context_name: spec.form() for spec in kind.form_actions.values()})
     action = request.POST.get("action", "") if request.method == "POST" else ""
     done = False
-    if action in _PLAIN_ACTIONS:
+    # Said on the page itself: the forms are hidden when the item is not the curator's to act on.
+    refused = services.refusal(item, curator) if action and action != "release" else ""
+    if refused:
+        messages.error(request, refused)
+    elif action in _PLAIN_ACTIONS:
         call, success = _PLAIN_ACTIONS[action]
         done = _run(
             request,

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.bibliography.text import (
     clean,
@@ -18,6 +19,7 @@ from socialmission.bibliography.text import (
 from socialmission.contributions.models import (
     LONG_TEXT_MAX,
     Champion,
+    CuratorNotice,
     Nomination,
     Suggestion,
     http_url_validator,
@@ -505,4 +507,12 @@ class PublishDraftsForm(forms.Form):
         Resource.objects.filter(status=Resource.Status.DRAFT),
         widget=forms.MultipleHiddenInput,
         error_messages={"required": "Select at least one draft to publish."},
+    )
+
+
+class NoticeForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("E-mail me about new suggestions and nominations"),
+        choices=CuratorNotice.Frequency.choices,
+        widget=forms.RadioSelect,
     )

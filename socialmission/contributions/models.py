@@ -334,3 +334,30 @@ class ChampionSpotlight(Spotlight):
 
     def __str__(self) -> str:
         return f"Spotlight: {self.champion}"
+
+
+class CuratorNotice(models.Model):
+    """A curator's choice of e-mail about new contributions: none, each one, or a daily digest."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", _("No e-mail")
+        IMMEDIATE = "immediate", _("An e-mail for each new contribution")
+        DAILY = "daily", _("One e-mail a day listing the new contributions")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curator_notice"
+    )
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.OFF)
+    # The end of the period the last digest covered: the next one lists what came after it.
+    digest_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__in=["off", "immediate", "daily"]),
+                name="curator_notice_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.frequency}"

@@ -11,7 +11,7 @@ without any call from here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,7 @@ from socialmission.contributions.models import (
     OPEN_STATUSES,
     Champion,
     ChampionSpotlight,
+    CuratorNotice,
     Nomination,
     ResourceSpotlight,
     Status,
@@ -145,6 +146,7 @@ def submit_suggestion(
             raise ValueError(f"contributors cannot set {name!r}")
         getattr(suggestion, name).set(list(terms))
     transaction.on_commit(lambda: emails.send_received(suggestion))
+    transaction.on_commit(lambda: emails.notify_curators(suggestion))
     return suggestion
 
 
@@ -158,6 +160,7 @@ def submit_nomination(*, fields: Mapping[str, Any]) -> Nomination:
     nomination.full_clean()
     nomination.save()
     transaction.on_commit(lambda: emails.send_received(nomination))
+    transaction.on_commit(lambda: emails.notify_curators(nomination))
     return nomination
 
 
@@ -463,6 +466,48 @@ def ask_question(item: Item, *, curator: User, question: str) -> Item:
         item.replied_at = None
 
     return _act(item, curator=curator, change=change, notify=emails.send_question, claims=True)
+
+
+# Curators' e-mail about new contributions
+
+
+@transaction.atomic
+def set_notice_frequency(curator: User, frequency: str) -> CuratorNotice:
+    """Opt in to (or out of) e-mail about new suggestions and nominations."""
+    require_curator(curator)
+    if frequency not in CuratorNotice.Frequency.values:
+        raise ValidationError({"frequency": "Choose one of the options."})
+    notice, _created = CuratorNotice.objects.select_for_update().get_or_create(user=curator)
+    if frequency == CuratorNotice.Frequency.DAILY and notice.frequency != frequency:
+        notice.digest_until = timezone.now()  # the first digest lists what comes from now on
+    notice.frequency = frequency
+    notice.save()
+    return notice
+
+
+def send_curator_digests(*, now: datetime | None = None) -> int:
+    """Mail each curator who chose the daily digest the contributions sent since their last
+    one; returns how many digests went out. A curator with nothing new gets no mail."""
+    now = now or timezone.now()
+    sent = 0
+    notices = CuratorNotice.objects.filter(
+        frequency=CuratorNotice.Frequency.DAILY, user__is_active=True
+    ).select_related("user")
+    for notice in notices:
+        if not roles.is_curator(notice.user):
+            continue
+        since = notice.digest_until or now - timedelta(days=1)
+        with transaction.atomic():
+            items: list[Suggestion | Nomination] = [
+                *Suggestion.objects.open().filter(created_at__gt=since, created_at__lte=now),
+                *Nomination.objects.open().filter(created_at__gt=since, created_at__lte=now),
+            ]
+            if items:
+                items.sort(key=lambda item: (item.created_at, item.pk))
+                emails.send_curator_digest(notice.user, items)
+                sent += 1
+            CuratorNotice.objects.filter(pk=notice.pk).update(digest_until=now)
+    return sent
 
 
 # Drafts (imported resources waiting for review)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("queue/bulk-decline/", views.bulk_decline, name="bulk-decline"),
     path("queue/drafts/", views.drafts, name="drafts"),
+    path("queue/notifications/", views.notices, name="notices"),
     path("queue/suggestions/<int:pk>/", views.suggestion_detail, name="suggestion"),
     path("queue/nominations/<int:pk>/", views.nomination_detail, name="nomination"),
     path("queue/resources/<int:pk>/history/", views.resource_history, name="resource-history"),

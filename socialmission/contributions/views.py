@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -32,6 +32,7 @@ from socialmission.contributions.duplicates import find_duplicates, flag_duplica
 from socialmission.contributions.models import (
     Champion,
     ChampionSpotlight,
+    CuratorNotice,
     Nomination,
     ResourceSpotlight,
     Status,
@@ -299,6 +300,28 @@ def drafts(request: HttpRequest) -> HttpResponse:
             "duplicates": flag_duplicates(rows, published_only=True),
         },
         status=400 if publish_form.is_bound else 200,
+    )
+
+
+@curator_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """A curator's own choice of e-mail about new contributions."""
+    curator = _actor(request)
+    current = CuratorNotice.objects.filter(user=curator).first()
+    form = forms.NoticeForm(
+        initial={"frequency": current.frequency if current else CuratorNotice.Frequency.OFF}
+    )
+    if request.method == "POST":
+        form = forms.NoticeForm(request.POST)
+        if form.is_valid():
+            services.set_notice_frequency(curator, form.cleaned_data["frequency"])
+            messages.success(request, gettext("Your choice is saved."))
+            return redirect("contributions:notices")
+    return render(
+        request,
+        "contributions/notices.html",
+        {"form": form, "email": curator.email},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -244,6 +244,8 @@ CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
 CONTRIBUTIONS_DAILY_LIMIT = env_int("CONTRIBUTIONS_DAILY_LIMIT", 100)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# How long the import page keeps a dry run's file (under DATA_DIR) for "Import now".
+IMPORT_STAGING_SECONDS = env_int("IMPORT_STAGING_SECONDS", 3600)
 
 # OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
 # the addresses Identify names (default: ADMINS).

@@ -457,7 +457,10 @@ def _run_edit(
 
 def _queue_item(request: HttpRequest, pk: int, kind: _QueueKind) -> HttpResponse:
     """The curator's page of one suggestion or nomination and the actions sent from it."""
-    item = get_object_or_404(kind.model.objects.select_related(*kind.related), pk=pk)
+    item = cast(
+        "Suggestion | Nomination",
+        get_object_or_404(kind.model.objects.select_related(*kind.related), pk=pk),
+    )
     curator = _actor(request)
     context: dict[str, Any] = {"edit_form": kind.edit_form(instance=item)}
     context.update({spec.context_name: spec.form() for spec in kind.form_actions.values()})

@@ -617,36 +617,37 @@ def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     return redirect("contributions:resource-history", pk=pk)
 
 
+# The two spotlight forms of the editor's page: its prefix and action name, form, service, message.
+_SPOTLIGHT_FORMS: dict[str, tuple[type[django_forms.Form], Callable[..., object], str]] = {
+    "resource": (
+        forms.ResourceSpotlightForm,
+        services.create_resource_spotlight,
+        "Resource Spotlight saved.",
+    ),
+    "champion": (
+        forms.ChampionSpotlightForm,
+        services.create_champion_spotlight,
+        "Champion Spotlight saved.",
+    ),
+}
+
+
 @editor_required
 def spotlights(request: HttpRequest) -> HttpResponse:
     editor = _actor(request)
-    resource_form = forms.ResourceSpotlightForm(prefix="resource")
-    champion_form = forms.ChampionSpotlightForm(prefix="champion")
+    bound = {name: spec[0](prefix=name) for name, spec in _SPOTLIGHT_FORMS.items()}
     failed = False
     if request.method == "POST":
-        if request.POST.get("action") == "resource":
-            resource_form = forms.ResourceSpotlightForm(request.POST, prefix="resource")
-            if resource_form.is_valid():
-                data = resource_form.cleaned_data
-                if _run(
-                    request,
-                    lambda: services.create_resource_spotlight(editor=editor, **data),
-                    "Resource Spotlight saved.",
-                    resource_form,
-                ):
-                    return redirect("contributions:spotlights")
-        elif request.POST.get("action") == "champion":
-            champion_form = forms.ChampionSpotlightForm(request.POST, prefix="champion")
-            if champion_form.is_valid():
-                data = champion_form.cleaned_data
-                if _run(
-                    request,
-                    lambda: services.create_champion_spotlight(editor=editor, **data),
-                    "Champion Spotlight saved.",
-                    champion_form,
-                ):
+        action = request.POST.get("action", "")
+        if action in _SPOTLIGHT_FORMS:
+            form_class, create, success = _SPOTLIGHT_FORMS[action]
+            form = bound[action] = form_class(request.POST, prefix=action)
+            if form.is_valid():
+                data = form.cleaned_data
+                if _run(request, lambda: create(editor=editor, **data), success, form):
                     return redirect("contributions:spotlights")
         failed = True
+    resource_form, champion_form = bound["resource"], bound["champion"]
     return render(
         request,
         "contributions/spotlights.html",

@@ -133,7 +133,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialmission.core.context_processors.site",
-                "socialmission.linkhealth.context_processors.resource_panel",
                 "socialmission.accounts.context_processors.roles",
             ],
         },
@@ -246,10 +245,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "")
 
 # Contributions and imports: limits an operator may tune.
-CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 5)
+# Two windows: a faculty member sending a reading list one item at a time never meets them.
+CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 20)
 CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
+CONTRIBUTIONS_DAILY_LIMIT = env_int("CONTRIBUTIONS_DAILY_LIMIT", 100)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# How long the import page keeps a dry run's file (under DATA_DIR) for "Import now".
+IMPORT_STAGING_SECONDS = env_int("IMPORT_STAGING_SECONDS", 3600)
 
 # Exports (interop/exports.py, interop/dumps.py): a search export holds at most this many
 # records (fewer in the slow citation styles); past that, the whole-library files, which are

@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
+from socialmission.bibliography.formats import parse_text
 from socialmission.bibliography.names import format_name, parse_name
 from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.interop.importer import resource_type_csl_types
 from socialmission.interop.records import name_from_json, name_to_json
 from socialmission.library.models import ResourceType
 
@@ -27,9 +31,9 @@ class PasteResult:
 
 
 def _parse(text: str) -> list[Record | RecordError]:
-    from socialmission.bibliography.formats import parse_text
-
-    return parse_text(text)
+    # The live resource types, as the importer passes them: a type a curator renamed or added
+    # in the admin is understood in a pasted record of the library's own CSV too.
+    return parse_text(text, resource_types=resource_type_csl_types())
 
 
 def authors_text(authors: list[dict[str, str]]) -> str:
@@ -74,8 +78,19 @@ def _bare_identifier(text: str) -> dict[str, str]:
     return {}
 
 
+def _resource_type(record: Record) -> ResourceType | None:
+    """The active type the record names (our own CSV names it), else the first of its CSL type."""
+    active = ResourceType.objects.filter(is_active=True)
+    named = record.resource_type.strip()
+    if named:
+        match = active.filter(Q(name__iexact=named) | Q(slug__iexact=named)).first()
+        if match is not None:
+            return match
+    return active.filter(csl_type=record.type).first()
+
+
 def record_to_form_data(record: Record) -> dict[str, Any]:
-    resource_type = ResourceType.objects.filter(is_active=True, csl_type=record.type).first()
+    resource_type = _resource_type(record)
     data: dict[str, Any] = {
         "title": record.title,
         "url": record.url if record.url.startswith(("http://", "https://")) else "",
@@ -116,8 +131,6 @@ def parse_pasted_record(text: str) -> PasteResult:
         return PasteResult(data=identifier, identifier=(kind, value))
     try:
         results = _parse(text)
-    except ImportError:
-        return PasteResult(error="Reading pasted records is not available on this site yet.")
     except ValueError as error:  # UnsupportedFormat: its message says what the text looks like
         return PasteResult(error=f"That text could not be read: {error}.")
     except Exception:  # a parser bug must not lose what the visitor typed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import (
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from socialmission.accounts.decorators import curator_required
 from socialmission.accounts.roles import is_curator
-from socialmission.interop import dumps
+from socialmission.interop import dumps, staging
 from socialmission.interop.exports import (
     EXPORTS,
     export_response,
@@ -30,7 +31,7 @@ from socialmission.interop.exports import (
     throttle,
 )
 from socialmission.interop.import_forms import ImportForm, max_upload_bytes
-from socialmission.interop.importer import ImportFileError, import_file
+from socialmission.interop.importer import ImportFileError, ImportReport, import_file
 from socialmission.interop.records import resource_to_record
 from socialmission.library.models import Resource
 from socialmission.library.search import SearchParams, search_ids
@@ -38,6 +39,63 @@ from socialmission.library.search import SearchParams, search_ids
 REPORT_LIST_LIMIT = 500
 # What a "being prepared" page asks the client to wait, in seconds.
 PENDING_RETRY_AFTER = 120
+
+
+def _import(request: HttpRequest, form: ImportForm) -> tuple[ImportReport | None, str, str]:
+    """Import the uploaded or the kept file: (report, error, token of the file kept for
+    "Import now" after a dry run)."""
+    user_id = cast(int, request.user.pk)
+    dry_run = form.cleaned_data["dry_run"]
+    upload = form.cleaned_data["file"]
+    if upload is not None:
+        token = staging.stage(upload, user_id=user_id) if dry_run else ""
+        upload.seek(0)
+        return _run_import(request, form, upload, upload.name, dry_run, token)
+    staged = staging.fetch(form.cleaned_data["staged"], user_id=user_id)
+    if staged is None:
+        form.add_error("file", "The file kept from the dry run has expired: upload it again.")
+        return None, "", ""
+    with staged.path.open("rb") as stream:
+        result = _run_import(request, form, stream, staged.name, dry_run, staged.token)
+    if not dry_run and not result[1]:
+        staging.discard(staged.token)
+    return result
+
+
+def _run_import(
+    request: HttpRequest,
+    form: ImportForm,
+    stream: Any,
+    filename: str,
+    dry_run: bool,
+    token: str,
+) -> tuple[ImportReport | None, str, str]:
+    try:
+        report = import_file(
+            stream,
+            filename=filename,
+            dry_run=dry_run,
+            defaults=form.defaults(),
+            status=form.cleaned_data["status"],
+            user=request.user,  # type: ignore[arg-type]
+        )
+    except (ImportFileError, ValueError) as exc:
+        if token and dry_run:
+            staging.discard(token)
+        return None, str(exc), ""
+    return report, "", token if dry_run else ""
+
+
+def _import_now_fields(request: HttpRequest, token: str) -> list[tuple[str, str]]:
+    """The dry run's choices as hidden fields, with the kept file's token instead of a file."""
+    skip = {"csrfmiddlewaretoken", "dry_run", "staged", "file"}
+    fields = [
+        (name, value)
+        for name in request.POST
+        if name not in skip
+        for value in request.POST.getlist(name)
+    ]
+    return [*fields, ("staged", token)]
 
 
 def _kind(fmt: str) -> str:
@@ -145,21 +203,11 @@ def library_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def import_page(request: HttpRequest) -> HttpResponse:
     report = None
     error = ""
+    token = ""
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = import_file(
-                    upload,
-                    filename=upload.name,
-                    dry_run=form.cleaned_data["dry_run"],
-                    defaults=form.defaults(),
-                    status=form.cleaned_data["status"],
-                    user=request.user,  # type: ignore[arg-type]
-                )
-            except (ImportFileError, ValueError) as exc:
-                error = str(exc)
+            report, error, token = _import(request, form)
     else:
         form = ImportForm()
     context = {
@@ -168,6 +216,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "max_bytes": max_upload_bytes(),
         "list_limit": REPORT_LIST_LIMIT,
+        # After a dry run: the same choices and the kept file, for "Import now".
+        "import_now": _import_now_fields(request, token) if report and token else [],
     }
     status = 400 if request.method == "POST" and (error or not form.is_valid()) else 200
     return render(request, "interop/import.html", context, status=status)

@@ -4,6 +4,7 @@ is in search.py and indexing.py."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, transaction
 from django.http import (
@@ -15,13 +16,21 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.library import indexing, selectors
 from socialmission.library.models import ActionArea, Resource
-from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
+from socialmission.library.search import (
+    SORTS,
+    SearchParams,
+    SearchResults,
+    count,
+    count_without_filters,
+    search,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,6 +43,12 @@ SORT_LABELS = {
     "oldest": "Oldest first",
     "title": "Title A–Z",
 }
+
+# At most this many filters get a "without this filter: N" offer when nothing matched: one
+# counting search each (a facet's values count as one filter, the year range as one).
+MAX_DROP_OFFERS = 6
+# The facets whose selection prefills "Suggest a resource" (the suggestion form's GET initial).
+SUGGEST_PREFILL = ("domain", "topic", "profession")
 
 
 @require_GET
@@ -60,8 +75,10 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
     params = SearchParams.from_query(request.GET)
     results = search(params)
     unfiltered = None
-    if results.total == 0 and params.has_filters and params.q:
+    drop_offers: list[dict[str, object]] = []
+    if results.total == 0 and params.has_filters:
         unfiltered = count_without_filters(params)
+        drop_offers = _drop_offers(params, results)
     context = {
         "params": params,
         "results": results,
@@ -69,6 +86,9 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "active_filters": _active_filters(params, results),
         "pages": _page_links(params, results.page_count),
         "unfiltered_count": unfiltered,
+        "unfiltered_query": SearchParams(q=params.q, sort=params.sort).urlencode(),
+        "drop_offers": drop_offers,
+        "suggest_query": _suggest_query(params) if results.total == 0 else "",
         "start_index": (params.page - 1) * params.per_page + 1,
         "prev_url": "?" + params.with_changes(page=params.page - 1).urlencode(),
         "next_url": "?" + params.with_changes(page=params.page + 1).urlencode(),
@@ -115,6 +135,41 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
             }
         )
     return chips
+
+
+def _drop_offers(params: SearchParams, results: SearchResults) -> list[dict[str, object]]:
+    """When nothing matched: each filter (a facet's selection, the year range) with how many
+    results the search finds without it. Only with two filters or more (with one, it is the
+    whole-library offer), and for at most ``MAX_DROP_OFFERS`` of them: one count each."""
+    labels = {f.key: {v.slug: v.label for v in f.values} for f in results.facets}
+    facet_labels = {f.key: f.label for f in results.facets}
+    groups: list[tuple[str, SearchParams]] = []
+    for key, values in params.filters.items():
+        names = _(" or ").join(labels.get(key, {}).get(v, v) for v in values)
+        groups.append((f"{facet_labels.get(key, key)}: {names}", params.without_filter(key)))
+    if params.year_from is not None or params.year_to is not None:
+        span = f"{params.year_from or '…'}–{params.year_to or '…'}"
+        groups.append(
+            (
+                _("Years: %(span)s") % {"span": span},
+                params.with_changes(year_from=None, year_to=None),
+            )
+        )
+    if len(groups) < 2:
+        return []
+    offers = []
+    for label, wider in groups[:MAX_DROP_OFFERS]:
+        wider = wider.with_changes(page=1)
+        offers.append({"label": label, "url": "?" + wider.urlencode(), "count": count(wider)})
+    return offers
+
+
+def _suggest_query(params: SearchParams) -> str:
+    """The query string that prefills "Suggest a resource" with the search's domain, topic and
+    profession (the suggestion form reads them as GET initial values)."""
+    return urlencode(
+        [(key, value) for key in SUGGEST_PREFILL for value in params.selected(key)[:20]]
+    )
 
 
 def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]]:

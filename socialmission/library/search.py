@@ -446,6 +446,18 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
     return suggestion if probe.total else None
 
 
+def cross_counts(params: SearchParams, rows: str, columns: str) -> engine_module.CrossCounts:
+    """The ``rows`` × ``columns`` matrix of a search (words and filters), in one engine call:
+    each number equals the total of ``search`` with those values added as filters."""
+    _vocabulary.refresh()
+    query = _engine_query(params, offset=0, limit=1, with_facets=False)
+    try:
+        return indexing.engine().cross_counts(query, rows, columns)
+    except ValueError as exc:
+        indexing.search_failed(exc)
+        raise indexing.IndexUnavailable("The search failed inside the engine.") from exc
+
+
 def count(params: SearchParams) -> int:
     """How many results a search finds, counting only (no documents, no facets)."""
     _vocabulary.refresh()

@@ -3,6 +3,7 @@ is in search.py and indexing.py."""
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.library import indexing, selectors
+from socialmission.library.facets import FACETS
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import (
     SORTS,
@@ -30,6 +32,7 @@ from socialmission.library.search import (
     count,
     count_without_filters,
     search,
+    vocabulary_terms,
 )
 
 
@@ -100,6 +103,69 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "library/includes/search_region.html" if request.htmx else "library/search.html"
     return render(request, template, context)
+
+
+@require_GET
+@transaction.non_atomic_requests
+def gap_map(request: HttpRequest) -> HttpResponse:
+    """The evidence gap map: domains × topics, filtered by profession, type and evidence level
+    (the search page's own parameters), as a page or (``?format=csv``) a CSV file."""
+    every = SearchParams.from_query(request.GET)
+    params = SearchParams(
+        filters={k: v for k, v in every.filters.items() if k in selectors.GAP_MAP_FILTERS}
+    )
+    data = selectors.evidence_gap_map(params)
+    if request.GET.get("format") == "csv":
+        return _gap_map_csv(data)
+    terms = vocabulary_terms()
+    filters = [
+        {
+            "key": facet.key,
+            "label": facet.label,
+            "options": [
+                (slug, label, slug in params.selected(facet.key))
+                for slug, label in terms.get(facet.key, [])
+            ],
+        }
+        for facet in FACETS
+        if facet.key in selectors.GAP_MAP_FILTERS
+    ]
+    chosen = [label for f in filters for _slug, label, selected in f["options"] if selected]
+    context = {
+        "gap_map": data,
+        "filters": filters,
+        "filter_summary": "; ".join(chosen),
+        "params": params,
+        "csv_query": urlencode([*params.to_query_list(), ("format", "csv")]),
+    }
+    return render(request, "library/gap_map.html", context)
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ (or tab, CR) would run as a formula in a spreadsheet.
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def _gap_map_csv(data: dict[str, object]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="evidence-gap-map.csv"'
+    writer = csv.writer(response)
+    topics: list[str] = data["topics"]  # type: ignore[assignment]
+    writer.writerow(
+        [_("Domain"), *(_spreadsheet_safe(t) for t in topics), _("All resources in the domain")]
+    )
+    for row in data["rows"]:  # type: ignore[attr-defined]
+        writer.writerow(
+            [_spreadsheet_safe(row["domain"]), *(c["count"] for c in row["cells"]), row["total"]]
+        )
+    writer.writerow(
+        [
+            _("All domains"),
+            *(c["total"] for c in data["columns"]),  # type: ignore[attr-defined]
+            data["total"],
+        ]
+    )
+    return response
 
 
 def _redirect_action_area(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from socialmission.library.models import Resource
 from socialmission.library.search import SearchParams, cross_counts, vocabulary_terms
 
-
 GAP_MAP_ROWS = "domain"
 GAP_MAP_COLUMNS = "topic"
 # The facets the gap map page filters by (the rows and columns are its other two).

@@ -267,7 +267,7 @@ def test_gap_map_without_javascript(no_js_page: Page, catalog_server: str) -> No
     assert len(hrefs) == 5 * 6 + 5 + 6 + 1
     assert all(number == cell_total(href) for href, number in hrefs)
     assert (
-        page.locator("a[download]", has_text="CSV").get_attribute("href")
+        page.locator(".gap-download a[download]").get_attribute("href")
         == "?type=article&format=csv"
     )
 

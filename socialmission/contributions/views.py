@@ -40,6 +40,7 @@ from socialmission.contributions.models import (
 )
 from socialmission.core import abuse
 from socialmission.interop import lookup
+from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource
 
 
@@ -103,6 +104,21 @@ def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]
     return initial
 
 
+def _initial_tags_from_get(query: QueryDict) -> dict[str, Any]:
+    """Ticked tags from links such as the search page's "Suggest a resource"
+    (``?domain=…&topic=…&profession=…``, the search page's own keys): active terms only."""
+    initial: dict[str, Any] = {}
+    for facet in FACETS.multiple():
+        slugs = [slug[:200] for slug in query.getlist(facet.key)[:20] if slug.isprintable()]
+        if slugs and facet.field in services.SUGGESTION_M2M and facet.contributors:
+            initial[facet.field] = list(
+                facet.vocabulary.objects.active()
+                .filter(slug__in=slugs)
+                .values_list("pk", flat=True)
+            )
+    return initial
+
+
 @never_cache
 def suggest(request: HttpRequest) -> HttpResponse:
     paste_form = forms.PasteForm()
@@ -111,7 +127,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     paste_error = ""
     fill: filling.Fill | None = None
     if request.method != "POST":
-        form = forms.SuggestionForm()
+        form = forms.SuggestionForm(initial=_initial_tags_from_get(request.GET))
     elif request.POST.get("action") == "fill":
         paste_form = forms.PasteForm(request.POST)
         fill = filling.fill_from_paste(request, request.POST.get("record", ""))

@@ -21,8 +21,10 @@ _DOT = mark_safe('<span aria-hidden="true"> · </span>')
 
 
 @register.simple_tag
-def facet_values(facet: FacetResult) -> SafeString:
-    """The <li> items of a facet's checkbox list."""
+def facet_values(facet: FacetResult, part: str = "shown") -> SafeString:
+    """The <li> items of a facet's checkbox list: the values shown first, or (``"more"``) those
+    behind its "more" disclosure."""
+    values = facet.more if part == "more" else facet.shown
     return format_html_join(
         "\n",
         '<li{}><input type="checkbox" id="f-{}-{}" name="{}" value="{}"{}>'
@@ -42,7 +44,7 @@ def facet_values(facet: FacetResult) -> SafeString:
                 value.count,
                 "resource" if value.count == 1 else "resources",
             )
-            for value in facet.values
+            for value in values
         ),
     )
 

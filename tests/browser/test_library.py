@@ -14,7 +14,7 @@ from socialmission.library.search import PER_PAGE, SearchParams, search, search_
 from tests.browser.conftest import axe_violations
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import BrowserContext, Page, Route
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -586,6 +586,29 @@ def test_citation_style_by_keyboard(page: Page, catalog_server: str) -> None:
     apa = page.inner_text("#citation")
     assert apa != ama and f"({resource.year})" in apa
     assert axe_violations(page) == []
+
+
+def test_copy_citation_by_keyboard_with_a_confirmation(
+    context: BrowserContext, page: Page, catalog_server: str
+) -> None:
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=catalog_server)
+    resource = Resource.objects.filter(year__isnull=False).order_by("pk")[0]
+    page.goto(catalog_server + resource.get_absolute_url())
+    tab_to(page, ".citation-copy button")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('citation-copied').textContent.length > 0"
+    )
+    assert page.inner_text("#citation-copied") == "Citation copied to the clipboard."
+    assert page.evaluate("navigator.clipboard.readText()") == page.inner_text("#citation").strip()
+    assert axe_violations(page) == []
+
+
+def test_without_javascript_there_is_no_copy_button(no_js_page: Page, catalog_server: str) -> None:
+    resource = Resource.objects.filter(year__isnull=False).order_by("pk")[0]
+    no_js_page.goto(catalog_server + resource.get_absolute_url())
+    assert not no_js_page.is_visible(".citation-copy button")
+    assert no_js_page.inner_text("#citation")  # the citation itself is there to select
 
 
 def test_current_page_is_marked_without_colour(page: Page, catalog_server: str) -> None:

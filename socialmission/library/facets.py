@@ -38,6 +38,9 @@ class Facet:
     contributors: bool = False  # whether a contributor's suggestion may set it
     api_name: str = ""  # the key of its terms in the API's resource; default ``field``
     oai_set: bool = True  # exposed as an OAI-PMH set family
+    # Its terms' words are matched by a search, weighted low ("curriculum", "pharmacy"); off
+    # where a term's words would match unrelated queries ("not assessed").
+    searchable: bool = True
 
     @property
     def output_name(self) -> str:
@@ -149,5 +152,6 @@ FACETS = FacetRegistry(
         multiple=False,
         order=50,
         oai_set=False,
+        searchable=False,
     ),
 )

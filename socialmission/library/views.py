@@ -21,7 +21,13 @@ from django_htmx.middleware import HtmxDetails
 from socialmission.accounts.roles import is_curator
 from socialmission.library import indexing, selectors
 from socialmission.library.models import ActionArea, Resource
-from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
+from socialmission.library.search import (
+    SORTS,
+    SearchParams,
+    count_without_filters,
+    identifier_target,
+    search,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -58,6 +64,15 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         # Old links tagged with the retired Action Areas resolve to the domains they map onto.
         return _redirect_action_area(request)
     params = SearchParams.from_query(request.GET)
+    target = identifier_target(params)
+    if target is not None:
+        # A DOI, PMID, PMCID or ISBN that names one resource goes straight to its page.
+        resource = Resource.objects.published().filter(pk=target).first()
+        if resource is not None:
+            url = resource.get_absolute_url()
+            if request.htmx:
+                return HttpResponse(headers={"HX-Redirect": url})
+            return redirect(url)
     results = search(params)
     unfiltered = None
     if results.total == 0 and params.has_filters and params.q:

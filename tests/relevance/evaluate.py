@@ -9,6 +9,9 @@ Metrics, per query then averaged per category and overall:
 - MRR: 1 / rank of the first result judged relevant (grade >= 1), 0 if none in the results;
 - recall@20: share of the relevant resources among the first 20 results;
 - zero-result rate: share of queries with no result at all (lower is better).
+
+A query that finds nothing but gets a spelling suggestion is ranked on the suggestion's results
+(the reader is one click away from them); it still counts as a zero-result query.
 """
 
 from __future__ import annotations

@@ -428,11 +428,11 @@ def _field_query(field_name: str, tokens: Sequence[str]) -> Query:
 # below the exact phrase.
 NEAR_SLOP = 3
 NEAR_WEIGHT = 0.5
-# A four-digit year among other words ("Rabinowitz 2011") matches the publication year; the
-# other words then weigh authors as much as titles.
+# A four-digit year among other words ("Rabinowitz 2011") ranks records of that publication
+# year (or with the year in their text) first; the other words then weigh authors most.
 YEAR_WORD = re.compile(r"^(1[5-9]|20)\d\d$")
 YEAR_BOOST = 3.0
-AUTHOR_YEAR_BOOSTS = {**FIELD_BOOSTS, "authors": FIELD_BOOSTS["title"]}
+AUTHOR_YEAR_BOOSTS = {**FIELD_BOOSTS, "authors": 3 * FIELD_BOOSTS["title"]}
 
 
 def _content_words(words: Sequence[str]) -> list[str]:
@@ -559,7 +559,9 @@ def text_query(clauses: list[Clause]) -> Query | None:
         if query is not None:
             subqueries.append((Occur.Must, query))
     for clause in years:
-        subqueries.append((Occur.Must, _year_clause_query(clause)))
+        # Among other words a year ranks that year's records first without hiding the others
+        # ("Rabinowitz 2011" still lists his 1999 paper, lower); alone, it must match.
+        subqueries.append((Occur.Should if others else Occur.Must, _year_clause_query(clause)))
     for clause in clauses:
         if clause.negated:
             query = _clause_query(replace(clause, negated=False))

@@ -39,8 +39,9 @@ class Facet:
     api_name: str = ""  # the key of its terms in the API's resource; default ``field``
     oai_set: bool = True  # exposed as an OAI-PMH set family
     # Its terms' words are matched by a search, weighted low ("curriculum", "pharmacy"); off
-    # where a term's words would match unrelated queries ("not assessed").
-    searchable: bool = True
+    # for broad or evaluative terms whose words would match unrelated queries ("Pathways,
+    # Admission & Graduation", "Not assessed").
+    searchable: bool = False
 
     @property
     def output_name(self) -> str:
@@ -111,6 +112,7 @@ FACETS = FacetRegistry(
         multiple=False,
         order=10,
         contributors=True,
+        searchable=True,
         api_name="type",
     ),
     Facet(
@@ -132,6 +134,7 @@ FACETS = FacetRegistry(
         multiple=True,
         order=30,
         contributors=True,
+        searchable=True,
     ),
     Facet(
         key="profession",
@@ -142,6 +145,7 @@ FACETS = FacetRegistry(
         multiple=True,
         order=40,
         contributors=True,
+        searchable=True,
     ),
     Facet(
         key="evidence",
@@ -152,6 +156,5 @@ FACETS = FacetRegistry(
         multiple=False,
         order=50,
         oai_set=False,
-        searchable=False,
     ),
 )

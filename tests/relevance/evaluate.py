@@ -31,6 +31,10 @@ THRESHOLDS = HERE / "thresholds.yaml"
 METRICS = ("ndcg@10", "mrr", "recall@20", "zero_rate")
 LOWER_IS_BETTER = {"zero_rate"}
 OVERALL = "overall"
+# Results with equal scores come back in the order of the index's segments, which differ from
+# one build to the next (segment ids are random): a category average may move this much
+# between two runs of the same code, and that is not a regression.
+TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,11 @@ def regressions(
                 failures.append(f"{group}: no query of this category any more")
                 break
             value = achieved[name]
-            worse = value > floor + 1e-9 if name in LOWER_IS_BETTER else value < floor - 1e-9
+            if name in LOWER_IS_BETTER:
+                # Zero results do not depend on order: no tolerance.
+                worse = value > floor + 1e-9
+            else:
+                worse = value < floor - TOLERANCE
             if worse:
                 failures.append(f"{group} {name}: {value:.3f}, recorded {floor:.3f}")
     return failures

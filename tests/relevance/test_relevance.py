@@ -70,8 +70,10 @@ def test_search_quality_does_not_drop(scores: list[evaluate.QueryScore]) -> None
 def test_a_drop_below_the_recorded_value_is_reported() -> None:
     summary = {"acronym": {"ndcg@10": 0.5, "mrr": 0.5, "recall@20": 0.5, "zero_rate": 0.2}}
     assert evaluate.regressions(summary, {"acronym": {"ndcg@10": 0.5, "zero_rate": 0.2}}) == []
-    assert evaluate.regressions(summary, {"acronym": {"ndcg@10": 0.51}}) == [
-        "acronym ndcg@10: 0.500, recorded 0.510"
+    # Equal scores tie in an order that varies between index builds: within the tolerance.
+    assert evaluate.regressions(summary, {"acronym": {"ndcg@10": 0.51}}) == []
+    assert evaluate.regressions(summary, {"acronym": {"ndcg@10": 0.53}}) == [
+        "acronym ndcg@10: 0.500, recorded 0.530"
     ]
     assert evaluate.regressions(summary, {"acronym": {"zero_rate": 0.1}}) == [
         "acronym zero_rate: 0.200, recorded 0.100"

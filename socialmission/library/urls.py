@@ -6,6 +6,7 @@ app_name = "library"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
+    path("search/advanced/", views.advanced_search_view, name="advanced-search"),
     path("resources/<int:pk>-<slug:slug>/", views.resource_detail, name="resource"),
     path("resources/<int:pk>/", views.resource_detail, name="resource-short"),
     path("healthz/", views.healthz, name="healthz"),

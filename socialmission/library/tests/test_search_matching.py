@@ -253,3 +253,34 @@ def test_the_search_page_goes_straight_to_the_resource(client: Client) -> None:
     response = client.get("/search/", {"q": "10.1000/draft"})
     assert response.status_code == 200
     assert draft.get_absolute_url() not in response.content.decode()
+
+
+# --- The advanced search form ----------------------------------------------------------------
+
+
+def test_advanced_search_page_maps_onto_the_search_parameters(client: Client) -> None:
+    response = client.get(
+        "/search/advanced/",
+        {"q": "rural", "author": "Rabinowitz", "profession": "medicine", "sort": "newest"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'action="/search/"' in html and 'method="get"' in html
+    for name in ("q", "title", "author", "venue", "year_from", "year_to", "id"):
+        assert f'name="{name}"' in html
+    assert 'value="rural"' in html and 'value="Rabinowitz"' in html
+    # Facet selections and the order are carried through.
+    assert '<input type="hidden" name="profession" value="medicine">' in html
+    assert '<input type="hidden" name="sort" value="newest">' in html
+    assert client.post("/search/advanced/").status_code == 405
+
+
+def test_search_page_links_to_advanced_search_and_keeps_its_fields(client: Client) -> None:
+    ResourceFactory(title="Rural physicians", authors=[{"family": "Rabinowitz"}])
+    ResourceFactory(title="Rural nurses")
+    response = client.get("/search/", {"q": "rural", "author": "Rabinowitz"})
+    html = response.content.decode()
+    assert 'href="/search/advanced/?q=rural&amp;author=Rabinowitz"' in html
+    assert '<input type="hidden" name="author" value="Rabinowitz">' in html
+    assert 'href="/search/?q=rural">Remove Author</a>' in html
+    assert "physicians" in html and "nurses" not in html  # titles show with <mark>ed words

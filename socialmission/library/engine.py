@@ -496,7 +496,7 @@ def _clause_query(clause: Clause, boosts: dict[str, float] = FIELD_BOOSTS) -> Qu
     return exact
 
 
-_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9]{2,10}$")
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9]{2,8}$")
 
 
 def _whole_token(clause: Clause) -> Query | None:
@@ -508,11 +508,9 @@ def _whole_token(clause: Clause) -> Query | None:
     if len(clause.words) != 1 or not _ACRONYM.match(clause.words[0]):
         return None
     word = clause.words[0]
-    forms = {fold(word)}
-    if word.endswith("s") and not word.endswith("S"):
+    forms = {fold(word), fold(word) + "s"}
+    if word[-1] in "sS":  # "URMs", or a plural typed in capitals ("NURSES")
         forms.add(fold(word[:-1]))
-    else:
-        forms.add(fold(word) + "s")
     terms = [Query.term_query(SCHEMA, "spell", form) for form in sorted(forms) if form]
     return Query.const_score_query(
         Query.boolean_query([(Occur.Should, term) for term in terms]), 0.0

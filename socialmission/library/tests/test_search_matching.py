@@ -284,3 +284,9 @@ def test_search_page_links_to_advanced_search_and_keeps_its_fields(client: Clien
     assert '<input type="hidden" name="author" value="Rabinowitz">' in html
     assert 'href="/search/?q=rural">Remove Author</a>' in html
     assert "physicians" in html and "nurses" not in html  # titles show with <mark>ed words
+
+
+def test_a_word_typed_in_capitals_still_finds_its_plural_and_singular() -> None:
+    nurse = ResourceFactory(title="The school nurse")
+    assert find("NURSES") == [nurse.pk]
+    assert find("NURSE") == [nurse.pk]

@@ -468,8 +468,8 @@ def _clause_query(clause: Clause, boosts: dict[str, float] = FIELD_BOOSTS) -> Qu
             return None
         return Query.boolean_query([(Occur.Should, q) for q in options])
     if clause.parts:
-        content = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
-        queries = [q for q in (_clause_query(p, boosts) for p in content) if q is not None]
+        kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
+        queries = [q for q in (_clause_query(p, boosts) for p in kept) if q is not None]
         return Query.boolean_query([(Occur.Must, q) for q in queries])
     if clause.every and len(clause.words) > 1:
         parts = [

@@ -290,3 +290,17 @@ def test_a_word_typed_in_capitals_still_finds_its_plural_and_singular() -> None:
     nurse = ResourceFactory(title="The school nurse")
     assert find("NURSES") == [nurse.pk]
     assert find("NURSE") == [nurse.pk]
+
+
+def test_widen_adds_alternatives_and_never_removes_a_clause() -> None:
+    known = {"anti", "racism", "antiracism", "health", "care", "healthcare"}.__contains__
+    (closed,) = engine.widen(engine.parse_user_query("antiracism"), known)
+    assert [a.words for a in closed.alternatives] == [("antiracism",), ("anti", "racism")]
+    (pair,) = engine.widen(engine.parse_user_query("health care"), known)
+    assert [a.words for a in pair.alternatives] == [("health", "care"), ("healthcare",)]
+    assert pair.alternatives[0].every  # the typed words, each anywhere, are kept
+    (hyphen,) = engine.widen(engine.parse_user_query("anti-racism"), known)
+    assert [a.words for a in hyphen.alternatives] == [("anti", "racism"), ("antiracism",)]
+    # Negated words, acronyms and unknown words stay as typed.
+    for text in ("-antiracism", "IPE", "zzzq"):
+        assert engine.widen(engine.parse_user_query(text), known) == engine.parse_user_query(text)

@@ -11,7 +11,7 @@ N ?= 10000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve install test test-postgres test-browser-deps check lint types migrations-check bench clean
+.PHONY: help run serve install test test-postgres test-browser-deps relevance check lint types migrations-check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ types: $(VENV)/.installed-test ## mypy with django-stubs
 
 migrations-check: $(VENV)/.installed ## Fail if models and migrations disagree
 	DATA_DIR=$$(mktemp -d) $(MANAGE) makemigrations --check --dry-run
+
+relevance: $(VENV)/.installed-test ## Search quality on the judged relevance set: nDCG@10, MRR, recall@20, zero results (RECORD=1 raises the thresholds)
+	RELEVANCE_REPORT=1 $(if $(RECORD),RELEVANCE_RECORD=1) $(BIN)/pytest -q -s -p no:randomly tests/relevance/test_relevance.py
 
 check: lint types migrations-check test ## Lint, types, migrations check and tests
 

@@ -180,6 +180,12 @@ class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
 
 
+class UnknownParameterOut(Schema):
+    detail: str
+    unknown: list[str] = Field(description="The query parameters this endpoint does not know.")
+    known: list[str] = Field(description="Every query parameter this endpoint takes.")
+
+
 class _QueryWords(Schema):
     q: str = Field("", description='Words, "phrases", -exclusions and OR, as on the search page.')
 
@@ -195,6 +201,16 @@ ResourceQuery: type[Schema] = create_model(  # type: ignore[call-overload]
         )
         for facet in FACETS
     },
+    title=(str, Field("", description="Words that must all be in the title.")),
+    author=(str, Field("", description="Words that must all be in the authors or organisation.")),
+    venue=(str, Field("", description="Words that must all be in the journal, publisher or site.")),
+    id=(
+        str,
+        Field("", description="Any identifier: a DOI, PMID, PMCID or ISBN, in any usual form."),
+    ),
+    doi=(str, Field("", description="A DOI, bare or as a doi.org URL, any case.")),
+    pmid=(str, Field("", description="A PubMed id, or a PubMed URL.")),
+    isbn=(str, Field("", description="An ISBN-10 or ISBN-13, hyphens allowed.")),
     year_from=(int | None, Field(None, ge=0, le=9999)),
     year_to=(int | None, Field(None, ge=0, le=9999)),
     sort=(Sort, "relevance"),
@@ -246,9 +262,25 @@ def _page_url(request: HttpRequest, params: SearchParams, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
+RESOURCE_PARAMETERS = frozenset(ResourceQuery.model_fields)
+
+
+def _unknown_parameters(request: HttpRequest, known: frozenset[str]) -> dict[str, Any] | None:
+    """A 400 body when the query string has a parameter the endpoint does not take: a typo
+    ("profesion=") must not silently return unfiltered results."""
+    unknown = sorted(set(request.GET) - known)
+    if not unknown:
+        return None
+    return {
+        "detail": "Unknown query parameter: " + ", ".join(unknown),
+        "unknown": unknown,
+        "known": sorted(known),
+    }
+
+
 @api.get(
     "/resources",
-    response={200: SearchOut, 422: ValidationErrorOut},
+    response={200: SearchOut, 400: UnknownParameterOut, 422: ValidationErrorOut},
     url_name="resources",
     tags=["resources"],
     summary="Search published resources",
@@ -256,8 +288,11 @@ def _page_url(request: HttpRequest, params: SearchParams, page: int) -> str:
 def list_resources(
     request: HttpRequest,
     filters: Query[ResourceQuery],  # type: ignore[valid-type]
-) -> dict[str, Any]:
+) -> tuple[int, dict[str, Any]]:
     """Results, facet counts and paging for a search, as the search page computes them."""
+    refused = _unknown_parameters(request, RESOURCE_PARAMETERS)
+    if refused is not None:
+        return 400, refused
     query: Any = filters
     params = SearchParams.from_query(query.dict(exclude={"per_page"})).with_changes(
         per_page=query.per_page
@@ -266,7 +301,7 @@ def list_resources(
     ids = [hit.resource_id for hit in results.hits]
     found = m.Resource.objects.published().with_vocabularies().in_bulk(ids)
     page_count = results.page_count
-    return {
+    return 200, {
         "total": results.total,
         "page": params.page,
         "per_page": params.per_page,
@@ -341,13 +376,16 @@ def _vocabulary(request: HttpRequest, key: str) -> dict[str, Any]:
 
 @api.get(
     "/vocabularies",
-    response=VocabulariesOut,
+    response={200: VocabulariesOut, 400: UnknownParameterOut},
     url_name="vocabularies",
     tags=["vocabularies"],
     summary="Every vocabulary with its active terms",
 )
-def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
-    return {"vocabularies": [_vocabulary(request, facet.key) for facet in FACETS]}
+def list_vocabularies(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    refused = _unknown_parameters(request, frozenset())
+    if refused is not None:
+        return 400, refused
+    return 200, {"vocabularies": [_vocabulary(request, facet.key) for facet in FACETS]}
 
 
 @api.get(

@@ -20,8 +20,8 @@ import struct
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 6: tags field, names in the spelling field; 7: bylines as "Family Initials"
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"
@@ -44,6 +44,8 @@ FIELD_BOOSTS: dict[str, float] = {
     "organization": 1.5,
     "venue": 1.0,
     "description": 1.0,
+    # The words of the record's vocabulary terms (type, domains, topics, professions).
+    "tags": 0.5,
 }
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 SNIPPET_CHARS = 240
@@ -141,6 +143,7 @@ class IndexDocument:
     venue: str = ""
     keywords: str = ""
     description: str = ""
+    tags: str = ""  # words of the searchable facet terms, e.g. "curriculum pharmacy"
     facets: list[str] = field(default_factory=list)  # "domain:community-engagement", …
     year: int | None = None
     added: int = 0  # publication in the library, milliseconds since the epoch
@@ -153,7 +156,21 @@ class IndexDocument:
             value = getattr(self, name)
             if value:
                 doc.add_text(name, value)
-        doc.add_text("spell", " ".join((self.title, self.keywords, self.description)))
+        # Names and venues too: readers type authors, organisations and journals, and misspell them;
+        # acronyms are matched here as whole, unstemmed words.
+        doc.add_text(
+            "spell",
+            " ".join(
+                (
+                    self.title,
+                    self.keywords,
+                    self.description,
+                    self.authors,
+                    self.organization,
+                    self.venue,
+                )
+            ),
+        )
         doc.add_bytes("display", json.dumps(self.display, separators=(",", ":")).encode())
         for value in self.facets:
             doc.add_text("facets", value)
@@ -179,8 +196,15 @@ class Clause:
 
     words: tuple[str, ...]  # raw words as typed; one word, or a phrase
     negated: bool = False
-    phrase: bool = False
+    phrase: bool = False  # the words next to each other, in order
     alternatives: tuple[Clause, ...] = ()  # set for OR groups and synonym expansions
+    # With ``phrase``: the exact phrase, or its words (stop words aside) near each other.
+    near: bool = False
+    # Several words, each anywhere: a run of typed words that a synonym group replaced.
+    every: bool = False
+    fields: tuple[str, ...] = ()  # only these text fields (advanced search); () = all of them
+    ids: tuple[int, ...] = ()  # exactly these records (an identifier typed as the query)
+    parts: tuple[Clause, ...] = ()  # all of these (the widened words of an ``every`` clause)
 
     def text(self) -> str:
         if self.alternatives:
@@ -254,8 +278,8 @@ def expand_synonyms(clauses: list[Clause], synonyms: dict[str, list[str]]) -> li
             continue
         matched = False
         if clause.phrase:
-            key = fold(" ".join(clause.words))
-            if key in synonyms:
+            key = _synonym_lookup(" ".join(clause.words), synonyms)
+            if key is not None:
                 result.append(_synonym_group(clause, synonyms[key]))
                 matched = True
             i += 1
@@ -264,9 +288,10 @@ def expand_synonyms(clauses: list[Clause], synonyms: dict[str, list[str]]) -> li
                 run = clauses[i : i + size]
                 if any(c.negated or c.phrase or c.alternatives for c in run):
                     continue
-                key = fold(" ".join(w for c in run for w in c.words))
-                if key in synonyms:
-                    original = Clause(words=tuple(w for c in run for w in c.words), phrase=size > 1)
+                key = _synonym_lookup(" ".join(w for c in run for w in c.words), synonyms)
+                if key is not None:
+                    # Typed words keep their meaning (each anywhere): the group only widens.
+                    original = Clause(words=tuple(w for c in run for w in c.words), every=size > 1)
                     result.append(_synonym_group(original, synonyms[key]))
                     i += size
                     matched = True
@@ -278,12 +303,118 @@ def expand_synonyms(clauses: list[Clause], synonyms: dict[str, list[str]]) -> li
     return result
 
 
+def synonym_key(text: str) -> str:
+    """A phrase as analysed (stemmed): "dentists" finds the synonyms of "dentist"."""
+    return " ".join(analyze(text))
+
+
+def _synonym_lookup(text: str, synonyms: dict[str, list[str]]) -> str | None:
+    for key in (fold(text), synonym_key(text)):
+        if key and key in synonyms:
+            return key
+    return None
+
+
 def _synonym_group(original: Clause, equivalents: Iterable[str]) -> Clause:
+    """An OR of the words as typed and each equivalent; a multi-word equivalent matches as a
+    phrase or as its words near each other."""
     options = [original]
     for equivalent in equivalents:
         words = tuple(_WORD_CHARS.findall(equivalent))
         if words:
-            options.append(Clause(words=words, phrase=len(words) > 1))
+            several = len(words) > 1
+            options.append(Clause(words=words, phrase=several, near=several))
+    return Clause(words=(), alternatives=tuple(options))
+
+
+# ---------------------------------------------------------------------------------------------
+# Widening with what the index knows: compounds and misspellings
+
+# Words of one query that are looked up for compounds and spellings (the first ones).
+WIDEN_MAX_WORDS = 8
+COMPOUND_MIN_PART = 3
+_ALPHA = re.compile(r"^[a-z]+$")
+
+
+def widen(clauses: list[Clause], known: Callable[[str], bool]) -> list[Clause]:
+    """Add alternatives that mean the same word, never removing one.
+
+    ``known(word)`` says whether a folded word is in the index. A closed compound also matches
+    its two parts as a phrase ("antiracism" = "anti racism" = "anti-racism"; "healthcare" =
+    "health care"); two words, or a two-word phrase, also match their closed form. Members of
+    synonym groups are widened the same way. Misspellings are not widened: a query that finds
+    nothing gets a spelling suggestion instead (``search.py``).
+    """
+    budget = [WIDEN_MAX_WORDS]
+    return _widen_list(clauses, known, budget)
+
+
+def _widen_list(
+    clauses: Sequence[Clause], known: Callable[[str], bool], budget: list[int]
+) -> list[Clause]:
+    result: list[Clause] = []
+    i = 0
+    while i < len(clauses):
+        clause = clauses[i]
+        following = clauses[i + 1] if i + 1 < len(clauses) else None
+        if budget[0] <= 0 or clause.negated or clause.ids or clause.parts:
+            result.append(clause)
+            i += 1
+            continue
+        if clause.alternatives:
+            widened = tuple(_widen_list(clause.alternatives, known, budget))
+            result.append(replace(clause, alternatives=widened))
+            i += 1
+            continue
+        if clause.every:
+            words = [Clause(words=(w,), fields=clause.fields) for w in clause.words]
+            parts = tuple(_widen_list(words, known, budget))
+            result.append(replace(clause, parts=parts))
+            i += 1
+            continue
+        budget[0] -= 1
+        if (
+            following is not None
+            and _plain(following)
+            and len(clause.words) == len(following.words) == 1
+            and not clause.phrase
+            and not following.phrase
+            and clause.fields == following.fields
+        ):
+            joined = fold(clause.words[0] + following.words[0])
+            if _ALPHA.match(joined) and known(joined):
+                pair = Clause(
+                    words=(clause.words[0], following.words[0]), every=True, fields=clause.fields
+                )
+                closed = Clause(words=(joined,), fields=clause.fields)
+                result.append(Clause(words=(), alternatives=(pair, closed)))
+                i += 2
+                continue
+        result.append(_widen_one(clause, known))
+        i += 1
+    return result
+
+
+def _plain(clause: Clause) -> bool:
+    return not (clause.negated or clause.alternatives or clause.ids or clause.every or clause.parts)
+
+
+def _widen_one(clause: Clause, known: Callable[[str], bool]) -> Clause:
+    options = [clause]
+    if clause.phrase:
+        if len(clause.words) == 2:
+            joined = fold("".join(clause.words))
+            if _ALPHA.match(joined) and known(joined):
+                options.append(Clause(words=(joined,), fields=clause.fields))
+    elif not _ACRONYM.match(clause.words[0]):
+        word = fold(clause.words[0])
+        if _ALPHA.match(word):
+            for split in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
+                head, tail = word[:split], word[split:]
+                if known(head) and known(tail):
+                    options.append(Clause(words=(head, tail), phrase=True, fields=clause.fields))
+    if len(options) == 1:
+        return clause
     return Clause(words=(), alternatives=tuple(options))
 
 
@@ -293,20 +424,122 @@ def _field_query(field_name: str, tokens: Sequence[str]) -> Query:
     return Query.phrase_query(SCHEMA, field_name, list(tokens))
 
 
-def _clause_query(clause: Clause) -> Query | None:
+# A multi-word synonym also matches with its words at most this many positions apart, scored
+# below the exact phrase.
+NEAR_SLOP = 3
+NEAR_WEIGHT = 0.5
+# A four-digit year among other words ("Rabinowitz 2011") ranks records of that publication
+# year (or with the year in their text) first; the other words then weigh authors most.
+YEAR_WORD = re.compile(r"^(1[5-9]|20)\d\d$")
+YEAR_BOOST = 3.0
+AUTHOR_YEAR_BOOSTS = {**FIELD_BOOSTS, "authors": 3 * FIELD_BOOSTS["title"]}
+
+
+def _content_words(words: Sequence[str]) -> list[str]:
+    content = [w for w in words if w.lower() not in STOP_WORDS]
+    return content or list(words)
+
+
+def _ids_query(ids: Sequence[int]) -> Query:
+    return Query.boolean_query(
+        [(Occur.Should, Query.term_query(SCHEMA, "id", resource_id)) for resource_id in ids]
+    )
+
+
+def _per_field(
+    tokens: Sequence[str], boosts: dict[str, float], fields: Sequence[str], slop: int = 0
+) -> Query:
+    queries = []
+    for name in fields or boosts:
+        if slop and len(tokens) > 1:
+            query = Query.phrase_query(SCHEMA, name, list(tokens), slop=slop)
+        else:
+            query = _field_query(name, tokens)
+        queries.append(Query.boost_query(query, boosts[name]))
+    return Query.disjunction_max_query(queries, tie_breaker=0.2)
+
+
+def _clause_query(clause: Clause, boosts: dict[str, float] = FIELD_BOOSTS) -> Query | None:
+    if clause.ids:
+        return _ids_query(clause.ids)
     if clause.alternatives:
-        options = [q for q in (_clause_query(a) for a in clause.alternatives) if q is not None]
+        options = [q for q in (_clause_query(a, boosts) for a in clause.alternatives) if q]
         if not options:
             return None
         return Query.boolean_query([(Occur.Should, q) for q in options])
+    if clause.parts:
+        kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
+        queries = [q for q in (_clause_query(p, boosts) for p in kept) if q is not None]
+        return Query.boolean_query([(Occur.Must, q) for q in queries])
+    if clause.every and len(clause.words) > 1:
+        parts = [
+            _clause_query(Clause(words=(word,), fields=clause.fields), boosts)
+            for word in _content_words(clause.words)
+        ]
+        return Query.boolean_query([(Occur.Must, q) for q in parts if q is not None])
     tokens = analyze(" ".join(clause.words))
     if not tokens:
         # Words the analyser drops (longer than any indexed word) can match nothing.
         return Query.empty_query()
-    per_field = [
-        Query.boost_query(_field_query(name, tokens), boost) for name, boost in FIELD_BOOSTS.items()
-    ]
-    return Query.disjunction_max_query(per_field, tie_breaker=0.2)
+    exact = _per_field(tokens, boosts, clause.fields)
+    whole = _whole_token(clause)
+    if whole is not None:
+        return Query.boolean_query([(Occur.Must, exact), (Occur.Must, whole)])
+    if clause.near and len(tokens) > 1:
+        # Stop words inside ("underrepresented in medicine") are not required nearby.
+        content = analyze(" ".join(_content_words(clause.words)))
+        if content:
+            nearby = Query.boost_query(
+                _per_field(content, boosts, clause.fields, slop=NEAR_SLOP), NEAR_WEIGHT
+            )
+            return Query.boolean_query([(Occur.Should, exact), (Occur.Should, nearby)])
+    return exact
+
+
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9]{2,8}$")
+
+
+def _whole_token(clause: Clause) -> Query | None:
+    """For an acronym typed in capitals ("IPE", "URMs"), the word itself, unstemmed.
+
+    The stemmer would make "IPEDS" match "IPE"; the spelling field holds the words unstemmed,
+    so requiring the word there keeps acronyms to whole tokens (a plural "s" allowed).
+    """
+    if len(clause.words) != 1 or not _ACRONYM.match(clause.words[0]):
+        return None
+    word = clause.words[0]
+    forms = {fold(word), fold(word) + "s"}
+    if word[-1] in "sS":  # "URMs", or a plural typed in capitals ("NURSES")
+        forms.add(fold(word[:-1]))
+    terms = [Query.term_query(SCHEMA, "spell", form) for form in sorted(forms) if form]
+    return Query.const_score_query(
+        Query.boolean_query([(Occur.Should, term) for term in terms]), 0.0
+    )
+
+
+def _is_year(clause: Clause) -> bool:
+    return (
+        not clause.alternatives
+        and not clause.phrase
+        and not clause.fields
+        and len(clause.words) == 1
+        and bool(YEAR_WORD.match(clause.words[0]))
+    )
+
+
+def _year_clause_query(clause: Clause) -> Query:
+    """The year as a word anywhere, or the publication year (which scores higher)."""
+    year = int(clause.words[0])
+    as_year = Query.const_score_query(
+        Query.range_query(
+            SCHEMA, "year", tantivy.FieldType.Integer, lower_bound=year, upper_bound=year
+        ),
+        YEAR_BOOST,
+    )
+    as_word = _clause_query(clause)
+    if as_word is None:
+        return as_year
+    return Query.boolean_query([(Occur.Should, as_year), (Occur.Should, as_word)])
 
 
 def text_query(clauses: list[Clause]) -> Query | None:
@@ -315,14 +548,21 @@ def text_query(clauses: list[Clause]) -> Query | None:
     # Stop words are not required unless the query has nothing else.
     if any(not _is_stop_word(c) for c in positive):
         positive = [c for c in positive if not _is_stop_word(c)]
+    years = [c for c in positive if _is_year(c)]
+    others = [c for c in positive if not _is_year(c)]
+    boosts = AUTHOR_YEAR_BOOSTS if years and others else FIELD_BOOSTS
     subqueries: list[tuple[Occur, Query]] = []
-    for clause in positive:
-        query = _clause_query(clause)
+    for clause in others:
+        query = _clause_query(clause, boosts)
         if query is not None:
             subqueries.append((Occur.Must, query))
+    for clause in years:
+        # Among other words a year ranks that year's records first without hiding the others
+        # ("Rabinowitz 2011" still lists his 1999 paper, lower); alone, it must match.
+        subqueries.append((Occur.Should if others else Occur.Must, _year_clause_query(clause)))
     for clause in clauses:
         if clause.negated:
-            query = _clause_query(Clause(words=clause.words, phrase=clause.phrase))
+            query = _clause_query(replace(clause, negated=False))
             if query is not None:
                 subqueries.append((Occur.MustNot, query))
     if not subqueries:
@@ -333,7 +573,15 @@ def text_query(clauses: list[Clause]) -> Query | None:
 
 
 def _is_stop_word(clause: Clause) -> bool:
-    return not clause.alternatives and not clause.phrase and clause.words[0].lower() in STOP_WORDS
+    return (
+        not clause.alternatives
+        and not clause.ids
+        and not clause.phrase
+        and not clause.every
+        and not clause.parts
+        and len(clause.words) == 1
+        and clause.words[0].lower() in STOP_WORDS
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,7 +750,7 @@ class SearchEngine:
 
     def search(self, q: EngineQuery) -> EngineResult:
         searcher = self.index.searcher()
-        text = text_query(q.clauses)
+        text = text_query(self._widen(searcher, q.clauses))
         filters = {key: _facet_filter(key, slugs) for key, slugs in q.filters.items() if slugs}
         year = _year_filter(q.year_from, q.year_to)
 
@@ -532,6 +780,19 @@ class SearchEngine:
             year_max=year_stats[1],
         )
 
+    def _widen(self, searcher: tantivy.Searcher, clauses: list[Clause]) -> list[Clause]:
+        """``widen`` with this index's words: term lookups only, no extra search."""
+        if not clauses:
+            return clauses
+        cache: dict[str, bool] = {}
+
+        def known(word: str) -> bool:
+            if word not in cache:
+                cache[word] = searcher.doc_freq("spell", word) > 0
+            return cache[word]
+
+        return widen(clauses, known)
+
     def cross_counts(self, q: EngineQuery, rows: str, columns: str) -> CrossCounts:
         """How many records of the search ``q`` (its words and filters) have each value of the
         facet ``rows``, each value of ``columns``, and each pair: one aggregation (a terms
@@ -554,7 +815,7 @@ class SearchEngine:
                 return cached  # type: ignore[return-value]
         searcher = self.index.searcher()
         parts: list[Query] = []
-        text = text_query(q.clauses)
+        text = text_query(self._widen(searcher, q.clauses))
         if text is not None:
             parts.append(text)
         year = _year_filter(q.year_from, q.year_to)

@@ -38,6 +38,10 @@ class Facet:
     contributors: bool = False  # whether a contributor's suggestion may set it
     api_name: str = ""  # the key of its terms in the API's resource; default ``field``
     oai_set: bool = True  # exposed as an OAI-PMH set family
+    # Its terms' words are matched by a search, weighted low ("curriculum", "pharmacy"); off
+    # for broad or evaluative terms whose words would match unrelated queries ("Pathways,
+    # Admission & Graduation", "Not assessed").
+    searchable: bool = False
 
     @property
     def output_name(self) -> str:
@@ -108,6 +112,7 @@ FACETS = FacetRegistry(
         multiple=False,
         order=10,
         contributors=True,
+        searchable=True,
         api_name="type",
     ),
     Facet(
@@ -129,6 +134,7 @@ FACETS = FacetRegistry(
         multiple=True,
         order=30,
         contributors=True,
+        searchable=True,
     ),
     Facet(
         key="profession",
@@ -139,6 +145,7 @@ FACETS = FacetRegistry(
         multiple=True,
         order=40,
         contributors=True,
+        searchable=True,
     ),
     Facet(
         key="evidence",

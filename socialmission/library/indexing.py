@@ -117,6 +117,7 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
         for resource_id, slug in pairs:
             tags[resource_id].append(f"{facet.key}:{slug}")
             tag_slugs[resource_id].setdefault(facet.key, []).append(slug)
+    searchable = {facet.key for facet in FACETS if facet.searchable}
     documents = []
     for row in rows:
         facets = tags[row["id"]]
@@ -132,6 +133,15 @@ def documents_for(ids: Iterable[int]) -> list[IndexDocument]:
                 venue=row["venue"],
                 keywords=row["keywords"],
                 description=row["description"],
+                tags=" ".join(
+                    slug.replace("-", " ")
+                    for facet_key, slugs in (
+                        *tag_slugs[row["id"]].items(),
+                        *((k, [v]) for k, v in single_slugs.items() if v),
+                    )
+                    if facet_key in searchable
+                    for slug in slugs
+                ),
                 facets=facets,
                 year=row["year"],
                 added=int(published_at.timestamp() * 1000) if published_at else 0,

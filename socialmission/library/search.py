@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 from django.urls import reverse
 
 from socialmission.library import engine as engine_module
-from socialmission.library import indexing
+from socialmission.library import identifiers, indexing
 from socialmission.library.engine import EngineQuery, EngineResult
 from socialmission.library.facets import FACETS
 from socialmission.library.models import IndexChange, Synonym
@@ -61,6 +61,17 @@ def _getlist(data: Mapping[str, Any], key: str) -> list[str]:
     return [str(v) for v in values if v not in (None, "")]
 
 
+# Fielded words (the advanced search form): URL parameter → the index fields it searches.
+FIELDED = {
+    "title": ("title",),
+    "author": ("authors", "organization"),
+    "venue": ("venue",),
+}
+# Identifier filters: URL parameter → the kind of identifier; "id" takes any kind.
+IDENTIFIER_PARAMS = {"id": None, "doi": "doi", "pmid": "pmid", "isbn": "isbn"}
+FIELD_MAX_LENGTH = 200
+
+
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
@@ -71,6 +82,10 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    # Words that must match in one field (advanced search: title=, author=, venue=).
+    fielded: dict[str, str] = field(default_factory=dict)
+    # Identifiers the results must carry (id=, doi=, pmid=, isbn=).
+    identifiers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_query(cls, data: Mapping[str, Any]) -> SearchParams:
@@ -83,7 +98,19 @@ class SearchParams:
                 filters[facet.key] = values
         sort = str(data.get("sort") or "relevance")
         q = _clean_text(str(data.get("q") or ""))
+        fielded = {
+            key: value
+            for key in FIELDED
+            if (value := _clean_text(str(data.get(key) or ""))[:FIELD_MAX_LENGTH])
+        }
+        identifiers = {
+            key: value
+            for key in IDENTIFIER_PARAMS
+            if (value := _clean_text(str(data.get(key) or ""))[:FIELD_MAX_LENGTH])
+        }
         return cls(
+            fielded=fielded,
+            identifiers=identifiers,
             q=q,
             filters=filters,
             year_from=_int_or_none(data.get("year_from"), 0, 9999),
@@ -114,10 +141,19 @@ class SearchParams:
     def has_filters(self) -> bool:
         return bool(self.filters) or self.year_from is not None or self.year_to is not None
 
+    @property
+    def has_words(self) -> bool:
+        """Anything that ranks by relevance: the query, fielded words or identifiers."""
+        return bool(self.q or self.fielded or self.identifiers)
+
     def to_query_list(self, *, page: bool = True) -> list[tuple[str, str]]:
         items: list[tuple[str, str]] = []
         if self.q:
             items.append(("q", self.q))
+        items.extend((key, self.fielded[key]) for key in FIELDED if key in self.fielded)
+        items.extend(
+            (key, self.identifiers[key]) for key in IDENTIFIER_PARAMS if key in self.identifiers
+        )
         for facet in FACETS:
             items.extend((facet.key, v) for v in self.filters.get(facet.key, ()))
         if self.year_from is not None:
@@ -315,17 +351,49 @@ class _VocabularyCache:
                 )
                 terms[facet.key] = [(slug, name) for slug, name, active in rows if active]
                 labels[facet.key] = {slug: name for slug, name, _ in rows}
-            synonyms: dict[str, list[str]] = {}
-            for term, equivalent in Synonym.objects.values_list("term", "equivalent"):
-                a, b = engine_module.fold(term), engine_module.fold(equivalent)
-                if a and b and a != b:
-                    synonyms.setdefault(a, []).append(equivalent)
-                    synonyms.setdefault(b, []).append(term)
+            synonyms = synonym_groups(Synonym.objects.values_list("term", "equivalent"))
             self.terms, self.labels, self.synonyms = terms, labels, synonyms
             self.version = version
 
 
 _vocabulary = _VocabularyCache()
+
+
+def synonym_groups(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each phrase (folded) → the other members of its group, as written.
+
+    Pairs that share a phrase join one group (URM ↔ underrepresented in medicine and URM ↔
+    underrepresented minority make one group of three), so a search for any member matches
+    every member.
+    """
+    parent: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for term, equivalent in pairs:
+        a, b = engine_module.fold(term), engine_module.fold(equivalent)
+        if not a or not b or a == b:
+            continue
+        for key, text in ((a, term), (b, equivalent)):
+            parent.setdefault(key, key)
+            spelled.setdefault(key, text)
+        parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for key in parent:
+        groups.setdefault(root(key), []).append(key)
+    result: dict[str, list[str]] = {}
+    for members in groups.values():
+        for key in members:
+            others = [spelled[other] for other in sorted(members) if other != key]
+            result[key] = others
+            # Also under the analysed form, so "dentists" finds the group of "dentist".
+            result.setdefault(engine_module.synonym_key(spelled[key]), others)
+    return result
 
 
 def vocabulary_terms() -> dict[str, list[tuple[str, str]]]:
@@ -337,10 +405,8 @@ def vocabulary_terms() -> dict[str, list[tuple[str, str]]]:
 def _engine_query(
     params: SearchParams, *, offset: int, limit: int, with_facets: bool
 ) -> EngineQuery:
-    clauses = engine_module.parse_user_query(params.q)
-    clauses = engine_module.expand_synonyms(clauses, _vocabulary.synonyms)
     return EngineQuery(
-        clauses=clauses,
+        clauses=_clauses(params),
         filters=dict(params.filters),
         year_from=params.year_from,
         year_to=params.year_to,
@@ -349,6 +415,54 @@ def _engine_query(
         limit=limit,
         facet_keys=tuple(f.key for f in FACETS) if with_facets else (),
     )
+
+
+# No resource has id 0: an identifier that matches nothing makes a clause that matches nothing.
+_NOTHING = (0,)
+
+
+def _clauses(params: SearchParams) -> list[engine_module.Clause]:
+    """The engine's clauses for the query box, the fielded words and the identifier filters.
+
+    A query that is an identifier as a whole (a DOI, PMID, PMCID or ISBN) matches the resources
+    that carry it; if none does, it is searched as words.
+    """
+    typed = identifiers.parse(params.q) if params.q else None
+    matched = identifiers.resolve(typed) if typed else []
+    if matched:
+        clauses = [engine_module.Clause(words=(), ids=tuple(matched))]
+    else:
+        clauses = engine_module.parse_user_query(params.q)
+        clauses = engine_module.expand_synonyms(clauses, _vocabulary.synonyms)
+    for key, fields in FIELDED.items():
+        value = params.fielded.get(key)
+        if value:
+            for clause in engine_module.parse_user_query(value):
+                clauses.append(_restricted(clause, fields))
+    for key, kind in IDENTIFIER_PARAMS.items():
+        value = params.identifiers.get(key)
+        if value:
+            found = identifiers.parse(value) if kind is None else identifiers.parse_as(kind, value)
+            ids = tuple(identifiers.resolve(found)) if found else ()
+            clauses.append(engine_module.Clause(words=(), ids=ids or _NOTHING))
+    return clauses
+
+
+def _restricted(clause: engine_module.Clause, fields: tuple[str, ...]) -> engine_module.Clause:
+    return replace(
+        clause,
+        fields=fields,
+        alternatives=tuple(_restricted(a, fields) for a in clause.alternatives),
+    )
+
+
+def identifier_target(params: SearchParams) -> int | None:
+    """The one resource a query that is an identifier names, for going straight to its page."""
+    if params.fielded or params.identifiers or params.has_filters or params.page > 1:
+        return None
+    typed = identifiers.parse(params.q) if params.q else None
+    matched = identifiers.resolve(typed) if typed else []
+    return matched[0] if len(matched) == 1 else None
 
 
 def _run(query: EngineQuery) -> EngineResult:

@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -31,6 +32,7 @@ from socialmission.library.search import (
     SearchResults,
     count,
     count_without_filters,
+    identifier_target,
     search,
     vocabulary_terms,
 )
@@ -76,6 +78,15 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         # Old links tagged with the retired Action Areas resolve to the domains they map onto.
         return _redirect_action_area(request)
     params = SearchParams.from_query(request.GET)
+    target = identifier_target(params)
+    if target is not None:
+        # A DOI, PMID, PMCID or ISBN that names one resource goes straight to its page.
+        resource = Resource.objects.published().filter(pk=target).first()
+        if resource is not None:
+            url = resource.get_absolute_url()
+            if request.htmx:
+                return HttpResponse(headers={"HX-Redirect": url})
+            return redirect(url)
     results = search(params)
     unfiltered = None
     drop_offers: list[dict[str, object]] = []
@@ -95,6 +106,8 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "start_index": (params.page - 1) * params.per_page + 1,
         "prev_url": "?" + params.with_changes(page=params.page - 1).urlencode(),
         "next_url": "?" + params.with_changes(page=params.page + 1).urlencode(),
+        "advanced_url": _advanced_url(params),
+        "fielded_terms": _fielded_terms(params),
         "suggestion_query": (
             params.with_changes(q=results.suggestion, page=1).urlencode()
             if results.suggestion
@@ -166,6 +179,59 @@ def _gap_map_csv(data: dict[str, object]) -> HttpResponse:
         ]
     )
     return response
+
+
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "author": gettext_lazy("Author"),
+    "venue": gettext_lazy("Journal or publisher"),
+    "id": gettext_lazy("Identifier"),
+    "doi": gettext_lazy("DOI"),
+    "pmid": gettext_lazy("PMID"),
+    "isbn": gettext_lazy("ISBN"),
+}
+
+
+def _advanced_url(params: SearchParams) -> str:
+    query = params.urlencode(page=False)
+    return reverse("library:advanced-search") + (f"?{query}" if query else "")
+
+
+def _fielded_terms(params: SearchParams) -> list[dict[str, str]]:
+    """The advanced-search words of the query, each with a link that drops it: the search page
+    keeps them (hidden inputs) when the reader changes a filter."""
+    terms = []
+    for key, value in (*params.fielded.items(), *params.identifiers.items()):
+        rest = params.with_changes(
+            fielded={k: v for k, v in params.fielded.items() if k != key},
+            identifiers={k: v for k, v in params.identifiers.items() if k != key},
+            page=1,
+        )
+        terms.append(
+            {
+                "name": key,
+                "label": str(FIELD_LABELS[key]),
+                "value": value,
+                "remove_url": f"{reverse('library:search')}?{rest.urlencode()}",
+            }
+        )
+    return terms
+
+
+@require_GET
+def advanced_search_view(request: HttpRequest) -> HttpResponse:
+    """A form of fielded searches that submits to the search page with its URL parameters."""
+    params = SearchParams.from_query(request.GET)
+    hidden = [
+        (facet_key, value) for facet_key, values in params.filters.items() for value in values
+    ]
+    if params.sort != "relevance":
+        hidden.append(("sort", params.sort))
+    return render(
+        request,
+        "library/advanced_search.html",
+        {"params": params, "hidden": hidden, "field_labels": FIELD_LABELS},
+    )
 
 
 def _redirect_action_area(request: HttpRequest) -> HttpResponse:

@@ -131,4 +131,15 @@ SYNONYMS = [
     ("SDOH", "social determinants of health"),
     ("IPE", "interprofessional education"),
     ("HBCU", "historically Black colleges and universities"),
+    # Added with the relevance set (tests/relevance): words the catalog uses for the same idea.
+    ("URM", "underrepresented minority"),
+    ("HBCU", "historically Black"),
+    ("Hispanic", "Latino"),
+    ("Hispanic", "Latina"),
+    ("Hispanic", "Latinx"),
+    ("Black men", "Black males"),
+    ("interprofessional", "interdisciplinary"),
+    ("dentist", "dental"),
+    ("dentist", "dentistry"),
+    ("pharmacist", "pharmacy"),
 ]

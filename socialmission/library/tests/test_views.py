@@ -218,6 +218,14 @@ SEARCH_KEYS = [
     "sort",
     "page",
     "action_area",
+    # Advanced search: fielded words and identifiers.
+    "title",
+    "author",
+    "venue",
+    "id",
+    "doi",
+    "pmid",
+    "isbn",
 ]
 
 

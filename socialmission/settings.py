@@ -98,6 +98,8 @@ if os.environ.get("TEST_FACET_APP") == "1":
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the path or the query string is a 400 before any query (PostgreSQL refuses it).
+    "socialmission.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

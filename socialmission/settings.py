@@ -245,6 +245,9 @@ CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 5)
 CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# A contributor's status link stops working this many days after the final decision
+# (published, declined or merged): a link in an old mailbox or log shows nothing then.
+CONTRIBUTION_STATUS_LINK_DAYS = env_int("CONTRIBUTION_STATUS_LINK_DAYS", 90)
 
 # OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
 # the addresses Identify names (default: ADMINS).
@@ -300,11 +303,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every handler masks private links (status, alert and share links: core/logmasking.py), so
+# "Not Found: /contribute/status/<token>/" and the development server's request lines never
+# hold a working link. Django's own loggers keep their defaults otherwise: errors mail ADMINS
+# (with DEBUG off), everything else reaches the console through the root logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_private_links": {"()": "socialmission.core.logmasking.MaskPrivateLinks"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_private_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_private_links"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_private_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 AUTH_USER_MODEL = "accounts.User"
 

@@ -115,8 +115,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "socialmission.library.middleware.IndexUnavailableMiddleware",
-    # Last, so that it sees the outcome of authentication (django-axes' sign-in throttle).
+    # Late, so that it sees the outcome of authentication (django-axes' sign-in throttle).
     "axes.middleware.AxesMiddleware",
+    # Last: a POST (any unsafe method) runs its view in one transaction; reads run without one.
+    "socialmission.core.middleware.WriteRequestAtomicMiddleware",
 ]
 
 ROOT_URLCONF = "socialmission.urls"
@@ -149,8 +151,11 @@ DATABASES = {
 # Parallel test runs (several checkouts on one PostgreSQL server) need distinct test databases.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-# Every view runs in one transaction, so a resource and its outbox row commit together.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: on SQLite every transaction is BEGIN IMMEDIATE (the write lock), so a
+# transaction per request made read-only pages queue behind each other across workers.
+# Requests that may write (POST, …) run in one transaction through
+# core.middleware.WriteRequestAtomicMiddleware, so a resource and its outbox row commit together.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets searches read while a curator or an import writes; a busy timeout instead of
     # "database is locked" when two workers write at once.

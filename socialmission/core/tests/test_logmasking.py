@@ -120,7 +120,6 @@ def test_gunicorn_config_reads_its_timeouts_from_the_environment(
     assert {"timeout", "graceful_timeout", "logger_class"} <= names
 
 
-@pytest.mark.django_db(transaction=True)
 def test_gunicorn_access_log_masks_private_links(
     process_env: dict[str, str], tmp_path: Path
 ) -> None:

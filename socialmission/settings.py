@@ -98,13 +98,14 @@ if os.environ.get("TEST_FACET_APP") == "1":
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A NUL byte in the path or the query string is a 400 before any query (PostgreSQL refuses it).
-    "socialmission.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A NUL byte in an admin page's path or query string is a 400 before the admin's query
+    # (PostgreSQL refuses NUL; the admin's searches and filters were 500s there).
+    "socialmission.core.middleware.AdminRefusesNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A visitor without a session cookie is anonymous without reading the session, so public
     # pages neither touch the session nor answer "Vary: Cookie".

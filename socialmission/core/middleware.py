@@ -1,5 +1,5 @@
-"""Middleware of our own: refuse NUL bytes in addresses; keep the public read path free of
-sessions; one transaction per writing request."""
+"""Middleware of our own: refuse NUL bytes in admin addresses; keep the public read path free
+of sessions; one transaction per writing request."""
 
 from __future__ import annotations
 
@@ -34,27 +34,36 @@ class AnonymousWithoutSessionMiddleware:
         return self.get_response(request)
 
 
-class RefuseNulMiddleware:
-    """A NUL byte in the path or in a query parameter (name or value) is answered 400 before
-    any view runs. No address of ours has a use for one, and PostgreSQL refuses NUL in any text
-    it is given, so a view passing such a value to a query (a token, an admin filter, a search
-    parameter) would otherwise fail with a 500. Forms refuse NUL on their own (Django's
-    ``ProhibitNullCharactersValidator``), so request bodies are left to them.
+class AdminRefusesNulMiddleware:
+    """A NUL byte in the path or in a query parameter (name or value) of an admin page is
+    answered 400 before the admin runs its query. PostgreSQL refuses NUL in any text it is
+    given, so an admin search or list filter holding one was a 500 there. (Public pages deal
+    with NUL themselves: the search ignores it, private-link tokens of another shape never
+    reach their view; admin forms refuse it through Django's ``ProhibitNullCharactersValidator``.)
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        is_admin = hasattr(view_func, "admin_site") or hasattr(view_func, "model_admin")
+        if is_admin and (
+            "\x00" in request.path
+            or any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
         ):
             return HttpResponseBadRequest(
-                gettext("This address holds a NUL character, which no page of this site accepts."),
+                gettext("This address holds a NUL character, which the admin does not accept."),
                 content_type="text/plain; charset=utf-8",
             )
-        return self.get_response(request)
+        return None
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

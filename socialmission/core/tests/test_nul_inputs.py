@@ -1,7 +1,9 @@
-"""NUL bytes and malformed tokens in addresses: never a 500, never a query (issue 10, §7).
+"""NUL bytes and malformed tokens in addresses: never a 500 (issue 10, §7).
 
-PostgreSQL refuses NUL in any text parameter, so before these guards a NUL in a status-link
-token, an admin filter or a search parameter was a 500 there (SQLite stored or matched it).
+PostgreSQL refuses NUL in any text parameter, so before these guards a NUL in a status-link,
+share-link or invitation token, or in an admin search or list filter, was a 500 there (SQLite
+matched nothing). Private-link tokens of the wrong shape never reach a query; the admin
+refuses NUL with a 400; every other public capture and parameter copes on its own.
 Run on PostgreSQL too: ``DATABASE_URL=postgres://… pytest socialmission/core/tests/test_nul_inputs.py``.
 """
 
@@ -58,14 +60,26 @@ NUL_URLS = [
 
 
 @pytest.mark.parametrize("url", NUL_URLS)
-def test_nul_in_an_address_is_a_400_before_any_query(
+def test_nul_in_a_public_address_is_never_a_server_error(client: Any, url: str) -> None:
+    client.raise_request_exception = False
+    assert client.get(url).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contribute/status/%00/",
+        "/contribute/status/" + "a" * 42 + "%00/",
+        "/assessment/shared/" + "a" * 42 + "%00/",
+        "/assessment/invitations/%00/",
+    ],
+)
+def test_nul_in_a_private_link_is_a_404_before_any_query(
     client: Any, url: str, django_assert_num_queries: Any
 ) -> None:
-    client.raise_request_exception = False
+    """These three were 500s on PostgreSQL: the token went straight into a query."""
     with django_assert_num_queries(0):
-        response = client.get(url)
-    assert response.status_code == 400
-    assert "NUL" in response.content.decode()
+        assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -123,5 +137,9 @@ def test_no_admin_changelist_search_or_filter_is_a_500_with_nul(client: Any) -> 
         answers[url, "path"] = client.get(url + "%00/change/").status_code
     assert len(answers) > 60  # the admin really was walked
     assert {key: code for key, code in answers.items() if code != 400} == {}
+    assert (
+        "NUL"
+        in client.get(reverse("admin:library_resource_changelist"), {"q": "\x00"}).content.decode()
+    )
     # The same changelists still answer an ordinary search.
     assert client.get(reverse("admin:library_resource_changelist"), {"q": "x"}).status_code == 200

@@ -20,9 +20,10 @@ author's family name (a title match is refused when both sides carry different D
 those are two works, e.g. an article and its erratum).
 
 A whole file is one ``transaction.atomic``: any exception, or the process being killed, leaves the
-library as it was. A full disk (``core.diskfull``) becomes ``ImportDiskFull``, an
-``ImportFileError`` whose one-line message the command and the upload page show. A dry run does the same work inside the transaction and rolls it back, so its
-report is exactly what a real run would say.
+library as it was. A dry run does the same work inside the transaction and rolls it back, so its
+report is exactly what a real run would say. A full disk (``core.diskfull``) becomes
+``ImportDiskFull``, an ``ImportFileError`` whose one-line message the command and the upload
+page show.
 
 New resources are written in batches of plain bulk SQL (``_Writer``; the throughput target is
 thousands of PubMed records per second), so no model signal fires for them: this module writes
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
@@ -99,6 +101,16 @@ class ImportDiskFull(ImportFileError):
             "Free some space (or ask the administrator to), then import it again."
         )
         super().__init__(f"{label}: {message}" if label else message[0].upper() + message[1:])
+
+
+@contextmanager
+def _disk_full_is_an_import_error() -> Iterator[None]:
+    try:
+        yield
+    except (OSError, DatabaseError) as error:
+        if is_disk_full(error):
+            raise ImportDiskFull() from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -740,43 +752,8 @@ def import_records(
     if status not in (Resource.Status.DRAFT, Resource.Status.PUBLISHED):
         raise ValueError(f'Status must be "draft" or "published", not "{status}".')
     report = ImportReport(dry_run=dry_run, format=format_name)
-    try:
-        _import_in_one_transaction(
-            records_or_errors,
-            dry_run=dry_run,
-            defaults=defaults,
-            status=status,
-            user=user,
-            progress=progress,
-            change_reason=change_reason,
-            report=report,
-        )
-    except (OSError, DatabaseError) as error:
-        # Raised out of the transaction, so it has been rolled back: nothing was written.
-        if is_disk_full(error):
-            raise ImportDiskFull() from error
-        raise
-    if dry_run:
-        # Ids of rows that were rolled back point at nothing (and may be reused).
-        rolled_back = {entry.resource_id for entry in report.created}
-        for entry in report.created + report.duplicates:
-            if entry.resource_id in rolled_back:
-                entry.resource_id = None
-    return report
-
-
-def _import_in_one_transaction(
-    records_or_errors: Iterable[Record | RecordError],
-    *,
-    dry_run: bool,
-    defaults: ImportDefaults | None,
-    status: str,
-    user: User | None,
-    progress: Callable[[int], None] | None,
-    change_reason: str,
-    report: ImportReport,
-) -> None:
-    with transaction.atomic():
+    # The transaction ends (rolled back) before a full disk becomes ImportDiskFull.
+    with _disk_full_is_an_import_error(), transaction.atomic():
         _serialize_imports()
         vocab = _Vocabularies.load()
         importer = _Importer(
@@ -797,6 +774,13 @@ def _import_in_one_transaction(
             progress(number)
         if dry_run:
             transaction.set_rollback(True)
+    if dry_run:
+        # Ids of rows that were rolled back point at nothing (and may be reused).
+        rolled_back = {entry.resource_id for entry in report.created}
+        for entry in report.created + report.duplicates:
+            if entry.resource_id in rolled_back:
+                entry.resource_id = None
+    return report
 
 
 def resource_type_csl_types() -> dict[str, str]:

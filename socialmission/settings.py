@@ -216,6 +216,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Large uploads spool to a temporary file; a full disk there is a 400 saying so (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "socialmission.core.uploads.DiskFullAwareUploadHandler",
+]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -21,5 +21,6 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", media),
 ]
 
+handler400 = "socialmission.core.views.bad_request"
 handler404 = "socialmission.core.views.page_not_found"
 handler500 = "socialmission.core.views.server_error"

@@ -12,6 +12,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Our own 400s with a message (a full disk under an upload) get a page that says it; any
+    other 400 (e.g. a forbidden Host header, where the site's layout cannot be built) stays
+    Django's plain one."""
+    from django.views import defaults
+
+    from socialmission.core.uploads import UploadDiskFull
+
+    if isinstance(exception, UploadDiskFull):
+        return render(request, "core/bad_request.html", {"message": str(exception)}, status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 

@@ -204,3 +204,60 @@ def test_a_real_full_disk_under_the_import_command(small_disk: Path, tmp_path: P
         assert db.execute("SELECT count(*) FROM library_resource").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM library_historicalresource").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM library_indexchange").fetchone() == (0,)
+
+
+# The upload itself: Django spools a file over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file
+# while it parses the request. A full disk there is a 400 that says so (core/uploads.py).
+
+
+def _curator_client(client: Client) -> Client:
+    user = get_user_model().objects.create_user("uploader", password="pw")
+    user.groups.add(Group.objects.get_or_create(name=CURATOR)[0])
+    client.force_login(user)
+    return client
+
+
+BIG_UPLOAD = 4000  # records: about 3.3 MB, over the 2.5 MB Django keeps in memory
+
+
+@pytest.mark.urls("socialmission.interop.tests.urls")
+def test_an_upload_spooled_to_a_full_disk_is_a_clear_400(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", disk_full)
+    client = _curator_client(client)
+    client.raise_request_exception = False
+    upload = SimpleUploadedFile("big.ris", ris(BIG_UPLOAD), content_type="application/x-ris")
+    response = client.post("/curate/import/", {"file": upload, "status": "draft"})
+    assert response.status_code == 400
+    assert "The server&#x27;s disk is full, so the file could not be received" in (
+        response.content.decode()
+    )
+    assert Resource.objects.count() == 0
+
+
+@pytest.mark.urls("socialmission.interop.tests.urls")
+def test_an_upload_to_a_really_full_temporary_directory(
+    client: Client, small_disk: Path, settings: Any
+) -> None:
+    settings.FILE_UPLOAD_TEMP_DIR = str(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (shutil.disk_usage(small_disk).free - 256 * 1024))
+    client = _curator_client(client)
+    client.raise_request_exception = False
+    upload = SimpleUploadedFile("big.ris", ris(BIG_UPLOAD), content_type="application/x-ris")
+    response = client.post("/curate/import/", {"file": upload, "status": "draft"})
+    assert response.status_code == 400
+    assert "disk is full, so the file could not be received" in response.content.decode()
+    assert Resource.objects.count() == 0
+    # With room again, the same upload imports.
+    filler.unlink()
+    upload = SimpleUploadedFile("big.ris", ris(BIG_UPLOAD), content_type="application/x-ris")
+    response = client.post("/curate/import/", {"file": upload, "status": "draft"})
+    assert response.status_code == 200
+    assert Resource.objects.count() == BIG_UPLOAD

@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A NUL byte in an admin page's path or query string is a 400 before the admin's query
+    # (PostgreSQL refuses NUL; the admin's searches and filters were 500s there).
+    "socialmission.core.middleware.AdminRefusesNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A visitor without a session cookie is anonymous without reading the session, so public
     # pages neither touch the session nor answer "Vary: Cookie".
@@ -115,8 +118,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "socialmission.library.middleware.IndexUnavailableMiddleware",
-    # Last, so that it sees the outcome of authentication (django-axes' sign-in throttle).
+    # Late, so that it sees the outcome of authentication (django-axes' sign-in throttle).
     "axes.middleware.AxesMiddleware",
+    # Last: a POST (any unsafe method) runs its view in one transaction; reads run without one.
+    "socialmission.core.middleware.WriteRequestAtomicMiddleware",
 ]
 
 ROOT_URLCONF = "socialmission.urls"
@@ -148,8 +153,11 @@ DATABASES = {
 # Parallel test runs (several checkouts on one PostgreSQL server) need distinct test databases.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-# Every view runs in one transaction, so a resource and its outbox row commit together.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: on SQLite every transaction is BEGIN IMMEDIATE (the write lock), so a
+# transaction per request made read-only pages queue behind each other across workers.
+# Requests that may write (POST, …) run in one transaction through
+# core.middleware.WriteRequestAtomicMiddleware, so a resource and its outbox row commit together.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets searches read while a curator or an import writes; a busy timeout instead of
     # "database is locked" when two workers write at once.
@@ -214,6 +222,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Large uploads spool to a temporary file; a full disk there is a 400 saying so (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "socialmission.core.uploads.DiskFullAwareUploadHandler",
+]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -264,6 +277,10 @@ EXPORT_DUMP_DIR = Path(os.environ.get("EXPORT_DUMP_DIR", DATA_DIR / "exports")).
 EXPORT_DUMP_CHECK_MINUTES = env_int("EXPORT_DUMP_CHECK_MINUTES", 10)
 EXPORTS_RATE_LIMIT = env_int("EXPORTS_RATE_LIMIT", 30)
 EXPORTS_RATE_WINDOW = env_int("EXPORTS_RATE_WINDOW", 600)
+
+# A contributor's status link stops working this many days after the final decision
+# (published, declined or merged): a link in an old mailbox or log shows nothing then.
+CONTRIBUTION_STATUS_LINK_DAYS = env_int("CONTRIBUTION_STATUS_LINK_DAYS", 90)
 
 # OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
 # the addresses Identify names (default: ADMINS).
@@ -319,11 +336,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every handler masks private links (status, alert and share links: core/logmasking.py), so
+# "Not Found: /contribute/status/<token>/" and the development server's request lines never
+# hold a working link. Django's own loggers keep their defaults otherwise: errors mail ADMINS
+# (with DEBUG off), everything else reaches the console through the root logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_private_links": {"()": "socialmission.core.logmasking.MaskPrivateLinks"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_private_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_private_links"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_private_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 AUTH_USER_MODEL = "accounts.User"
 

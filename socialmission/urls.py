@@ -23,5 +23,6 @@ urlpatterns = [
 ]
 
 handler403 = "socialmission.core.views.permission_denied"
+handler400 = "socialmission.core.views.bad_request"
 handler404 = "socialmission.core.views.page_not_found"
 handler500 = "socialmission.core.views.server_error"

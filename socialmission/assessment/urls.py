@@ -14,7 +14,7 @@ urlpatterns = [
     path("institutions/<int:pk>/cycles/new/", views.new_cycle, name="new-cycle"),
     path("members/<int:pk>/remove/", views.remove_member, name="remove-member"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<link_token:token>/", views.invitation, name="invitation"),
     path("cycles/<int:pk>/", views.cycle, name="cycle"),
     path("cycles/<int:pk>/domains/<slug:slug>/", views.domain, name="domain"),
     path("cycles/<int:pk>/answers/<str:indicator>/", views.answer, name="answer"),
@@ -25,5 +25,5 @@ urlpatterns = [
     path("cycles/<int:pk>/scores.csv", views.scores_export, name="scores-export"),
     path("cycles/<int:pk>/share/", views.share, name="share"),
     path("share-links/<int:pk>/revoke/", views.revoke_share, name="revoke-share"),
-    path("shared/<str:token>/", views.shared_report, name="shared-report"),
+    path("shared/<link_token:token>/", views.shared_report, name="shared-report"),
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -140,6 +141,14 @@ def item_by_token(token: str) -> Suggestion | Nomination | None:
     if suggestion is not None:
         return suggestion
     return Nomination.objects.select_related("champion").filter(token=token).first()
+
+
+def status_link_expired(item: Suggestion | Nomination, now: datetime | None = None) -> bool:
+    """A status link works until CONTRIBUTION_STATUS_LINK_DAYS after the final decision."""
+    if item.is_open or item.decided_at is None:
+        return False
+    expiry = item.decided_at + timedelta(days=settings.CONTRIBUTION_STATUS_LINK_DAYS)
+    return (now or timezone.now()) >= expiry
 
 
 def current_resource_spotlight(today: date | None = None) -> ResourceSpotlight | None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Field
@@ -226,6 +227,9 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     item = selectors.item_by_token(token)
     if item is None:
         raise Http404("No contribution has this status link.")
+    if selectors.status_link_expired(item):
+        days = settings.CONTRIBUTION_STATUS_LINK_DAYS
+        return render(request, "contributions/status_expired.html", {"link_days": days}, status=410)
     reply_form = forms.ReplyForm()
     if request.method == "POST":
         reply_form = forms.ReplyForm(request.POST)

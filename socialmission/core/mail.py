@@ -73,7 +73,10 @@ def send_email(
         reply_to=list(reply_to),
     )
     pk = message.pk
-    transaction.on_commit(lambda: deliver_email.enqueue(pk))
+    # robust: a queue that cannot take the task (or, with the immediate backend, a send that
+    # fails in an unforeseen way) is logged and never fails the request that saved the change;
+    # the row stays queued and the hourly cleanup job hands it to the queue again.
+    transaction.on_commit(lambda: deliver_email.enqueue(pk), robust=True)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -101,6 +104,8 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
         raw = exc.smtp_error
         text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
         return redact(f"{type(exc).__name__}: {exc.smtp_code} {text}"), exc.smtp_code >= 500
+    # Connection errors, timeouts, and anything unforeseen (a backend bug, an encoding error):
+    # temporary, so retried until MAIL_RETRY_ATTEMPTS, then recorded as failed.
     return redact(f"{type(exc).__name__}: {exc}"), False
 
 
@@ -133,7 +138,7 @@ def deliver_email(email_id: int) -> str:
     row = OutgoingEmail.objects.get(pk=email_id)
     try:
         _message(row).send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as exc:
+    except Exception as exc:  # any failure is recorded, never left "sending" (see _describe)
         return _failed(row, exc)
     OutgoingEmail.objects.filter(pk=row.pk).update(
         status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""

@@ -1,12 +1,18 @@
-"""Middleware of our own: keep the public read path free of sessions."""
+"""Middleware of our own: refuse NUL bytes in admin addresses; keep the public read path free
+of sessions; one transaction per writing request."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 
 
 class AnonymousWithoutSessionMiddleware:
@@ -26,3 +32,94 @@ class AnonymousWithoutSessionMiddleware:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             request.user = AnonymousUser()
         return self.get_response(request)
+
+
+class AdminRefusesNulMiddleware:
+    """A NUL byte in the path or in a query parameter (name or value) of an admin page is
+    answered 400 before the admin runs its query. PostgreSQL refuses NUL in any text it is
+    given, so an admin search or list filter holding one was a 500 there. (Public pages deal
+    with NUL themselves: the search ignores it, private-link tokens of another shape never
+    reach their view; admin forms refuse it through Django's ``ProhibitNullCharactersValidator``.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        is_admin = hasattr(view_func, "admin_site") or hasattr(view_func, "model_admin")
+        if is_admin and (
+            "\x00" in request.path
+            or any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
+        ):
+            return HttpResponseBadRequest(
+                gettext("This address holds a NUL character, which the admin does not accept."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return None
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class WriteRequestAtomicMiddleware:
+    """Each request that may write (POST, PUT, PATCH, DELETE) runs its view in one transaction,
+    as ``ATOMIC_REQUESTS`` did, so a change and its index-outbox row commit together and a view
+    that fails half-way leaves nothing behind. Reads (GET, HEAD) run in autocommit: on SQLite a
+    transaction is ``BEGIN IMMEDIATE``, which takes the write lock, so with ``ATOMIC_REQUESTS``
+    every page view queued behind every other across workers.
+
+    Like ``ATOMIC_REQUESTS``: a view marked ``transaction.non_atomic_requests`` (the importer
+    runs its own transaction per file) is left alone, and an exception out of the view rolls the
+    transaction back at once (``process_exception``), so the error page (404, 403, 500) and
+    other middleware's answers to the exception are built outside it. Last in MIDDLEWARE, so
+    the transaction wraps the view only. A GET that writes (few do) calls a service, which holds
+    its own ``transaction.atomic``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in SAFE_METHODS or not self._view_wants_transaction(request):
+            return self.get_response(request)
+        # Entered and left by hand (as Django's TestCase does), so that process_exception can
+        # end it before the exception becomes a response.
+        block = transaction.atomic()
+        block.__enter__()
+        request._write_transaction = block  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            if (open_block := self._take(request)) is not None:
+                open_block.__exit__(*sys.exc_info())
+            raise
+        if (open_block := self._take(request)) is not None:
+            open_block.__exit__(None, None, None)  # commit
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if (open_block := self._take(request)) is not None:
+            open_block.__exit__(type(exception), exception, exception.__traceback__)  # roll back
+
+    @staticmethod
+    def _take(request: HttpRequest) -> Any:
+        """The request's transaction if it is still open, once: the caller ends it."""
+        block = getattr(request, "_write_transaction", None)
+        request._write_transaction = None  # type: ignore[attr-defined]
+        return block
+
+    @staticmethod
+    def _view_wants_transaction(request: HttpRequest) -> bool:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return True  # a 404 page writes nothing either way; stay on the safe side
+        return DEFAULT_DB_ALIAS not in getattr(match.func, "_non_atomic_requests", set())

@@ -60,6 +60,19 @@ BARE_SERVER_ERROR = (
 )
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Our own 400s with a message (a full disk under an upload) get a page that says it; any
+    other 400 (e.g. a forbidden Host header, where the site's layout cannot be built) stays
+    Django's plain one."""
+    from django.views import defaults
+
+    from socialmission.core.uploads import UploadDiskFull
+
+    if isinstance(exception, UploadDiskFull):
+        return render(request, "core/bad_request.html", {"message": str(exception)}, status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     try:
         context = {"SITE_NAME": settings.SITE_NAME, "SEARCH_URL": reverse("library:search")}

@@ -3,6 +3,12 @@
 A search feed takes exactly the parameters of the search page, runs the same search through
 ``library.search`` and lists its newest additions (by the date the library published them,
 not the year of the work), so a reader can follow "new resources on X".
+
+Everything in these feeds is text that contributors, curators or the visitor (the search words
+of a search feed) typed, and none of it may reach a feed reader as markup. Atom says so:
+summaries are ``type="text"`` (titles and names are text by default). RSS has no type and
+readers treat every ``<description>`` as HTML, so ours carry HTML we build from escaped text
+(paragraphs and line breaks only): ``<script>`` typed by anyone arrives as those characters.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import linebreaks
 
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
@@ -23,6 +30,37 @@ from socialmission.library.facets import FACETS
 from socialmission.library.search import SearchParams, search_ids
 
 FEED_SIZE = 50
+
+
+def text_as_html(text: str | None) -> str | None:
+    """Plain text as the HTML an RSS reader expects: escaped, in paragraphs."""
+    return None if text is None else linebreaks(text, autoescape=True)
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are text (Django writes ``type="html"``)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+class EscapedRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose channel and item descriptions are escaped text, as HTML."""
+
+    def add_root_elements(self, handler: Any) -> None:
+        text = self.feed["description"]
+        self.feed["description"] = text_as_html(text)
+        try:
+            super().add_root_elements(handler)
+        finally:
+            self.feed["description"] = text
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(
+            handler, {**item, "description": text_as_html(item["description"])}
+        )
 
 
 def describe(params: SearchParams) -> str:
@@ -47,7 +85,7 @@ def _author_names(resource: m.Resource) -> list[str]:
 class NewResourcesFeed(Feed):
     """The newest published resources of the library (RSS 2.0)."""
 
-    feed_type: type[SyndicationFeed] = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = EscapedRssFeed
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: new resources"
@@ -82,7 +120,7 @@ class NewResourcesFeed(Feed):
     def item_description(self, item: m.Resource) -> str:
         byline = "; ".join(_author_names(item)) or item.organization
         source = ", ".join(str(p) for p in (item.venue, item.year) if p)
-        # Plain text: the feed generator escapes it, so nothing a contributor typed becomes markup.
+        # Plain text: Atom marks it as text, RSS escapes it into HTML (module docstring).
         return "\n\n".join(p for p in (byline, source, item.description) if p)
 
     def item_link(self, item: m.Resource) -> str:
@@ -108,13 +146,13 @@ class NewResourcesFeed(Feed):
 
 
 class NewResourcesAtomFeed(NewResourcesFeed):
-    feed_type: type[SyndicationFeed] = Atom1Feed
+    feed_type: type[SyndicationFeed] = PlainTextAtomFeed
 
 
 class SearchFeed(NewResourcesFeed):
     """The newest published resources that a search finds (Atom; RSS at search.rss)."""
 
-    feed_type: type[SyndicationFeed] = Atom1Feed
+    feed_type: type[SyndicationFeed] = PlainTextAtomFeed
 
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> SearchParams:
         return SearchParams.from_query(request.GET).with_changes(page=1)
@@ -146,5 +184,5 @@ class SearchFeed(NewResourcesFeed):
 
 
 class SearchRssFeed(SearchFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = EscapedRssFeed
     url_name = "interop:feed-search-rss"

@@ -21,7 +21,9 @@ those are two works, e.g. an article and its erratum).
 
 A whole file is one ``transaction.atomic``: any exception, or the process being killed, leaves the
 library as it was. A dry run does the same work inside the transaction and rolls it back, so its
-report is exactly what a real run would say.
+report is exactly what a real run would say. A full disk (``core.diskfull``) becomes
+``ImportDiskFull``, an ``ImportFileError`` whose one-line message the command and the upload
+page show.
 
 New resources are written in batches of plain bulk SQL (``_Writer``; the throughput target is
 thousands of PubMed records per second), so no model signal fires for them: this module writes
@@ -34,10 +36,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import slugify
@@ -51,6 +54,7 @@ from socialmission.bibliography.text import (
     normalize_title,
     strip_accents,
 )
+from socialmission.core.diskfull import is_disk_full
 from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
 from socialmission.library import signals
 from socialmission.library.facets import FACETS, Facet
@@ -86,6 +90,27 @@ UPDATABLE_FIELDS = fields_for(Use.IMPORT)
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported (unknown format, unreadable, no records)."""
+
+
+class ImportDiskFull(ImportFileError):
+    """The disk filled up during the import; the transaction was rolled back."""
+
+    def __init__(self, label: str = "") -> None:
+        message = (
+            "the server's disk is full, so nothing of this file was saved. "
+            "Free some space (or ask the administrator to), then import it again."
+        )
+        super().__init__(f"{label}: {message}" if label else message[0].upper() + message[1:])
+
+
+@contextmanager
+def _disk_full_is_an_import_error() -> Iterator[None]:
+    try:
+        yield
+    except (OSError, DatabaseError) as error:
+        if is_disk_full(error):
+            raise ImportDiskFull() from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -727,7 +752,8 @@ def import_records(
     if status not in (Resource.Status.DRAFT, Resource.Status.PUBLISHED):
         raise ValueError(f'Status must be "draft" or "published", not "{status}".')
     report = ImportReport(dry_run=dry_run, format=format_name)
-    with transaction.atomic():
+    # The transaction ends (rolled back) before a full disk becomes ImportDiskFull.
+    with _disk_full_is_an_import_error(), transaction.atomic():
         _serialize_imports()
         vocab = _Vocabularies.load()
         importer = _Importer(
@@ -802,16 +828,19 @@ def import_file(
         parsed = formats.read_file(stream, fmt, filename, resource_types=resource_type_csl_types())
     except formats.UnsupportedFormat as error:
         raise ImportFileError(f"{label}: {error}.") from error
-    report = import_records(
-        _parsed(iter(parsed.items), label),
-        dry_run=dry_run,
-        defaults=defaults,
-        status=status,
-        user=user,
-        progress=progress,
-        change_reason=f"Imported from {filename}" if filename else "Imported",
-        format_name=formats.FORMATS[parsed.format].label,
-    )
+    try:
+        report = import_records(
+            _parsed(iter(parsed.items), label),
+            dry_run=dry_run,
+            defaults=defaults,
+            status=status,
+            user=user,
+            progress=progress,
+            change_reason=f"Imported from {filename}" if filename else "Imported",
+            format_name=formats.FORMATS[parsed.format].label,
+        )
+    except ImportDiskFull as error:
+        raise ImportDiskFull(label) from error.__cause__
     report.notes = parsed.notes
     if report.total == 0:
         raise ImportFileError(f"{label}: no bibliographic records found in it.")

@@ -1,8 +1,8 @@
 """Write outbox rows for every change the search index must follow.
 
-The handlers run inside the transaction of the change itself (views run with
-ATOMIC_REQUESTS, the admin and services in ``transaction.atomic``), so the outbox row and the
-change commit together or not at all. After commit, ``indexing.sync_soon`` applies them in this
+The handlers run inside the transaction of the change itself (a POST runs its view in one
+transaction, ``core.middleware.WriteRequestAtomicMiddleware``; the admin and services use
+``transaction.atomic``), so the outbox row and the change commit together or not at all. After commit, ``indexing.sync_soon`` applies them in this
 process at once; any other process applies them on its next search.
 """
 

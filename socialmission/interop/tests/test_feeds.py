@@ -9,6 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 from lxml import etree
+from lxml import html as lxml_html
 
 from socialmission.interop import feeds
 from socialmission.interop.tests.protocol_data import tagged_resource
@@ -67,7 +68,10 @@ def test_new_resources_feeds(client: Client, url: str, version: str) -> None:
     # What a contributor typed stays text: escaped in the XML, never a live element.
     raw = client.get(url).content.decode()
     assert "<script>" not in raw
-    assert "Steps &lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    if version == "atom10":
+        assert "Steps &lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    else:  # RSS descriptions are HTML: the text is escaped once more inside it
+        assert "Steps &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;" in raw
 
 
 def test_new_resources_feed_is_capped(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,3 +169,65 @@ def test_pages_advertise_their_feeds(client: Client) -> None:
         "/search/", {"q": "equity", "domain": "community-engagement"}
     ).content.decode()
     assert 'href="/feeds/search.atom?q=equity&amp;domain=community-engagement"' in page
+
+
+PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def _live_markup(detail: dict[str, str]) -> list[str]:
+    """The live elements and event handlers in what a reader renders from ``detail``."""
+    if detail.get("type") != "text/html" or not detail.get("value", "").strip():
+        return []  # text: a reader shows the characters
+    tree = lxml_html.fragment_fromstring(detail["value"], create_parent="div")
+    found = [f"<{el.tag}>" for el in tree.iter() if el.tag in {"script", "img", "iframe"}]
+    found += [name for el in tree.iter() for name in el.attrib if name.startswith("on")]
+    return found
+
+
+def _text(detail: dict[str, str]) -> str:
+    if detail.get("type") == "text/html":
+        return str(
+            lxml_html.fragment_fromstring(detail["value"], create_parent="div").text_content()
+        )
+    return detail.get("value", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/new.atom",
+        "/feeds/new.rss",
+        "/feeds/search.atom?q=" + PAYLOAD,
+        "/feeds/search.rss?q=" + PAYLOAD,
+    ],
+)
+def test_no_typed_markup_reaches_a_feed_reader_as_html(client: Client, url: str) -> None:
+    """Issue 10 §8: title, description, author and venue typed with markup, and a search
+    feed's own words, arrive as text (feedparser's sanitiser off, as in a naive reader)."""
+    published(
+        "Title " + PAYLOAD,
+        1,
+        description="Description " + PAYLOAD + "\n\nSecond paragraph",
+        authors=[{"family": "Author" + PAYLOAD, "given": "Ann"}],
+        venue="Venue" + PAYLOAD,
+    )
+    parsed = feedparser.parse(client.get(url).content, sanitize_html=False)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    [entry] = parsed.entries
+    details = {
+        "feed title": parsed.feed.title_detail,
+        "feed subtitle": parsed.feed.subtitle_detail,
+        "title": entry.title_detail,
+        "summary": entry.summary_detail,
+        "author": {"type": "text/plain", "value": entry.author_detail.name},
+    }
+    assert {name: _live_markup(d) for name, d in details.items() if _live_markup(d)} == {}
+    # Nothing is lost: the reader shows what was typed, as characters.
+    assert _text(entry.title_detail) == "Title " + PAYLOAD
+    assert "Description " + PAYLOAD in _text(entry.summary_detail)
+    assert "Venue" + PAYLOAD in _text(entry.summary_detail)
+    assert "Second paragraph" in _text(entry.summary_detail)
+    assert "Author" + PAYLOAD in entry.author_detail.name
+    if "search" in url:
+        assert PAYLOAD in _text(parsed.feed.title_detail)
+        assert PAYLOAD in _text(parsed.feed.subtitle_detail)

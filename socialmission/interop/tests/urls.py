@@ -12,3 +12,4 @@ urlpatterns = (
 )
 handler404 = project.handler404
 handler500 = project.handler500
+handler400 = project.handler400

@@ -1,0 +1,170 @@
+"""Private links are masked in every log line (issue 10 §7): gunicorn's access and error logs,
+Django's request logging, and gunicorn's timeouts are read from the environment."""
+
+from __future__ import annotations
+
+import io
+import logging
+import runpy
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from gunicorn.config import KNOWN_SETTINGS
+
+from socialmission.core.logmasking import MASK, mask_private_links
+from socialmission.core.tests.processes import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+TOKEN = "Tok3n_" + "x" * 36 + "Z"  # 43 URL-safe characters, like secrets.token_urlsafe(32)
+
+
+def _token_routes(
+    resolvers: list[Any] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, list[str]]]:
+    """The name and captures of every URL pattern that captures a ``token``."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _token_routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            converters = getattr(entry.pattern, "converters", {})
+            captures = list(entry.pattern.regex.groupindex)
+            if "token" in converters or "token" in captures:
+                yield namespace + entry.name, captures
+
+
+def test_every_private_link_of_the_site_is_masked() -> None:
+    """A sweep over the URL patterns: a new pattern capturing a token fails here until
+    core/logmasking.py masks it."""
+    routes = sorted(_token_routes())
+    # status, 3 alert links, share link, invitation, password reset
+    assert len(routes) >= 7, routes
+    for name, captures in routes:
+        path = reverse(name, kwargs={c: TOKEN if c == "token" else "MQ" for c in captures})
+        line = f'127.0.0.1 - - "GET {path}?new=1 HTTP/1.1" 200 "https://x.org{path}" "UA"'
+        assert TOKEN not in mask_private_links(line), name
+        assert mask_private_links(line).count(MASK) == 2, name
+    # Other addresses are left alone.
+    assert mask_private_links("GET /guides/contribute/ /search/?q=status") == (
+        "GET /guides/contribute/ /search/?q=status"
+    )
+    assert mask_private_links("/accounts/reset/MQ/set-password/") == (
+        "/accounts/reset/MQ/set-password/"
+    )
+
+
+@pytest.mark.django_db
+def test_django_request_log_masks_a_status_link(client: Any) -> None:
+    """ "Not Found: /contribute/status/<token>/" as the configured console handler writes it."""
+    handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if type(h) is logging.StreamHandler  # the console handler of settings.LOGGING
+    ]
+    assert handlers
+    stream = io.StringIO()
+    previous = [h.setStream(stream) for h in handlers]
+    try:
+        assert client.get(f"/contribute/status/{TOKEN}/").status_code == 404
+        assert client.get(f"/alerts/manage/{TOKEN}abcde/").status_code == 404
+    finally:
+        for h, old in zip(handlers, previous, strict=True):
+            h.setStream(old)
+    written = stream.getvalue()
+    assert f"Not Found: /contribute/status/{MASK}/" in written
+    assert f"/alerts/manage/{MASK}/" in written
+    assert TOKEN not in written
+
+
+def test_django_server_log_masks_links() -> None:
+    """The development server's request lines (django.server) go through the same filter."""
+    [handler] = [
+        h for h in logging.getLogger("django.server").handlers if type(h) is logging.StreamHandler
+    ]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        0,
+        '"GET /assessment/shared/%s/ HTTP/1.1" 200',
+        (TOKEN,),
+        None,
+    )
+    try:
+        # Straight to the configured handler: other tests may change the logger's level.
+        handler.handle(record)
+    finally:
+        handler.setStream(old)
+    assert f"/assessment/shared/{MASK}/" in stream.getvalue()
+    assert TOKEN not in stream.getvalue()
+
+
+def test_gunicorn_config_reads_its_timeouts_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+    monkeypatch.delenv("GUNICORN_GRACEFUL_TIMEOUT", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    # The default lets a reload finish any response that the worker timeout allows.
+    assert config["graceful_timeout"] == config["timeout"] == 120
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "300")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["timeout"] == config["graceful_timeout"] == 300
+    monkeypatch.setenv("GUNICORN_GRACEFUL_TIMEOUT", "90")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["timeout"], config["graceful_timeout"]) == (300, 90)
+    # Every name the file sets is a gunicorn setting (a typo would be ignored silently).
+    known = {setting.name for setting in KNOWN_SETTINGS}
+    names = {k for k, v in config.items() if not k.startswith("_") and not callable(v)}
+    names -= {"multiprocessing", "os"}
+    assert names <= known, names - known
+    assert {"timeout", "graceful_timeout", "logger_class"} <= names
+
+
+def test_gunicorn_access_log_masks_private_links(
+    process_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A real gunicorn with the project's gunicorn.conf.py: request line and Referer masked."""
+    port = free_port()
+    access = tmp_path / "access.log"
+    command = [sys.executable, "-m", "gunicorn", "socialmission.wsgi", "-c", "gunicorn.conf.py"]
+    proc = subprocess.Popen(
+        [*command, "-w", "1", "-b", f"127.0.0.1:{port}", "--access-logfile", str(access)],
+        cwd=ROOT,
+        env={**process_env, "SECRET_KEY": "test", "DEBUG": "false", "PYTHONPATH": str(ROOT)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/healthz/", timeout=5)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+        status = httpx.get(f"{url}/contribute/status/{TOKEN}/?new=1", timeout=10)
+        assert status.status_code == 404
+        referred = httpx.get(
+            f"{url}/healthz/",
+            headers={"Referer": f"https://library.example.org/alerts/manage/{TOKEN}/"},
+            timeout=10,
+        )
+        assert referred.status_code in {200, 503}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    log = access.read_text()
+    assert f"GET /contribute/status/{MASK}/?new=1" in log
+    assert f"/alerts/manage/{MASK}/" in log
+    assert TOKEN not in log

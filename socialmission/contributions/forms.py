@@ -26,7 +26,7 @@ from socialmission.contributions.models import (
 )
 from socialmission.contributions.records import authors_text, parse_authors
 from socialmission.contributions.services import SUGGESTION_M2M as TAGS
-from socialmission.contributions.services import validate_links
+from socialmission.contributions.services import SUGGESTION_SUBMITTED, validate_links
 from socialmission.library.facets import FACETS
 from socialmission.library.models import EvidenceLevel, Resource, ResourceType
 
@@ -193,22 +193,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
 
     class Meta:
         model = Suggestion
-        fields = [
-            *_SUGGESTION_IDENTITY,
-            "year",
-            "venue",
-            "venue_short",
-            "volume",
-            "issue",
-            "pages",
-            "issn",
-            "language",
-            "keywords",
-            "description",
-            "why",
-            "submitter_name",
-            "submitter_email",
-        ]
+        fields = [name for name in SUGGESTION_SUBMITTED if name != "authors"]
         labels = {
             **_SUGGESTION_LABELS,
             "pmid": "PubMed id (PMID)",
@@ -228,27 +213,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         }
         widgets = {**_SUGGESTION_WIDGETS, "why": forms.Textarea(attrs={"rows": 4})}
 
-    field_order = [
-        "title",
-        "url",
-        "doi",
-        "pmid",
-        "resource_type",
-        "authors_text",
-        "year",
-        "venue",
-        "venue_short",
-        "volume",
-        "issue",
-        "pages",
-        "issn",
-        "language",
-        "keywords",
-        "description",
-        "why",
-        "submitter_name",
-        "submitter_email",
-    ]
+    field_order = [("authors_text" if name == "authors" else name) for name in SUGGESTION_SUBMITTED]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -46,11 +46,13 @@ SUGGESTION_M2M = tuple(
     if any(m.name == f.field for m in Suggestion._meta.many_to_many)
 )
 SUGGESTION_EDITABLE = (*RESOURCE_FIELDS, "why")
+# What the public suggestion form asks, in the form's order ("authors" is its one-per-line text).
 SUGGESTION_SUBMITTED = (
     "title",
     "url",
     "doi",
     "pmid",
+    "resource_type",
     "authors",
     "year",
     "venue",
@@ -62,7 +64,6 @@ SUGGESTION_SUBMITTED = (
     "language",
     "keywords",
     "description",
-    "resource_type",
     "why",
     "submitter_name",
     "submitter_email",

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
+from socialmission.guides.services import GUIDE_FIELDS
 
 
 class ReadingGuideItemInline(admin.TabularInline):
@@ -27,13 +28,7 @@ class ReadingGuideAdmin(admin.ModelAdmin):
     ordering = ["-published_at", "title"]
     inlines = [ReadingGuideItemInline]
     fields = [
-        "title",
-        "slug",
-        "kind",
-        "summary",
-        "learning_objectives",
-        "introduction",
-        "is_published",
+        *GUIDE_FIELDS,
         "published_at",
         "curated_by",
         "created_at",

@@ -184,7 +184,7 @@ URLS: dict[str, Entry] = {
     # own line decides who sees it) and its catch-all
     "admin/*": url(ADMIN),
     "admin:login": url(PUBLIC),
-    "admin:logout": url(PUBLIC, ok=405),  # POST only
+    "admin:logout": url(PUBLIC, ok=302),  # POST only: a GET goes back to the admin
     "admin:jsi18n": url(ADMIN),
     "admin:app_list": url(ADMIN, app_label="library"),
     "admin:alerts_*": url(ADMINISTRATOR),

@@ -116,6 +116,8 @@ def _clients(samples: world.Samples) -> dict[str, Client]:
         "wrong token": None,
         "user": samples.user,
         "curator": samples.curator,
+        "editor-in-chief": samples.chief,
+        "administrator": samples.administrator,
         "other school": samples.other_member,
     }
     return {role: world.signed_in(person) for role, person in people.items()}

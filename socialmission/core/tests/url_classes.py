@@ -70,6 +70,8 @@ REFUSED: dict[Access, dict[str, str]] = {
         "anonymous": "login",
         "user": "404",
         "curator": "404",
+        "editor-in-chief": "404",
+        "administrator": "404",
         "other school": "404",
         "other school, guessed": "404",
     },

@@ -44,6 +44,11 @@ def test_every_entry_names_a_url_pattern() -> None:
     assert stale == []
 
 
+def test_every_class_states_whom_it_refuses() -> None:
+    assert set(classes.REFUSED) == set(Access)
+    assert all(classes.REFUSED[a] for a in Access if a is not Access.PUBLIC)
+
+
 def test_a_new_pattern_fails_the_sweep_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.urls import clear_url_caches, path
 
@@ -106,7 +111,7 @@ def _fingerprint(samples: world.Samples) -> tuple[Any, ...]:
         rows(Answer, "value", "comment"),
         rows(type(samples.cycle), "status"),
         rows(Link, "address", "checked_by_hand_at"),
-        samples.user.password,
+        rows(type(samples.user), "password", "is_active", "is_staff"),
     )
 
 

@@ -54,9 +54,11 @@ SCHOOL = Access.SCHOOL
 
 # How a refusal looks, stated once: "login" is a 302 to the site's sign-in page, "admin login"
 # a 302 to the admin's, "invalid link" Django's 200 page without the new-password form; a number
-# is that status. "wrong token" requests the URL with a well-shaped token that was never issued
-# (and by someone holding none of the roles); "guessed" with ids and slugs of no object.
-# Every refused request leaves the sample world unchanged and never shows its private data.
+# is that status. "wrong token" requests the URL anonymously with a well-shaped token that was
+# never issued; "guessed" with ids and slugs of no object. Each is asked by GET and by POST
+# (the admin: GET only, it refuses before looking at the method); a view that never takes the
+# method may answer 405 instead, whoever asks. Every refused request leaves the sample world
+# unchanged and never shows its private data (samples.SECRETS).
 REFUSED: dict[Access, dict[str, str]] = {
     PUBLIC: {},
     SIGNED_IN: {"anonymous": "login"},

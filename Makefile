@@ -9,6 +9,9 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 N ?= 10000
 PYTEST_ARGS ?=
+# Coverage of the package, failing below pyproject's [tool.coverage.report] fail_under.
+# `make test COV=` runs without it (a partial run would fall below the floor).
+COV ?= --cov=socialmission --cov-report=term:skip-covered
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install test test-postgres test-browser-deps relevance check lint types migrations-check bench clean
@@ -45,10 +48,10 @@ test-browser-deps: ## Install Debian's chromium for the browser tests where it i
 	bash scripts/install-chromium.sh
 
 test: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite (SQLite)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(COV) $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite against PostgreSQL (DATABASE_URL or the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -n 2 $(COV) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff check socialmission tests bench

@@ -180,9 +180,23 @@ def _check(style: str) -> str:
     return key
 
 
+# Styles whose guide capitalises the first word of a subtitle in a sentence-case title (APA 7,
+# section 6.17: after a colon, an em dash or end punctuation). The CSL style cannot say so and
+# citeproc-py prints the title as typed, so "Title: a subtitle" would keep its lower case.
+_CAPITALISED_SUBTITLES = frozenset({"apa"})
+_SUBTITLE_RE = re.compile(r"([:?!\u2014]\s*)(\w)")
+
+
+def capitalise_subtitles(title: str) -> str:
+    """ "Social mission: ranking the schools" → "Social mission: Ranking the schools"."""
+    return _SUBTITLE_RE.sub(lambda m: m.group(1) + m.group(2).upper(), title)
+
+
 def _render(record: Record, style: str, plain: bool) -> str:
     key = _check(style)
     item = csl_item(record)
+    if key in _CAPITALISED_SUBTITLES and item.get("title"):
+        item["title"] = capitalise_subtitles(item["title"])
     # journalAbbreviation is read by citeproc-py as container-title-short but not declared.
     item.pop("journalAbbreviation", None)
     parsed, lock = _style(key, plain)

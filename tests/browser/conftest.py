@@ -85,6 +85,20 @@ def no_js_page(browser: Browser) -> Iterator[Page]:
     ctx.close()
 
 
+def tab_to(page: Page, selector: str, *, limit: int = 300, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus.
+
+    The one keyboard helper of the browser tests: it fails, naming the selector and the page,
+    when ``limit`` presses never reach the element.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus by keyboard on {page.url}")
+
+
 def axe_violations(page: Page, *, exclude: list[str] | None = None) -> list[str]:
     """Run axe-core on the page (WCAG 2.0, 2.1 and 2.2, A and AA, plus best practice) and describe each violation.
 

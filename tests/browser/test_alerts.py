@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from socialmission.alerts.models import Alert
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,15 +22,6 @@ def alert_setup(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
     mail.outbox = []
-
-
-def tab_to(page: Any, selector: str, *, limit: int = 300, backwards: bool = False) -> None:
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never received the focus by keyboard on {page.url}")
 
 
 def test_alert_form_in_place_by_keyboard(page: Any, catalog_server: str, alert_setup: None) -> None:

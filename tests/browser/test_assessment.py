@@ -10,20 +10,9 @@ from django.test import Client
 
 from socialmission.assessment.models import Answer, Cycle
 from socialmission.assessment.tests import factories as f
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def tab_to(page: Any, selector: str, limit: int = 300) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            "s => document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-    raise AssertionError(f"{selector} never received the focus by keyboard")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.contributions.models import Status, Suggestion
 from socialmission.library.models import ResourceType
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,17 +28,6 @@ def contrib_setup(settings: Any, vocabularies: None) -> None:
     # seeds the vocabularies again (a test that runs after another one found no domains).
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
-
-
-def tab_to(page: Any, selector: str, limit: int = 250) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            "s => document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-    raise AssertionError(f"{selector} never received the focus by keyboard")
 
 
 def focused_id(page: Any) -> str:

@@ -14,8 +14,8 @@ from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.contributions.models import CuratorNotice, Suggestion
 from socialmission.library.models import Resource, ResourceType
-from tests.browser.conftest import axe_violations
-from tests.browser.test_contributions import contrib_setup, tab_to  # noqa: F401
+from tests.browser.conftest import axe_violations, tab_to
+from tests.browser.test_contributions import contrib_setup  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

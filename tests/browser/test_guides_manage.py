@@ -14,8 +14,7 @@ from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
 from socialmission.library.models import Resource, ResourceType
-from tests.browser.conftest import axe_violations
-from tests.browser.test_contributions import tab_to
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +12,7 @@ from django.http import QueryDict
 
 from socialmission.library.models import Resource
 from socialmission.library.search import PER_PAGE, SearchParams, search, search_ids
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Route
@@ -20,16 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The journeys page through this search, so the starter catalog must give it several pages.
 HEALTH_MEDICINE = "q=health&profession=medicine"
-
-
-def tab_to(page: Page, selector: str, *, limit: int = 300, backwards: bool = False) -> None:
-    """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never received the focus by keyboard on {page.url}")
+PRINTED = "q=health&domain=community-engagement"
 
 
 def focused(page: Page) -> str:
@@ -87,6 +79,21 @@ def summary(query_string: str, page: int = 1) -> str:
     if pages > 1:
         text += f", page {page} of {pages}"
     return text if found else "No resources found"
+
+
+def facet_counts(page: Page, key: str) -> dict[str, int]:
+    """The count shown beside each value of a facet, by value."""
+    found = {}
+    for box in page.locator(f".facets input[name={key}]").all():
+        slug = box.get_attribute("value") or ""
+        shown = page.locator(f"label[for=f-{key}-{slug}] .facet-count").text_content() or ""
+        found[slug] = int(group(r"\((\d+)", shown))
+    return found
+
+
+def engine_counts(query_string: str, key: str, slugs: Iterable[str]) -> dict[str, int]:
+    """How many resources ticking each value of ``key`` would give, counted by the engine."""
+    return {slug: total(f"{query_string}&{key}={slug}") for slug in slugs}
 
 
 def test_search_journey_by_keyboard(page: Page, catalog_server: str) -> None:
@@ -210,6 +217,10 @@ def test_results_update_in_place_and_address_follows(page: Page, catalog_server:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.resource_type))
 
+    # The other facets' counts before the filter, as the engine counts them.
+    before = facet_counts(page, "profession")
+    assert before == engine_counts("q=health", "profession", before) and any(before.values())
+
     page.check("#f-domain-community-engagement")
     wait_for_swap(page, q="health", domain="community-engagement")
     assert page.evaluate("() => window.__marker") == "still here"
@@ -220,7 +231,9 @@ def test_results_update_in_place_and_address_follows(page: Page, catalog_server:
     chips = page.locator(".active-filters").inner_text()
     assert "Domain: Community Engagement" in chips
     # Counts of the other facets follow the filter.
-    assert page.inner_text("label[for=f-profession-medicine]") != ""
+    after = facet_counts(page, "profession")
+    assert after == engine_counts("q=health&domain=community-engagement", "profession", after)
+    assert after != before, "the starter catalog no longer makes the filter change the counts"
 
     page.check("#f-domain-students-faculty")
     wait_for_swap(page, domain="students-faculty")
@@ -404,13 +417,13 @@ def test_search_works_without_javascript(no_js_page: Page, catalog_server: str) 
     assert page.input_value("#sort") == "title"
     ids = search_ids(SearchParams.from_query(QueryDict("q=health&profession=medicine&sort=title")))
     titles = Resource.objects.in_bulk(ids)
-    assert result_titles(page) == [titles[pk].title for pk in ids[:20]]
+    assert result_titles(page) == [titles[pk].title for pk in ids[:PER_PAGE]]
 
     page.click("a.page-next")
     page.wait_for_url(re.compile(r"page=2"))
     assert query(page)["profession"] == ["medicine"] and query(page)["sort"] == ["title"]
     assert count_text(page) == summary(HEALTH_MEDICINE, page=2)
-    assert result_titles(page) == [titles[pk].title for pk in ids[20:40]]
+    assert result_titles(page) == [titles[pk].title for pk in ids[PER_PAGE : 2 * PER_PAGE]]
 
     page.click(".result-list .result h3 a")
     page.wait_for_url(re.compile(r"/resources/\d+-"))
@@ -562,7 +575,9 @@ def test_facet_counts_are_part_of_each_checkbox_name(page: Page, catalog_server:
         "checkbox", name=re.compile(rf"^Medicine \({total(HEALTH_MEDICINE)} resources\s*\)$")
     )
     assert medicine.count() == 1
-    website = page.get_by_role("checkbox", name=re.compile(r"^Website \(1 resource\s*\)$"))
+    websites = total("q=health&type=website")
+    word = "resource" if websites == 1 else "resources"  # the singular where there is one
+    website = page.get_by_role("checkbox", name=re.compile(rf"^Website \({websites} {word}\s*\)$"))
     assert website.count() == 1
     assert page.get_by_role("group", name="Health profession").count() == 1
     region = page.get_by_role("group", name="Filter results")
@@ -625,7 +640,7 @@ def test_current_page_is_marked_without_colour(page: Page, catalog_server: str) 
 
 
 def test_print_hides_facets_and_navigation(page: Page, catalog_server: str) -> None:
-    page.goto(catalog_server + "/search/?q=health&domain=community-engagement")
+    page.goto(f"{catalog_server}/search/?{PRINTED}")
     page.emulate_media(media="print")
     hidden = page.evaluate(
         """() => Object.fromEntries(['.facets', '.site-header nav', '.search-page-form .search-form',
@@ -638,7 +653,8 @@ def test_print_hides_facets_and_navigation(page: Page, catalog_server: str) -> N
         ".facets": True,
         ".site-header nav": True,
         ".search-page-form .search-form": True,
-        ".pagination": "missing",  # 14 results: one page
+        # Absent when the results fit on one page, else hidden on paper.
+        ".pagination": "missing" if total(PRINTED) <= PER_PAGE else True,
         ".sort-control": True,
         ".site-footer": True,
         ".active-filters": False,  # the printout says which filters produced it

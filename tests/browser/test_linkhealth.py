@@ -13,8 +13,7 @@ from socialmission.accounts import roles
 from socialmission.accounts.models import User
 from socialmission.library.models import Resource, ResourceType
 from socialmission.linkhealth.models import Kind, Link, Status
-from tests.browser.conftest import axe_violations
-from tests.browser.test_contributions import tab_to
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,8 @@ import pytest
 from django.http import QueryDict
 
 from socialmission.library.search import SearchParams, search
-from tests.browser.conftest import axe_violations
-from tests.browser.test_library import count_text, focused, summary, tab_to, wait_for_swap
+from tests.browser.conftest import axe_violations, tab_to
+from tests.browser.test_library import count_text, focused, summary, wait_for_swap
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

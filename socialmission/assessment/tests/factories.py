@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from django.utils import timezone
 
 from socialmission.accounts.models import User
+from socialmission.accounts.tests.factories import UserFactory
 from socialmission.assessment import services
 from socialmission.assessment.models import (
     Answer,
@@ -15,7 +16,6 @@ from socialmission.assessment.models import (
     InstrumentVersion,
     Membership,
 )
-from socialmission.contributions.tests.factories import UserFactory
 from socialmission.library.models import Profession
 
 # Two domains; PAG has two areas (holistic: scale + yesno; pipeline: number), CE one area.

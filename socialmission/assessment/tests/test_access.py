@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from socialmission.accounts import roles
+from socialmission.accounts.tests.factories import curator, user_with_role
 from socialmission.assessment import services
 from socialmission.assessment.models import Membership
 from socialmission.assessment.tests import factories as f
-from socialmission.contributions.tests.factories import curator, user_with_role
 
 pytestmark = pytest.mark.django_db
 

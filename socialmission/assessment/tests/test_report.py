@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from socialmission.accounts.tests.factories import editor
 from socialmission.assessment import csv_io, selectors
 from socialmission.assessment.models import Cycle
 from socialmission.assessment.tests import factories as f
-from socialmission.contributions.tests.factories import editor
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
 from socialmission.interop.tests.builders import make_resource
 from socialmission.library.models import EvidenceLevel

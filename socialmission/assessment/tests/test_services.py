@@ -10,11 +10,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from socialmission.accounts.tests.factories import curator, editor
 from socialmission.assessment import services
 from socialmission.assessment.instrument import InstrumentError
 from socialmission.assessment.models import Answer, Cycle, InstrumentVersion, Membership
 from socialmission.assessment.tests import factories as f
-from socialmission.contributions.tests.factories import curator, editor
 
 pytestmark = pytest.mark.django_db
 

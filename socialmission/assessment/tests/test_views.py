@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from socialmission.accounts.tests.factories import editor
 from socialmission.assessment import services
 from socialmission.assessment.models import Answer, Cycle, Membership
 from socialmission.assessment.tests import factories as f
-from socialmission.contributions.tests.factories import editor
 
 pytestmark = pytest.mark.django_db
 

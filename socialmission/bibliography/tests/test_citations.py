@@ -55,9 +55,35 @@ NO_YEAR = Record(
 )
 
 
-def test_styles_are_the_three_offered() -> None:
-    assert list(citations.STYLES) == ["ama", "apa", "vancouver"]
-    assert citations.DEFAULT_STYLE == "ama"
+def test_every_offered_style_formats_a_reference_its_own_way() -> None:
+    """Each style offered (the resource page's tabs, the export formats) really is a style:
+    it formats the reference article, differently from every other, and is selected by its key."""
+    formatted = {style: citations.format_citation_text(MULLAN, style) for style in citations.STYLES}
+    assert len(set(formatted.values())) == len(citations.STYLES) >= 2
+    for style, text in formatted.items():
+        assert "Mullan" in text and "2010" in text, style
+        assert citations.STYLES[style].split()[0].casefold() == style.split("-")[0], style
+    assert citations.DEFAULT_STYLE in citations.STYLES
+    assert citations.format_citation(MULLAN) == citations.format_citation(
+        MULLAN, citations.DEFAULT_STYLE
+    )
+
+
+def test_apa_capitalises_the_first_word_of_a_subtitle() -> None:
+    """APA 7 (6.17): sentence case, and the first word after a colon or dash is capitalised;
+    the record's title is left as typed for the other styles."""
+    record = Record(
+        title="Rural tracks: a review — what works? lessons from ten schools",
+        authors=[Name(family="Doe", given="J")],
+        year=2020,
+        container_title="Academic Medicine",
+    )
+    apa = citations.format_citation_text(record, "apa")
+    assert "Rural tracks: A review — What works? Lessons from ten schools" in apa
+    assert "Rural tracks: a review — what works? lessons from ten schools" in (
+        citations.format_citation_text(record, "vancouver")
+    )
+    assert citations.capitalise_subtitles("No subtitle here") == "No subtitle here"
 
 
 @pytest.mark.parametrize(
@@ -72,7 +98,7 @@ def test_styles_are_the_three_offered() -> None:
         (
             "apa",
             "Mullan, F., Chen, C., Petterson, S., Kolsky, G., &amp; Spagnola, M. (2010). The "
-            "social mission of medical education: ranking the schools. <i>Annals of Internal "
+            "social mission of medical education: Ranking the schools. <i>Annals of Internal "
             "Medicine</i>, <i>152</i>(12), 804\u2013811. "
             "https://doi.org/10.7326/0003-4819-152-12-201006150-00009",
         ),

@@ -36,17 +36,17 @@ def sample_files() -> list[tuple[Path, str]]:
     return found
 
 
-def test_the_registry_lists_every_format_and_all_can_be_imported() -> None:
-    assert set(formats.FORMATS) == {
-        "ris",
-        "bibtex",
-        "csljson",
-        "medline",
-        "pubmed_xml",
-        "wos",
-        "csv",
-    }
+def test_every_registered_format_is_proven_by_samples_and_reads_them() -> None:
+    """A format in the registry is detected from conformance files of its own and reads them;
+    a format without samples, or samples of an unregistered format, fail here."""
     assert set(formats.available_formats()) == set(formats.FORMATS)
+    assert set(EXPECTED_BY_FOLDER.values()) == set(formats.FORMATS)
+    for folder, name in EXPECTED_BY_FOLDER.items():
+        paths = [p for p in sorted((SAMPLES / folder).glob("*")) if p.name != "SOURCES.md"]
+        assert paths, f"no conformance sample for {name}"
+        with paths[0].open("rb") as stream:
+            items = list(formats.parse_file(stream, filename=paths[0].name))
+        assert any(isinstance(item, Record) and item.title for item in items), paths[0]
 
 
 @pytest.mark.parametrize(("path", "expected"), sample_files(), ids=lambda v: getattr(v, "name", v))
@@ -199,13 +199,25 @@ def test_parse_text_rejects_what_is_not_a_reference(text: str, message: str) -> 
     assert str(caught.value).startswith(message)
 
 
-def test_export_formats_and_media_types() -> None:
-    assert {name: (e.media_type, e.extension) for name, e in formats.EXPORT_FORMATS.items()} == {
+def test_export_media_types_are_the_ones_clients_expect() -> None:
+    # Reference managers choose their importer by these (a contract, not a registry listing).
+    expected = {
         "ris": ("application/x-research-info-systems", ".ris"),
         "bibtex": ("application/x-bibtex", ".bib"),
         "csljson": ("application/vnd.citationstyles.csl+json", ".json"),
         "csv": ("text/csv", ".csv"),
     }
+    for name, export in formats.EXPORT_FORMATS.items():
+        assert (export.media_type, export.extension) == expected[name], name
+
+
+def test_export_formats_and_media_types() -> None:
+    """Each export names a media type and an extension by which an import recognises it."""
+    assert formats.EXPORT_FORMATS, "nothing is exportable"
+    assert set(formats.EXPORT_FORMATS) <= set(formats.FORMATS)
+    for name, export in formats.EXPORT_FORMATS.items():
+        assert "/" in export.media_type and export.extension.startswith("."), name
+        assert export.extension in formats.FORMATS[name].extensions, name
 
 
 RECORD = Record(
@@ -222,7 +234,7 @@ RECORD = Record(
 )
 
 
-@pytest.mark.parametrize("fmt", ["ris", "bibtex", "csljson", "csv"])
+@pytest.mark.parametrize("fmt", list(formats.EXPORT_FORMATS))
 def test_render_then_read_back_in_every_export_format(fmt: str) -> None:
     text = formats.render([RECORD], fmt)
     name = "export" + formats.EXPORT_FORMATS[fmt].extension

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from socialmission.accounts.models import User
-from socialmission.contributions.tests import factories
+from socialmission.accounts.tests import factories
 
 
 @pytest.fixture(autouse=True)

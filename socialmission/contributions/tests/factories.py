@@ -1,42 +1,12 @@
-"""Factories for contributions and for users holding each role."""
+"""Factories for contributions (users holding each role: ``accounts/tests/factories.py``)."""
 
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from socialmission.accounts import roles
-from socialmission.accounts.models import User
 from socialmission.contributions import models as m
 from socialmission.library.models import ResourceType
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Sequence(lambda n: f"Ada{n}")
-    last_name = "Curie"
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-
-
-def user_with_role(role: str | None, **kwargs: object) -> User:
-    user = UserFactory(**kwargs)
-    if role:
-        group, _ = Group.objects.get_or_create(name=role)
-        user.groups.add(group)
-    return user
-
-
-def curator(**kwargs: object) -> User:
-    return user_with_role(roles.CURATOR, **kwargs)
-
-
-def editor(**kwargs: object) -> User:
-    return user_with_role(roles.EDITOR_IN_CHIEF, **kwargs)
 
 
 class SuggestionFactory(factory.django.DjangoModelFactory):

@@ -10,14 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from socialmission.accounts import roles
+from socialmission.accounts.tests.factories import UserFactory, user_with_role
 from socialmission.contributions import services
 from socialmission.contributions.models import ResourceSpotlight, Status, Suggestion
 from socialmission.contributions.tests.factories import (
     ChampionFactory,
     NominationFactory,
     SuggestionFactory,
-    UserFactory,
-    user_with_role,
 )
 from socialmission.library.tests.factories import ResourceFactory
 

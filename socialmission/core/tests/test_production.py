@@ -165,7 +165,7 @@ def test_a_page_with_a_form_sets_the_csrf_cookie(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_a_signed_in_curator_still_sees_the_curator_navigation(client: Client) -> None:
-    from socialmission.contributions.tests.factories import curator
+    from socialmission.accounts.tests.factories import curator
 
     client.force_login(curator())
     response = client.get("/")

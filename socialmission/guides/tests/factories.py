@@ -1,11 +1,9 @@
-"""Factories for reading guides and for users holding a role."""
+"""Factories for reading guides."""
 
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import Group
 
-from socialmission.accounts.models import User
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
 from socialmission.library.models import Resource
 from socialmission.library.tests.factories import ResourceFactory
@@ -38,14 +36,3 @@ def guide_with(resources: list[Resource], **fields: object) -> ReadingGuide:
 
 def resources(*titles: str, **fields: object) -> list[Resource]:
     return [ResourceFactory(title=title, **fields) for title in titles]
-
-
-def user_with_role(role: str | None, **fields: object) -> User:
-    user = User.objects.create_user(
-        username=str(fields.pop("username", f"user{User.objects.count() + 1}")),
-        password="pw-not-used",
-        **fields,  # type: ignore[arg-type]
-    )
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user

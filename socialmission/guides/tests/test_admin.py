@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from socialmission.accounts import roles
+from socialmission.accounts.tests.factories import user_with_role
 from socialmission.guides.models import ReadingGuide
-from socialmission.guides.tests.factories import guide_with, user_with_role
+from socialmission.guides.tests.factories import guide_with
 from socialmission.library.tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from socialmission.bibliography.citations import STYLES
 from socialmission.bibliography.formats import parse_file
 from socialmission.bibliography.record import Record
 from socialmission.guides.models import ReadingGuide
@@ -69,7 +70,7 @@ def test_csv(client: Client, guide: ReadingGuide) -> None:
     assert [row["title"] for row in rows] == TITLES
 
 
-@pytest.mark.parametrize("style", ["ama", "apa", "vancouver"])
+@pytest.mark.parametrize("style", list(STYLES))
 def test_formatted_bibliographies(client: Client, guide: ReadingGuide, style: str) -> None:
     body = _body(client, style)
     assert _in_order(body)

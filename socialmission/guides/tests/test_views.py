@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 
 from socialmission.accounts import roles
+from socialmission.accounts.tests.factories import user_with_role
 from socialmission.guides.models import ReadingGuide
 from socialmission.guides.selectors import published_guides
 from socialmission.guides.tests.factories import (
     ReadingGuideFactory,
     guide_with,
     resources,
-    user_with_role,
 )
 from socialmission.library.models import Resource
 from socialmission.library.tests.factories import ResourceFactory

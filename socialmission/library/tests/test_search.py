@@ -74,27 +74,39 @@ def test_synonyms_from_the_curator_table() -> None:
     assert find("CBME") == [cbme.pk]
 
 
+EVERYTHING = "everything"
+
+
 @pytest.mark.parametrize(
-    "q",
+    ("q", "expected"),
     [
-        '"unbalanced',
-        "OR",
-        "-",
-        "*",
-        "NEAR(",
-        "x" * 10_000,
-        "\x00\x07\x1b[31m",
-        "' OR 1=1; --",
-        "title:foo AND (",
-        "\\",
-        "🙂 santé",
-        "a" * 70,
+        # A query of operators or punctuation alone holds no words: the whole library.
+        ("OR", EVERYTHING),
+        ("-", EVERYTHING),
+        ("*", EVERYTHING),
+        ("\\", EVERYTHING),
+        # Everything else is words, all required: no syntax error, only what the words match.
+        ('"unbalanced', []),
+        ("NEAR(", []),
+        ("title:foo AND (", []),
+        ("' OR 1=1; --", []),
+        ("\x00\x07\x1b[31m", []),
+        ("x" * 10_000, []),
+        ("a" * 70, []),
+        ("🙂 santé", ["Santé communautaire"]),
+        ('"santé', ["Santé communautaire"]),
+        ("santé OR", ["Santé communautaire"]),
     ],
 )
-def test_malformed_queries_give_results_or_nothing(q: str) -> None:
+def test_malformed_queries_give_results_or_nothing(q: str, expected: object) -> None:
     ResourceFactory(title="Santé communautaire")
+    ResourceFactory(title="Holistic admissions review")
     results = search(SearchParams.from_query({"q": q}))
-    assert results.total >= 0
+    titles = sorted(item.title for item in results.items)
+    if expected == EVERYTHING:
+        expected = sorted(Resource.objects.values_list("title", flat=True))
+    assert titles == expected
+    assert results.total == len(titles)
 
 
 def test_a_word_too_long_to_index_matches_nothing() -> None:

@@ -120,6 +120,7 @@ def build() -> Samples:
             "champion_spotlight": ChampionSpotlight.objects.create(champion=champion),
             "alert": alert,
             "guide": guide,
+            "guide_item": guide.items.first(),
             "link": link,
             "school": school,
             "lead": lead,

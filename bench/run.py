@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import html
 import importlib
 import json
 import os
@@ -60,6 +61,8 @@ LATENCY_TARGETS: dict[int, list[tuple[str, str, float]]] = {
     1_000_000: [("search", "p95", 250.0)],
 }
 REINDEX_TARGET_SECONDS = {100_000: 60.0}
+# Issue 12: the search page's server CPU at most 1.3 times the raw engine's for the same mix.
+RAW_RATIO_TARGET = 1.3
 PUBMED_TARGET_PER_SECOND = 2_000.0
 
 # Wide enough for the table when the output is not a terminal (make, CI logs).
@@ -396,6 +399,94 @@ def breakdown(samples: Sequence[Sample]) -> dict[str, Any]:
     }
 
 
+_TOTAL = re.compile(r'id="results-count"[^>]*>\s*([\d,]+)')
+# A facet checkbox (name = facet key, value = slug), then the count in its label.
+_FACET_COUNT = re.compile(
+    r'<input type="checkbox"[^>]*?name="([a-z_]+)" value="([^"]*)"[^>]*>'
+    r'(?:(?!<input).)*?class="facet-count">\(([\d,]+)',
+    re.DOTALL,
+)
+
+
+def page_figures(body: str) -> dict[str, Any]:
+    """The total and the facet counts a search page shows (a facet value it does not show is
+    not compared)."""
+    match = _TOTAL.search(body)
+    facets: dict[str, dict[str, int]] = {}
+    for key, slug, count in _FACET_COUNT.findall(body):
+        facets.setdefault(key, {})[html.unescape(slug)] = int(count.replace(",", ""))
+    return {"total": int(match.group(1).replace(",", "")) if match else 0, "facets": facets}
+
+
+def fetch_pages(base_url: str, queries: Sequence[BenchQuery]) -> list[dict[str, Any]]:
+    """What the search page shows for each query (not timed)."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        return [{"path": q.path(), **page_figures(client.get(q.path()).text)} for q in queries]
+
+
+def compare_with_raw(
+    pages: Sequence[dict[str, Any]], answers: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """Do the pages show the totals and facet counts the raw engine found?"""
+    mismatches: list[str] = []
+    values = 0
+    for page, raw in zip(pages, answers, strict=True):
+        if page["path"] != raw["path"]:
+            mismatches.append(f"different queries: {page['path']} / {raw['path']}")
+            continue
+        if page["total"] != raw["total"]:
+            mismatches.append(
+                f"{page['path']}: total {page['total']} on the page, {raw['total']} raw"
+            )
+        if not page["facets"] and raw["total"]:
+            mismatches.append(f"{page['path']}: no facet counts found on the page")
+        for key, counts in page["facets"].items():
+            for slug, count in counts.items():
+                values += 1
+                expected = raw["facets"].get(key, {}).get(slug, 0)
+                if count != expected:
+                    mismatches.append(
+                        f"{page['path']}: {key}={slug} {count} on the page, {expected} raw"
+                    )
+    return {
+        "queries": len(pages),
+        "facet_values_compared": values,
+        "agree": not mismatches,
+        "mismatches": mismatches[:20],
+    }
+
+
+def raw_engine(data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Run ``bench.raw`` in a process of its own (no Django) over the same mixes."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.raw",
+            "--index",
+            str(data_dir / "index"),
+            "--queries",
+            str(args.queries),
+            "--query-seed",
+            str(args.query_seed),
+            "--warmup-seed",
+            str(args.query_seed + WARMUP_SEED_OFFSET),
+            "--repeat",
+            str(args.repeat),
+            "--database",
+            str(data_dir / "library.sqlite3"),
+        ],
+        cwd=REPO_ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        text=True,
+        capture_output=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench.raw failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout)
+    return figures
+
+
 def pubmed_throughput() -> dict[str, Any] | None:
     """Issue 4's parse throughput, if the bibliography app provides its benchmark."""
     try:
@@ -468,6 +559,16 @@ def check_targets(n: int, results: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": value is not None and value <= limit,
             }
         )
+    ratio = results.get("raw_engine", {}).get("ratio")
+    if ratio is not None:
+        checks.append(
+            {
+                "what": "search page server CPU / raw engine CPU",
+                "limit": RAW_RATIO_TARGET,
+                "measured": ratio,
+                "met": ratio <= RAW_RATIO_TARGET,
+            }
+        )
     if n in REINDEX_TARGET_SECONDS and "seconds" in results["reindex"]:
         value = results["reindex"]["seconds"]
         limit = REINDEX_TARGET_SECONDS[n]
@@ -523,6 +624,29 @@ def print_table(results: dict[str, Any]) -> None:
         f"generated in {catalog['generate_seconds']:.0f} s. Full reindex: "
         f"{results['reindex'].get('seconds', '-')} s."
     )
+    raw = results.get("raw_engine")
+    if raw:
+        parts = raw["parts_ms_per_query"]
+        console.print(
+            f"Raw engine (same mixes, no Django): {raw['cpu_ms_per_search_page']:.2f} ms CPU per "
+            f"search page; of one search call ({parts['search_call_whole']:.2f} ms, no cached "
+            f"counts): facet counts {parts['facet_counts']:.2f} ms, documents and snippets "
+            f"{parts['documents_and_snippets']:.2f} ms, query and hits "
+            f"{parts['query_and_hits']:.2f} ms."
+        )
+        agreement = raw["agreement"]
+        if agreement["agree"]:
+            console.print(
+                f"Pages agree with the raw engine: {agreement['queries']} totals, "
+                f"{agreement['facet_values_compared']:,} facet counts."
+            )
+        else:
+            console.print("[red]Pages DISAGREE with the raw engine:[/red]")
+            for line in agreement["mismatches"]:
+                console.print(f"  {line}", markup=False)
+        if "ratio" in raw:
+            # On a line of its own, exactly so: the headline figure of issue 12.
+            print(f"ratio to raw engine (CPU per search page): {raw['ratio']:.2f}x", flush=True)
     if results.get("pubmed_xml"):
         console.print(f"PubMed XML parsing: {results['pubmed_xml']}")
     console.print(
@@ -610,6 +734,15 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             scenarios[f"concurrent_{args.concurrency}_clients"] = describe(
                 concurrent, wall, cpu_seconds=cpu.lap()
             )
+        with console.status("Reading the first round's pages for the comparison…"):
+            pages = fetch_pages(base_url, round_mixes(args.queries, args.query_seed, 1)[0][0])
+    with console.status("The raw engine over the same mixes (no Django)…"):
+        raw = raw_engine(data_dir, args)
+    answers = raw.pop("answers")
+    raw["agreement"] = compare_with_raw(pages, answers)
+    page_cpu = scenarios["search"].get("server_cpu_ms_per_request")
+    if page_cpu and raw["cpu_ms_per_search_page"]:
+        raw["ratio"] = round(page_cpu / raw["cpu_ms_per_search_page"], 2)
     load_after = os.getloadavg()
     results: dict[str, Any] = {
         "meta": {
@@ -631,6 +764,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "catalog": catalog,
         "reindex": reindex,
         "scenarios": scenarios,
+        "raw_engine": raw,
         "search_breakdown": breakdown(search),
         "slowest_search_queries": [
             {"path": s.path, "ms": round(s.ms, 2)}

@@ -13,3 +13,8 @@ from socialmission.library.indexing import ensure_index_at_startup  # noqa: E402
 
 startup_checks()
 ensure_index_at_startup()
+
+from django.db import connections  # noqa: E402
+
+# Connections persist (CONN_MAX_AGE): the start-up one belongs to no request, so close it here.
+connections.close_all()

@@ -399,6 +399,12 @@ def _as_filter(query: Query) -> Query:
 FACET_CACHE_SIZE = 512
 
 
+def _year_range(stats: dict[str, Any]) -> tuple[int | None, int | None]:
+    if not stats.get("count"):
+        return None, None
+    return int(stats["min"]), int(stats["max"])
+
+
 # Every file tantivy writes for a segment ends with a footer: its JSON (format version and CRC),
 # then that JSON's length and a magic number, both little-endian u32. A truncated file has no
 # footer, and mapping one into memory ends the process with SIGBUS on first access, so the
@@ -460,6 +466,7 @@ class SearchEngine:
             Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
         ] = OrderedDict()
         self._facet_cache_lock = threading.Lock()
+        self._cross_cache: dict[Any, dict[str, dict[str, int]]] = {}
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
         self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
@@ -605,6 +612,13 @@ class SearchEngine:
         filters: dict[str, Query],
         q: EngineQuery,
     ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
+        """Every facet's counts and the year range: one aggregation over the hits, and one
+        more per selected facet for its disjunctive counts.
+
+        (Writing those in one call, as ``filter`` buckets over the words-and-years set, was
+        measured at 100k: 7 ms instead of 5.5 ms a query, since every bucket then walks the
+        larger set. The calls stay separate.)
+        """
         aggregation = {
             "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}},
             "years": {"stats": {"field": "year"}},
@@ -624,10 +638,46 @@ class SearchEngine:
                 _combine(common + others), {"facets": aggregation["facets"]}
             )
             self._add_buckets(counts, result_for_key["facets"]["buckets"], keys={key})
-        years = result["years"]
-        if not years.get("count"):
-            return counts, (None, None)
-        return counts, (int(years["min"]), int(years["max"]))
+        return counts, _year_range(result["years"])
+
+    def cross_counts(self, row_key: str, column_key: str) -> dict[str, dict[str, int]]:
+        """For every value of one facet, how many records have it (under ``""``) and how many
+        also have each value of another facet: {row slug: {"": total, column slug: count}}.
+
+        One aggregation over the whole index, cached until the index changes (the home page's
+        evidence gap map).
+        """
+        key = ("cross", self.version(), row_key, column_key)
+        with self._facet_cache_lock:
+            cached = self._cross_cache.get(key)
+        if cached is not None:
+            return cached
+        aggregation = {
+            "rows": {
+                "terms": {"field": "facets", "size": FACET_AGG_SIZE, "include": f"{row_key}:.*"},
+                "aggs": {
+                    "columns": {
+                        "terms": {
+                            "field": "facets",
+                            "size": FACET_AGG_SIZE,
+                            "include": f"{column_key}:.*",
+                        }
+                    }
+                },
+            }
+        }
+        result = self.index.searcher().aggregate(Query.all_query(), aggregation)
+        table: dict[str, dict[str, int]] = {}
+        for row in result["rows"]["buckets"]:
+            cells = table.setdefault(str(row["key"]).partition(":")[2], {})
+            cells[""] = int(row["doc_count"])
+            for column in row["columns"]["buckets"]:
+                cells[str(column["key"]).partition(":")[2]] = int(column["doc_count"])
+        with self._facet_cache_lock:
+            # Only the current version's table is worth keeping.
+            self._cross_cache = {k: v for k, v in self._cross_cache.items() if k[1] == key[1]}
+            self._cross_cache[key] = table
+        return table
 
     @staticmethod
     def _add_buckets(

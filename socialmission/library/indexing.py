@@ -38,6 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from socialmission.library.engine import (
@@ -310,6 +311,32 @@ def _pending_exists() -> bool:
     return IndexChange.objects.filter(applied_at__isnull=True).exists()
 
 
+@dataclass(frozen=True)
+class OutboxState:
+    """What a search must know of the outbox, read in one query: the id of the latest
+    vocabulary or synonym change (the vocabulary cache's version) and whether any change is
+    still to be applied to the index."""
+
+    vocabulary_version: int | None
+    pending: bool
+
+
+def outbox_state() -> OutboxState:
+    """Both checks a search makes, in one query that reads two index entries (the
+    ``indexchange_kind`` and ``indexchange_pending`` indexes), so they cost next to nothing
+    when nothing changed."""
+    table = connection.ops.quote_name(IndexChange._meta.db_table)
+    kinds = [IndexChange.Kind.VOCABULARY.value, IndexChange.Kind.SYNONYMS.value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {table} WHERE kind IN (%s, %s)),"  # noqa: S608
+            f" EXISTS (SELECT 1 FROM {table} WHERE applied_at IS NULL)",
+            kinds,
+        )
+        version, pending = cursor.fetchone()
+    return OutboxState(vocabulary_version=version, pending=bool(pending))
+
+
 def sync(*, timeout: float = 5.0) -> int:
     """Apply every pending change; returns how many outbox rows were applied.
 
@@ -431,8 +458,6 @@ run_in_background: Callable[[Callable[[], None]], None] = _in_background
 
 def _rebuild_damaged(damaged: str | None) -> None:
     """Rebuild unless another process already replaced the damaged generation."""
-    from django.db import connection
-
     root = index_root()
     try:
         with write_lock(root, timeout=None):
@@ -501,13 +526,17 @@ _state = _ProcessState()
 _health = _Health()
 
 
-def engine() -> SearchEngine:
+def engine(*, pending: bool | None = None) -> SearchEngine:
     """The engine to search, brought up to date with every committed change it can apply.
 
-    When applying fails, the last good index answers and applying is retried later.
+    ``pending``: whether the outbox has changes to apply, when the caller has just read it
+    (``outbox_state``); None to ask the database here. When applying fails, the last good index
+    answers and applying is retried later.
     """
     current = _state.current()
-    if _health.may_retry() and _pending_exists():
+    if pending is None and _health.may_retry():
+        pending = _pending_exists()
+    if _health.may_retry() and pending:
         # Short wait: if another process holds the lock, it is applying these very rows.
         try:
             sync(timeout=0.5)

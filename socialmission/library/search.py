@@ -21,7 +21,7 @@ from socialmission.library import engine as engine_module
 from socialmission.library import indexing
 from socialmission.library.engine import EngineQuery, EngineResult
 from socialmission.library.facets import FACETS
-from socialmission.library.models import IndexChange, Synonym
+from socialmission.library.models import Synonym
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +255,9 @@ class SearchResults:
 # Running a search
 
 
+_UNKNOWN = object()
+
+
 class _VocabularyCache:
     """Labels, order and active flags of vocabulary terms, and the synonym table.
 
@@ -269,15 +272,11 @@ class _VocabularyCache:
         self.labels: dict[str, dict[str, str]] = {}
         self.synonyms: dict[str, list[str]] = {}
 
-    def refresh(self) -> None:
-        version = (
-            IndexChange.objects.filter(
-                kind__in=[IndexChange.Kind.VOCABULARY, IndexChange.Kind.SYNONYMS]
-            )
-            .order_by("-id")
-            .values_list("id", flat=True)
-            .first()
-        )
+    def refresh(self, version: object = _UNKNOWN) -> None:
+        """Reload if ``version`` (the id of the latest vocabulary or synonym change, from
+        ``indexing.outbox_state``) differs from the one loaded; read it first if not given."""
+        if version is _UNKNOWN:
+            version = indexing.outbox_state().vocabulary_version
         if version == self.version:
             return
         with self.lock:
@@ -327,9 +326,9 @@ def _engine_query(
     )
 
 
-def _run(query: EngineQuery) -> EngineResult:
+def _run(query: EngineQuery, *, pending: bool | None = None) -> EngineResult:
     try:
-        return indexing.engine().search(query)
+        return indexing.engine(pending=pending).search(query)
     except ValueError as exc:
         # Not rebuilt here: indexing schedules a background rebuild if the files prove damage.
         indexing.search_failed(exc)
@@ -337,9 +336,14 @@ def _run(query: EngineQuery) -> EngineResult:
 
 
 def search(params: SearchParams) -> SearchResults:
-    _vocabulary.refresh()
+    # One query tells both whether the vocabulary changed and whether the index is behind.
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
     offset = (params.page - 1) * params.per_page
-    result = _run(_engine_query(params, offset=offset, limit=params.per_page, with_facets=True))
+    result = _run(
+        _engine_query(params, offset=offset, limit=params.per_page, with_facets=True),
+        pending=state.pending,
+    )
 
     facets = []
     for facet in FACETS:
@@ -381,11 +385,13 @@ def search(params: SearchParams) -> SearchResults:
 
 def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
     """Every matching published resource id in the requested order (for exports and feeds)."""
-    _vocabulary.refresh()
-    cap = limit if limit is not None else max(1, indexing.engine().num_docs())
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
+    current = indexing.engine(pending=state.pending)
+    cap = limit if limit is not None else max(1, current.num_docs())
     query = _engine_query(params, offset=0, limit=cap, with_facets=False)
     query.documents = False
-    return [hit.id for hit in _run(query).hits]
+    return [hit.id for hit in _run(query, pending=False).hits]
 
 
 def _spelling_suggestion(params: SearchParams) -> str | None:
@@ -393,7 +399,8 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
 
     Offered only if the rewritten query finds something under the same filters.
     """
-    current = indexing.engine()
+    # search() has just brought the index up to date: no second look at the outbox.
+    current = indexing.engine(pending=False)
     changed = False
     words = []
     attempts = 0
@@ -412,13 +419,29 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
         return None
     suggestion = " ".join(words)
     probe = _run(
-        _engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False)
+        _engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False),
+        pending=False,
     )
     return suggestion if probe.total else None
+
+
+def cross_counts(
+    row_key: str, column_key: str, *, after_search: bool = False
+) -> dict[str, dict[str, int]]:
+    """{row slug: {"": records with it, column slug: records with both}} over the whole index,
+    from one aggregation cached until the index changes (``SearchEngine.cross_counts``).
+    ``after_search``: a search in the same request has just brought the index up to date."""
+    try:
+        current = indexing.engine(pending=False if after_search else None)
+        return current.cross_counts(row_key, column_key)
+    except ValueError as exc:
+        indexing.search_failed(exc)
+        raise indexing.IndexUnavailable("The search failed inside the engine.") from exc
 
 
 def count_without_filters(params: SearchParams) -> int:
     """How many results the same words find with no filters: offered when nothing matched."""
     query = _engine_query(SearchParams(q=params.q), offset=0, limit=1, with_facets=False)
     query.documents = False
-    return _run(query).total
+    # Asked right after search(), which has just brought the index up to date.
+    return _run(query, pending=False).total

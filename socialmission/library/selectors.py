@@ -2,38 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q
 
 from socialmission.library.models import Resource
-from socialmission.library.search import SearchParams, search, vocabulary_terms
+from socialmission.library.search import (
+    FacetResult,
+    SearchParams,
+    cross_counts,
+    vocabulary_terms,
+)
 
 
-def evidence_gap_map() -> dict[str, Any]:
+def evidence_gap_map(facets: Sequence[FacetResult] | None = None) -> dict[str, Any]:
     """Domain × topic matrix of published resource counts; each cell links to its search.
 
-    One filtered search per domain; the engine caches their facet counts until the index
-    changes, so a repeated home page costs little.
+    From one aggregation over the index (``search.cross_counts``), cached until the index
+    changes. ``facets``: the facets of a search made in the same request (their terms and
+    labels), so that the vocabulary is not looked up again.
     """
-    terms = vocabulary_terms()
+    if facets is None:
+        terms = vocabulary_terms()
+        cross = cross_counts("domain", "topic")
+    else:
+        terms = {f.key: [(v.slug, v.label) for v in f.values] for f in facets}
+        cross = cross_counts("domain", "topic", after_search=True)
     topics = terms.get("topic", [])
     rows = []
     for slug, label in terms.get("domain", []):
-        results = search(SearchParams(filters={"domain": (slug,)}, per_page=1))
-        topic_counts = {
-            v.slug: v.count for f in results.facets if f.key == "topic" for v in f.values
-        }
+        counts = cross.get(slug, {})
         cells = [
             {
                 "topic": topic_label,
-                "count": topic_counts.get(topic_slug, 0),
+                "count": counts.get(topic_slug, 0),
                 "url": "?"
                 + SearchParams(filters={"domain": (slug,), "topic": (topic_slug,)}).urlencode(),
             }
             for topic_slug, topic_label in topics
         ]
-        rows.append({"domain": label, "slug": slug, "total": results.total, "cells": cells})
+        rows.append({"domain": label, "slug": slug, "total": counts.get("", 0), "cells": cells})
     return {"topics": [label for _, label in topics], "rows": rows}
 
 

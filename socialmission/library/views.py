@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "results": results,
             "facets": {f.key: f for f in results.facets},
-            "gap_map": selectors.evidence_gap_map(),
+            "gap_map": selectors.evidence_gap_map(results.facets),
         },
     )
 

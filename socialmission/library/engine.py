@@ -31,7 +31,7 @@ from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"
@@ -82,7 +82,10 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(
             name, stored=name in {"title", "description"}, tokenizer_name=TEXT_ANALYZER
         )
-    builder.add_text_field("spell", stored=False, tokenizer_name=SPELL_ANALYZER)
+    # Only read for its words and their frequencies (spelling suggestions): no positions.
+    builder.add_text_field(
+        "spell", stored=False, tokenizer_name=SPELL_ANALYZER, index_option="freq"
+    )
     # What a result list shows, as JSON: results are drawn without a database query.
     builder.add_bytes_field("display", stored=True, indexed=False)
     # Every facet value of a record as "key:slug", one raw term each, in one columnar field:

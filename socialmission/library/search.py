@@ -193,7 +193,7 @@ class ResultItem:
             # a search page's CPU time.
             url=_urls()["resource"].format(pk=hit.id, slug=slug),
             tag_links=[
-                (label, f"{search_url}?{key}={quote(value)}")
+                (label, _tag_href(search_url, key, value))
                 for key, values in tags.items()
                 for value, label in values
             ],
@@ -210,6 +210,12 @@ def byline(authors: Sequence[str], organization: str = "") -> str:
     if not authors:
         return organization
     return ", ".join(authors[:3]) + (", et al." if len(authors) > 3 else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_href(search_url: str, key: str, value: str) -> str:
+    # The same few dozen vocabulary terms come back on every result of every page.
+    return f"{search_url}?{key}={quote(value)}"
 
 
 @functools.cache

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 
+from socialmission.core.reversing import cached_reverse
 from socialmission.interop.exports import EXPORTS, FILE_FORMATS, STYLE_FORMATS
 from socialmission.library.search import SearchParams
 
@@ -17,6 +17,6 @@ def search_export_links(params: SearchParams) -> list[dict[str, str]]:
     query = params.urlencode(page=False)
     links = []
     for key in (*FILE_FORMATS, *STYLE_FORMATS):
-        url = reverse("exports:search", kwargs={"fmt": key})
+        url = cached_reverse("exports:search", fmt=key)
         links.append({"label": EXPORTS[key].label, "url": f"{url}?{query}" if query else url})
     return links

@@ -2,13 +2,18 @@
 
 A search page renders 20 results with their tags and some 50 facet values: about 700 template
 variables, which took a third of the page's CPU time. ``format_html`` builds the same markup
-several times faster and escapes every value just as autoescaping does.
+several times faster and escapes every value just as autoescaping does; the result list goes
+further, with ``html.escape`` directly and each tag link built once (it was still a fifth of a
+search page's CPU time through ``format_html``).
 """
 
 from __future__ import annotations
 
+import functools
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from socialmission.library.search import FacetResult, ResultItem
@@ -47,6 +52,21 @@ def facet_values(facet: FacetResult) -> SafeString:
     )
 
 
+def _escape(value: object) -> str:
+    """What autoescaping writes for a value (``conditional_escape``): markup marked safe as it
+    is, anything else escaped with ``html.escape``. Without Django's per-call wrappers: the
+    result list escapes some 900 values a page."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: a SafeString label is not a str one
+def _tag_link(href: str, label: str) -> str:
+    # Tags repeat from result to result and page to page (a vocabulary's few dozen terms).
+    return f'<li><a href="{_escape(href)}">{_escape(label)}</a></li>'
+
+
 @register.simple_tag
 def result_item(item: ResultItem) -> SafeString:
     """One search result: type, title (highlighted), byline, snippet and tag links."""
@@ -54,34 +74,23 @@ def result_item(item: ResultItem) -> SafeString:
     if item.evidence and item.evidence[0] != "not-assessed":
         badge = f"{badge} · {item.evidence[1]}"
     # title_html and snippet come from the engine already escaped, with <mark> around matches.
-    title = mark_safe(item.title_html) if item.title_html else item.title  # noqa: S308
-    meta = format_html("{}", item.byline)
+    title = item.title_html if item.title_html else _escape(item.title)
+    meta = _escape(item.byline)
     if item.year:
-        meta = format_html("{}{}{}", meta, _DOT, item.year)
+        meta = f"{meta}{_DOT}{_escape(item.year)}"
     if item.venue:
-        meta = format_html("{}{}<cite>{}</cite>", meta, _DOT, item.venue)
-    snippet: SafeString | str = ""
+        meta = f"{meta}{_DOT}<cite>{_escape(item.venue)}</cite>"
+    snippet = ""
     if item.snippet:
-        snippet = format_html('<p class="snippet">{}</p>', mark_safe(item.snippet))  # noqa: S308
+        snippet = f'<p class="snippet">{item.snippet}</p>'
     elif item.summary:
-        snippet = format_html('<p class="snippet">{}</p>', item.summary)
-    tags: SafeString | str = ""
+        snippet = f'<p class="snippet">{_escape(item.summary)}</p>'
+    tags = ""
     if item.tag_links:
-        tags = format_html(
-            '<ul class="tags" aria-label="Tags">{}</ul>',
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a></li>',
-                ((href, label) for label, href in item.tag_links),
-            ),
-        )
-    return format_html(
-        '<li class="result">\n  <p class="type-badge">{}</p>\n'
-        '  <h3><a href="{}">{}</a></h3>\n  <p class="meta">{}</p>\n  {}\n  {}\n</li>',
-        badge,
-        item.url,
-        title,
-        meta,
-        snippet,
-        tags,
+        links = "".join(_tag_link(href, label) for label, href in item.tag_links)
+        tags = f'<ul class="tags" aria-label="Tags">{links}</ul>'
+    return mark_safe(  # noqa: S308  every value above is escaped or comes escaped
+        f'<li class="result">\n  <p class="type-badge">{_escape(badge)}</p>\n'
+        f'  <h3><a href="{_escape(item.url)}">{title}</a></h3>\n  <p class="meta">{meta}</p>\n'
+        f"  {snippet}\n  {tags}\n</li>"
     )

@@ -431,6 +431,16 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
     return suggestion if probe.total else None
 
 
+def content_version() -> str:
+    """A key that changes whenever what a search can show changes: any commit to the index
+    (``SearchEngine.version``) or any vocabulary or synonym change. Pages cache fragments
+    under it (the home page's browse lists, newest additions and gap map)."""
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
+    current = indexing.engine(pending=state.pending)
+    return "-".join(str(part) for part in (*current.version(), state.vocabulary_version))
+
+
 def cross_counts(
     row_key: str, column_key: str, *, after_search: bool = False
 ) -> dict[str, dict[str, int]]:

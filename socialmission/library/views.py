@@ -15,13 +15,20 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.library import indexing, selectors
 from socialmission.library.models import ActionArea, Resource
-from socialmission.library.search import SORTS, SearchParams, count_without_filters, search
+from socialmission.library.search import (
+    SORTS,
+    SearchParams,
+    content_version,
+    count_without_filters,
+    search,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -39,14 +46,17 @@ SORT_LABELS = {
 @require_GET
 @transaction.non_atomic_requests
 def home(request: HttpRequest) -> HttpResponse:
-    results = search(SearchParams(per_page=6))
+    # The browse lists, the newest additions and the gap map change only with the index or the
+    # vocabulary: the template caches them under ``content_version`` and runs the search (lazy
+    # here) only when that version is new.
+    results = SimpleLazyObject(lambda: search(SearchParams(per_page=6)))
     return render(
         request,
         "library/home.html",
         {
+            "content_version": content_version(),
             "results": results,
-            "facets": {f.key: f for f in results.facets},
-            "gap_map": selectors.evidence_gap_map(results.facets),
+            "gap_map": SimpleLazyObject(lambda: selectors.evidence_gap_map(results.facets)),
         },
     )
 

@@ -169,13 +169,24 @@ def test_a_page_with_no_hits_asks_the_engine_a_bounded_number_of_times(
     assert engine_calls["aggregate"] == 3
 
 
-def test_home_page_asks_the_engine_once(client: Client, engine_calls: dict[str, int]) -> None:
+def test_home_page_asks_the_engine_once_per_index_version(
+    client: Client, engine_calls: dict[str, int]
+) -> None:
     make_library(40)
-    client.get("/")
-    engine_calls.update(search=0, aggregate=0)
     assert client.get("/").status_code == 200
-    # The newest resources and the browse counts; the gap map comes from its cached table.
-    assert engine_calls == {"search": 1, "aggregate": 0}
+    # The newest resources and the browse counts (the gap map from its cached table).
+    assert engine_calls == {"search": 1, "aggregate": 1}
+    engine_calls.update(search=0, aggregate=0)
+    first = client.get("/").content
+    # Then, until the index changes, the page's lists come from the fragment cache.
+    assert engine_calls == {"search": 0, "aggregate": 0}
+    newest = m.Resource.objects.order_by("-pk")[0]  # all published at once: the last added
+    m.Resource.objects.filter(pk=newest.pk).update(title="Renamed newest study")
+    indexing.rebuild()
+    second = client.get("/").content.decode()
+    assert engine_calls["search"] == 1
+    assert "Renamed newest study" in second
+    assert "Renamed newest study" not in first.decode()
 
 
 def test_the_gap_map_counts_each_domain_and_topic_pair(client: Client) -> None:
@@ -191,3 +202,14 @@ def test_the_gap_map_counts_each_domain_and_topic_pair(client: Client) -> None:
                 f'aria-label="{both} resources: '
             )
             assert link in body, (domain.slug, topic.slug, both)
+
+
+def test_home_shows_a_renamed_term_at_once(client: Client) -> None:
+    make_library(10)
+    assert "Community Partnerships" not in client.get("/").content.decode()
+    domain = m.Domain.objects.get(slug="community-engagement")
+    domain.name = "Community Partnerships"
+    domain.save()  # a vocabulary change: the cached lists and gap map are drawn again
+    body = client.get("/").content.decode()
+    assert 'href="/search/?domain=community-engagement">Community Partnerships</a>' in body
+    assert '<th scope="row">Community Partnerships</th>' in body

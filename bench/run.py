@@ -52,6 +52,7 @@ REINDEX_RECORD = "reindex.json"
 PUBMED_RECORDS = 20_000
 WARMUP_SEED_OFFSET = 1_000
 CONCURRENT_SEED_OFFSET = 2_000
+MISSPELLED_SEED_OFFSET = 3_000
 # Large enough that the concurrent run rarely comes back to a query it already sent.
 CONCURRENT_MIX_SIZE = 2_000
 
@@ -302,6 +303,22 @@ def run_sequential(
                     )
                 )
     return samples
+
+
+def misspelled(queries: Sequence[BenchQuery]) -> list[BenchQuery]:
+    """The mix's queries with words, each word missing its middle letter: one edit away from
+    an indexed word, so a page with no hits that works out a spelling suggestion."""
+
+    def typo(word: str) -> str:
+        middle = len(word) // 2
+        return word[:middle] + word[middle + 1 :] if len(word) >= 5 else word + "q"
+
+    changed = []
+    for query in queries:
+        if query.q:
+            words = " ".join(typo(w) for w in query.q.replace('"', "").split())
+            changed.append(BenchQuery("no_hits", words, query.filters))
+    return changed
 
 
 def round_mixes(
@@ -644,6 +661,17 @@ def print_table(results: dict[str, Any]) -> None:
             console.print("[red]Pages DISAGREE with the raw engine:[/red]")
             for line in agreement["mismatches"]:
                 console.print(f"  {line}", markup=False)
+        for name, label in (("search_no_hits", "a page with no hits"), ("home", "the home page")):
+            figures = results["scenarios"].get(name, {})
+            if "cpu_ratio_to_search" in figures:
+                console.print(
+                    f"CPU of {label} / a search page: {figures['cpu_ratio_to_search']:.2f}"
+                    + (
+                        f" ({figures['pages_without_hits']} of {figures['count']} found nothing)"
+                        if "pages_without_hits" in figures
+                        else ""
+                    )
+                )
         if "ratio" in raw:
             # On a line of its own, exactly so: the headline figure of issue 12.
             print(f"ratio to raw engine (CPU per search page): {raw['ratio']:.2f}x", flush=True)
@@ -722,6 +750,16 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 base_url, "home", [BenchQuery("home", "", ())] * args.home_requests, 1, base="/"
             )
         scenarios["home"] = describe(home, cpu_seconds=cpu.lap())
+        with console.status("Search pages with no hits (misspelled words)…"):
+            typos = misspelled(query_mix(args.queries, args.query_seed + MISSPELLED_SEED_OFFSET))
+            cpu.lap()
+            no_hits = run_sequential(base_url, "search_no_hits", typos, 1)
+            scenarios["search_no_hits"] = describe(no_hits, cpu_seconds=cpu.lap())
+            with httpx.Client(base_url=base_url, timeout=60) as client:
+                # How many of them found nothing indeed (a typo can be another indexed word).
+                scenarios["search_no_hits"]["pages_without_hits"] = sum(
+                    page_figures(client.get(q.path()).text)["total"] == 0 for q in typos
+                )
         if args.concurrency > 0:
             with console.status(f"{args.concurrency} clients at once for {args.duration:.0f} s…"):
                 busy_mix = query_mix(
@@ -741,6 +779,12 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     answers = raw.pop("answers")
     raw["agreement"] = compare_with_raw(pages, answers)
     page_cpu = scenarios["search"].get("server_cpu_ms_per_request")
+    no_hits_cpu = scenarios.get("search_no_hits", {}).get("server_cpu_ms_per_request")
+    if page_cpu and no_hits_cpu:
+        scenarios["search_no_hits"]["cpu_ratio_to_search"] = round(no_hits_cpu / page_cpu, 2)
+    home_cpu = scenarios.get("home", {}).get("server_cpu_ms_per_request")
+    if page_cpu and home_cpu:
+        scenarios["home"]["cpu_ratio_to_search"] = round(home_cpu / page_cpu, 2)
     if page_cpu and raw["cpu_ms_per_search_page"]:
         raw["ratio"] = round(page_cpu / raw["cpu_ms_per_search_page"], 2)
     load_after = os.getloadavg()

@@ -474,9 +474,15 @@ class SearchEngine:
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
         self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
         self.index.config_reader("Manual")
+        self._loaded_version: tuple[int, int, int] | None = None
 
     def reload(self) -> None:
-        self.index.reload()
+        """See the latest commit. Reopening the reader costs more than the stat that tells
+        whether there is a new commit, so it is reopened only when ``version()`` changed."""
+        version = self.version()
+        if version != self._loaded_version:
+            self.index.reload()
+            self._loaded_version = version
 
     def version(self) -> tuple[int, int, int]:
         """Changes with every commit: tantivy replaces meta.json atomically on commit."""

@@ -76,7 +76,7 @@ def load_synonyms(database: Path | None) -> dict[str, list[str]]:
     from socialmission.library import engine
 
     synonyms: dict[str, list[str]] = {}
-    if database is None:
+    if database is None or not database.exists():
         return synonyms
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT term, equivalent FROM library_synonym").fetchall()
@@ -165,6 +165,58 @@ def run_mixes(
     return cpu, measured, answers
 
 
+def parts(path: Path, queries: Sequence[BenchQuery]) -> dict[str, float]:
+    """One search call's parts, per query, on a fresh engine (no cached counts)."""
+    timer = Timer()
+    fresh = open_engine(path, timer)
+    started = time.process_time()
+    for query in queries:
+        fresh.search(engine_query(query, limit=PER_PAGE, facets=True))
+    searches_ms = (time.process_time() - started) * 1000 / len(queries)
+    facets_ms = timer.seconds.get("facet_counts", 0.0) * 1000 / len(queries)
+    documents_ms = timer.seconds.get("documents_and_snippets", 0.0) * 1000 / len(queries)
+    return {
+        "search_call_whole": round(searches_ms, 3),
+        "facet_counts": round(facets_ms, 3),
+        "documents_and_snippets": round(documents_ms, 3),
+        "query_and_hits": round(searches_ms - facets_ms - documents_ms, 3),
+    }
+
+
+def serve(index_root: Path, database: Path | None) -> None:
+    """Answer the harness line by line (JSON), so that the raw engine runs each query right
+    after the server answered it, under the same load: {"op": "run", "queries": [[kind, q,
+    [[key, value], ...]], ...]} runs what the page asks of the engine and answers the CPU
+    seconds it took, with each query's total and facet counts; {"op": "parts", "queries": ...}
+    times the parts; {"op": "quit"} ends."""
+    path = index_path(index_root)
+    SYNONYMS.clear()
+    SYNONYMS.update(load_synonyms(database))
+    opened = open_engine(path)
+    print(json.dumps({"ready": True, "django_imported": "django" in sys.modules}), flush=True)
+    for line in sys.stdin:
+        command = json.loads(line)
+        queries = [
+            BenchQuery(kind, q, tuple((k, v) for k, v in filters))
+            for kind, q, filters in command.get("queries", [])
+        ]
+        if command["op"] == "quit":
+            break
+        if command["op"] == "parts":
+            reply: dict[str, Any] = parts(path, queries)
+        else:
+            started = time.process_time()
+            results = [page_work(opened, query) for query in queries]
+            reply = {
+                "cpu": time.process_time() - started,
+                "answers": [
+                    {"path": q.path(), "total": r.total, "facets": r.facet_counts}
+                    for q, r in zip(queries, results, strict=True)
+                ],
+            }
+        print(json.dumps(reply), flush=True)
+
+
 def measure(
     index_root: Path,
     *,
@@ -185,26 +237,12 @@ def measure(
     cpu, measured, answers = run_mixes(open_engine(path), rounds, warm)
     whole_ms = cpu * 1000 / measured
 
-    # The parts, on a fresh engine (no cached counts) over the measured mixes only.
-    parts = Timer()
-    fresh = open_engine(path, parts)
-    started = time.process_time()
-    for page_mix, _ in rounds:
-        for query in page_mix:
-            fresh.search(engine_query(query, limit=PER_PAGE, facets=True))
-    searches_ms = (time.process_time() - started) * 1000 / measured
-    facets_ms = parts.seconds.get("facet_counts", 0.0) * 1000 / measured
-    documents_ms = parts.seconds.get("documents_and_snippets", 0.0) * 1000 / measured
     return {
         "index": str(path),
         "queries_measured": measured,
         "cpu_ms_per_search_page": round(whole_ms, 3),
-        "parts_ms_per_query": {
-            "search_call_whole": round(searches_ms, 3),
-            "facet_counts": round(facets_ms, 3),
-            "documents_and_snippets": round(documents_ms, 3),
-            "query_and_hits": round(searches_ms - facets_ms - documents_ms, 3),
-        },
+        # The parts, on a fresh engine (no cached counts) over the measured mixes only.
+        "parts_ms_per_query": parts(path, [q for page_mix, _ in rounds for q in page_mix]),
         "django_imported": "django" in sys.modules,
         "answers": answers,
     }
@@ -220,7 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database", type=Path, help="the catalog's SQLite file, for its synonym table"
     )
+    parser.add_argument(
+        "--serve", action="store_true", help="answer the harness's commands on stdin (JSON lines)"
+    )
     args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.index, args.database)
+        return 0
     figures = measure(
         args.index,
         queries=args.queries,

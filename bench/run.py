@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -286,10 +286,12 @@ def run_sequential(
     headers: dict[str, str] | None = None,
     base: str = "/search/",
     client: httpx.Client | None = None,
+    after: Callable[[BenchQuery], None] | None = None,
 ) -> list[Sample]:
     """One client, one keep-alive connection, one request at a time.
 
-    Pass ``client`` to stay on a connection (and so on the gunicorn worker) used before.
+    Pass ``client`` to stay on a connection (and so on the gunicorn worker) used before;
+    ``after`` is called with each query once its answer is in (the raw engine's turn).
     """
     samples = []
     with contextlib.ExitStack() as stack:
@@ -302,6 +304,8 @@ def run_sequential(
                         client, scenario, query.path(base), query.kind, query.filter_count, headers
                     )
                 )
+                if after is not None:
+                    after(query)
     return samples
 
 
@@ -473,35 +477,75 @@ def compare_with_raw(
     }
 
 
-def raw_engine(data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Run ``bench.raw`` in a process of its own (no Django) over the same mixes."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.raw",
-            "--index",
-            str(data_dir / "index"),
-            "--queries",
-            str(args.queries),
-            "--query-seed",
-            str(args.query_seed),
-            "--warmup-seed",
-            str(args.query_seed + WARMUP_SEED_OFFSET),
-            "--repeat",
-            str(args.repeat),
-            "--database",
-            str(data_dir / "library.sqlite3"),
-        ],
-        cwd=REPO_ROOT,
-        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-        text=True,
-        capture_output=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"bench.raw failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout)
-    return figures
+class RawEngine:
+    """The raw-engine process (``python -m bench.raw --serve``, no Django), asked to run each
+    query right after the server answered it, so both see the same load on a shared machine."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.raw",
+                "--serve",
+                "--index",
+                str(data_dir / "index"),
+                "--database",
+                str(data_dir / "library.sqlite3"),
+            ],
+            cwd=REPO_ROOT,
+            env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.hello = self._read()
+        self.cpu_seconds = 0.0
+        self.measured = 0
+        self.answers: list[dict[str, Any]] = []
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("bench.raw stopped (its error is above)")
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def _ask(self, op: str, queries: Sequence[BenchQuery]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        command = {
+            "op": op,
+            "queries": [[q.kind, q.q, [list(f) for f in q.filters]] for q in queries],
+        }
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def run(self, queries: Sequence[BenchQuery]) -> None:
+        """Not measured: brings its cached counts to the state the server's are in."""
+        self._ask("run", queries)
+
+    def measure(self, query: BenchQuery, *, keep_answer: bool) -> None:
+        reply = self._ask("run", [query])
+        self.cpu_seconds += reply["cpu"]
+        self.measured += 1
+        if keep_answer:
+            self.answers.extend(reply["answers"])
+
+    def parts(self, queries: Sequence[BenchQuery]) -> dict[str, Any]:
+        return self._ask("parts", queries)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps({"op": "quit"}) + "\n")
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def pubmed_throughput() -> dict[str, Any] | None:
@@ -709,7 +753,10 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     base_url = f"http://{HOST}:{port}"
     log_path = data_dir / "gunicorn.log"
     scenarios: dict[str, Any] = {}
-    with gunicorn(env, port, log_path) as process:
+    raw = RawEngine(data_dir)
+    with contextlib.ExitStack() as stack:
+        stack.callback(raw.close)
+        process = stack.enter_context(gunicorn(env, port, log_path))
         with console.status(f"Starting gunicorn on {base_url}…"):
             wait_until_up(base_url, process, log_path)
         with console.status("Warming up (a mix of its own, from two clients)…"):
@@ -719,6 +766,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             run_concurrent(base_url, warm, 2, duration=600, per_client=len(warm))
             run_sequential(base_url, "warmup", warm, 1, headers={"HX-Request": "true"})
             run_sequential(base_url, "warmup", [BenchQuery("home", "", ())] * 10, 1, base="/")
+            raw.run(warm)
         cpu = CpuMeter(process.pid)
         # The page and its htmx partial alternate, one round each, so a change in the machine's
         # load during the run falls on both alike. Each round's page mix is then sent again on
@@ -733,14 +781,26 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             with console.status(f"Search page and partial, round {round_number}/{args.repeat}…"):
                 with httpx.Client(base_url=base_url, timeout=60) as client:
                     cpu.lap()
-                    search += run_sequential(base_url, "search", page_mix, 1, client=client)
+                    # Each page, then the same query through the raw engine at once.
+                    first = round_number == 1
+                    search += run_sequential(
+                        base_url,
+                        "search",
+                        page_mix,
+                        1,
+                        client=client,
+                        after=lambda q, first=first: raw.measure(q, keep_answer=first),
+                    )
                     cpu_search += cpu.lap()
                     cached += run_sequential(base_url, "search_cached", page_mix, 1, client=client)
                     cpu_cached += cpu.lap()
+                raw.run(page_mix)
+                cpu.lap()
                 partial += run_sequential(
                     base_url, "search_htmx", partial_mix, 1, headers={"HX-Request": "true"}
                 )
                 cpu_partial += cpu.lap()
+                raw.run(partial_mix)
         scenarios["search"] = describe(search, cpu_seconds=cpu_search)
         scenarios["search_cached"] = describe(cached, cpu_seconds=cpu_cached)
         scenarios["search_htmx"] = describe(partial, cpu_seconds=cpu_partial)
@@ -774,10 +834,21 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             )
         with console.status("Reading the first round's pages for the comparison…"):
             pages = fetch_pages(base_url, round_mixes(args.queries, args.query_seed, 1)[0][0])
-    with console.status("The raw engine over the same mixes (no Django)…"):
-        raw = raw_engine(data_dir, args)
-    answers = raw.pop("answers")
-    raw["agreement"] = compare_with_raw(pages, answers)
+        with console.status("Timing the raw engine's parts (no Django)…"):
+            measured_mixes = [
+                q
+                for page_mix, _ in round_mixes(args.queries, args.query_seed, args.repeat)
+                for q in page_mix
+            ]
+            raw_parts = raw.parts(measured_mixes)
+    raw_figures: dict[str, Any] = {
+        "queries_measured": raw.measured,
+        "cpu_ms_per_search_page": round(raw.cpu_seconds * 1000 / max(1, raw.measured), 3),
+        "parts_ms_per_query": raw_parts,
+        "django_imported": raw.hello.get("django_imported"),
+        "measured": "query by query, each right after the server answered the same query",
+        "agreement": compare_with_raw(pages, raw.answers),
+    }
     page_cpu = scenarios["search"].get("server_cpu_ms_per_request")
     no_hits_cpu = scenarios.get("search_no_hits", {}).get("server_cpu_ms_per_request")
     if page_cpu and no_hits_cpu:
@@ -785,8 +856,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     home_cpu = scenarios.get("home", {}).get("server_cpu_ms_per_request")
     if page_cpu and home_cpu:
         scenarios["home"]["cpu_ratio_to_search"] = round(home_cpu / page_cpu, 2)
-    if page_cpu and raw["cpu_ms_per_search_page"]:
-        raw["ratio"] = round(page_cpu / raw["cpu_ms_per_search_page"], 2)
+    if page_cpu and raw_figures["cpu_ms_per_search_page"]:
+        raw_figures["ratio"] = round(page_cpu / raw_figures["cpu_ms_per_search_page"], 2)
     load_after = os.getloadavg()
     results: dict[str, Any] = {
         "meta": {
@@ -808,7 +879,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "catalog": catalog,
         "reindex": reindex,
         "scenarios": scenarios,
-        "raw_engine": raw,
+        "raw_engine": raw_figures,
         "search_breakdown": breakdown(search),
         "slowest_search_queries": [
             {"path": s.path, "ms": round(s.ms, 2)}

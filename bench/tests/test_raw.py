@@ -103,3 +103,21 @@ def test_a_disagreement_is_reported() -> None:
     verdict = run.compare_with_raw(pages, other)
     assert verdict["agree"] is False
     assert len(verdict["mismatches"]) == 2
+
+
+def test_the_harness_asks_the_raw_engine_query_by_query(tmp_path: Path) -> None:
+    small_index(tmp_path / "index")
+    raw_engine = run.RawEngine(tmp_path)  # no database: no synonyms
+    try:
+        assert raw_engine.hello == {"ready": True, "django_imported": False}
+        mix = query_mix(20, 7)
+        raw_engine.run(mix[:5])  # not measured
+        for query in mix:
+            raw_engine.measure(query, keep_answer=True)
+        assert raw_engine.measured == 20
+        assert raw_engine.cpu_seconds > 0
+        assert [a["path"] for a in raw_engine.answers] == [q.path() for q in mix]
+        assert raw_engine.parts(mix)["search_call_whole"] > 0
+    finally:
+        raw_engine.close()
+    assert raw_engine.process.returncode == 0

@@ -7,8 +7,8 @@ from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialmission.library.search import ResultItem
-from socialmission.library.templatetags.library_html import result_item
+from socialmission.library.search import FacetResult, FacetValue, ResultItem
+from socialmission.library.templatetags.library_html import facet_values, result_item
 
 _DOT = mark_safe('<span aria-hidden="true"> · </span>')
 
@@ -46,6 +46,32 @@ def reference_result_item(item: ResultItem) -> SafeString:
         meta,
         snippet,
         tags,
+    )
+
+
+def reference_facet_values(facet: FacetResult) -> SafeString:
+    """A facet's checkboxes as ``format_html_join`` built them."""
+    return format_html_join(
+        "\n",
+        '<li{}><input type="checkbox" id="f-{}-{}" name="{}" value="{}"{}>'
+        '<label for="f-{}-{}">{} <span class="facet-count">({}'
+        '<span class="visually-hidden"> {}</span>)</span></label></li>',
+        (
+            (
+                "" if v.count or v.selected else mark_safe(' class="facet-zero"'),
+                facet.key,
+                v.slug,
+                facet.key,
+                v.slug,
+                mark_safe(" checked") if v.selected else "",
+                facet.key,
+                v.slug,
+                v.label,
+                v.count,
+                "resource" if v.count == 1 else "resources",
+            )
+            for v in facet.values
+        ),
     )
 
 
@@ -116,3 +142,21 @@ def test_a_label_marked_safe_is_not_escaped_twice() -> None:
     item.tag_links = [("<b>x</b>", "/search/?a=1")]
     assert "&lt;b&gt;x&lt;/b&gt;" in str(result_item(item))
     assert str(result_item(item)) == str(reference_result_item(item))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.sampled_from(["domain", "topic"]),
+    values=st.lists(
+        st.tuples(nasty, nasty, st.integers(0, 3), st.booleans()), min_size=0, max_size=5
+    ),
+)
+def test_facet_markup_is_escaped_as_format_html_escapes_it(  # type: ignore[no-untyped-def]
+    key, values
+) -> None:
+    facet = FacetResult(
+        key=key,
+        label="Domain",
+        values=[FacetValue(slug=s, label=lab, count=n, selected=sel) for s, lab, n, sel in values],
+    )
+    assert str(facet_values(facet)) == str(reference_facet_values(facet))

@@ -80,8 +80,8 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "pages": _page_links(params, results.page_count),
         "unfiltered_count": unfiltered,
         "start_index": (params.page - 1) * params.per_page + 1,
-        "prev_url": "?" + params.with_changes(page=params.page - 1).urlencode(),
-        "next_url": "?" + params.with_changes(page=params.page + 1).urlencode(),
+        "prev_url": _page_url(params, params.page - 1),
+        "next_url": _page_url(params, params.page + 1),
         "suggestion_query": (
             params.with_changes(q=results.suggestion, page=1).urlencode()
             if results.suggestion
@@ -127,8 +127,19 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
     return chips
 
 
+def _page_url(params: SearchParams, number: int, base: str | None = None) -> str:
+    """``"?" + params.with_changes(page=number).urlencode()``, from the query without the page
+    (``base``, computed once per page of results): the page number always comes last."""
+    if base is None:
+        base = params.urlencode(page=False)
+    if number <= 1:
+        return "?" + base
+    return f"?{base}&page={number}" if base else f"?page={number}"
+
+
 def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]]:
     """A window of page links around the current page, with gaps marked."""
+    base = params.urlencode(page=False)
     current = params.page
     wanted = {1, page_count, *range(max(1, current - 2), min(page_count, current + 2) + 1)}
     links: list[dict[str, object]] = []
@@ -140,7 +151,7 @@ def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]
             {
                 "number": number,
                 "current": number == current,
-                "url": "?" + params.with_changes(page=number).urlencode(),
+                "url": _page_url(params, number, base),
             }
         )
         previous = number

@@ -17,9 +17,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmission.library import engine, indexing
 from socialmission.library import models as m
+from socialmission.library.search import SearchParams
+from socialmission.library.views import _page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +217,21 @@ def test_home_shows_a_renamed_term_at_once(client: Client) -> None:
     body = client.get("/").content.decode()
     assert 'href="/search/?domain=community-engagement">Community Partnerships</a>' in body
     assert '<th scope="row">Community Partnerships</th>' in body
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    q=st.text(max_size=10),
+    domains=st.lists(st.sampled_from(["a b", "c&d", "e"]), max_size=2),
+    sort=st.sampled_from(["relevance", "newest", "title"]),
+    page=st.integers(1, 500),
+    number=st.integers(0, 501),
+)
+def test_page_links_are_built_as_with_changes_builds_them(  # type: ignore[no-untyped-def]
+    q, domains, sort, page, number
+) -> None:
+    params = SearchParams(q=q, filters={"domain": tuple(domains)} if domains else {}, sort=sort)
+    params = params.with_changes(page=page)
+    expected = "?" + params.with_changes(page=number).urlencode()
+    assert _page_url(params, number) == expected
+    assert _page_url(params, number, params.urlencode(page=False)) == expected

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/socialmission
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails use the site's address: the one `make run` serves, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 N ?= 10000
 PYTEST_ARGS ?=
 
@@ -32,7 +34,7 @@ run: $(VENV)/.installed ## Install, create the SQLite database, load the starter
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_starter_catalog
 	$(MANAGE) reindex --if-stale
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) DEBUG=$${DEBUG:-true} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) SITE_URL=$(SITE_URL) DEBUG=$${DEBUG:-true} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 serve: $(VENV)/.installed ## Serve with gunicorn, as in production (set SECRET_KEY, ALLOWED_HOSTS)
 	$(MANAGE) migrate --noinput

@@ -26,6 +26,18 @@ def _isolated_search_index(tmp_path: Path, settings: pytest.FixtureRequest) -> I
 
 
 @pytest.fixture(autouse=True)
+def _isolated_exports(tmp_path: Path, settings: pytest.FixtureRequest) -> Iterator[None]:
+    # Each test gets its own whole-library download folder, and rate-limit counters (kept in
+    # the per-process cache) start from zero, so one test's downloads do not refuse another's.
+    from django.core.cache import cache
+
+    settings.EXPORT_DUMP_DIR = tmp_path / "exports"  # type: ignore[attr-defined]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings: pytest.FixtureRequest) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
 

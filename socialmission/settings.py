@@ -64,6 +64,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused for its missing or stale CSRF token gets the site's 403 page, in plain words.
+CSRF_FAILURE_VIEW = "socialmission.core.views.csrf_failure"
 ADMINS = env_admins("ADMINS")
 MANAGERS = ADMINS
 
@@ -131,7 +133,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialmission.core.context_processors.site",
-                "socialmission.linkhealth.context_processors.resource_panel",
                 "socialmission.accounts.context_processors.roles",
             ],
         },
@@ -172,7 +173,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Without a "next", a sign-in lands here; curators land on the curator queue
+# (socialmission.accounts.views.SignInView).
+LOGIN_REDIRECT_URL = "library:home"
+# Password reset requests (each may send mail) per client address per window.
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5)
+PASSWORD_RESET_RATE_WINDOW = env_int("PASSWORD_RESET_RATE_WINDOW", 3600)
 # Messages live in a signed cookie, not the session: reading them does not touch the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
@@ -242,10 +248,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "")
 
 # Contributions and imports: limits an operator may tune.
-CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 5)
+# Two windows: a faculty member sending a reading list one item at a time never meets them.
+CONTRIBUTIONS_RATE_LIMIT = env_int("CONTRIBUTIONS_RATE_LIMIT", 20)
 CONTRIBUTIONS_RATE_WINDOW = env_int("CONTRIBUTIONS_RATE_WINDOW", 3600)
+CONTRIBUTIONS_DAILY_LIMIT = env_int("CONTRIBUTIONS_DAILY_LIMIT", 100)
 CONTRIBUTIONS_MIN_FILL_SECONDS = env_int("CONTRIBUTIONS_MIN_FILL_SECONDS", 3)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# How long the import page keeps a dry run's file (under DATA_DIR) for "Import now".
+IMPORT_STAGING_SECONDS = env_int("IMPORT_STAGING_SECONDS", 3600)
+
+# Exports (interop/exports.py, interop/dumps.py): a search export holds at most this many
+# records (fewer in the slow citation styles); past that, the whole-library files, which are
+# pre-built into EXPORT_DUMP_DIR and checked for changes every EXPORT_DUMP_CHECK_MINUTES.
+# Search, guide and library downloads count EXPORTS_RATE_LIMIT per address per window.
+EXPORT_SEARCH_MAX_RECORDS = env_int("EXPORT_SEARCH_MAX_RECORDS", 1000)
+EXPORT_SEARCH_MAX_CITATIONS = env_int("EXPORT_SEARCH_MAX_CITATIONS", 200)
+EXPORT_DUMP_DIR = Path(os.environ.get("EXPORT_DUMP_DIR", DATA_DIR / "exports")).resolve()
+EXPORT_DUMP_CHECK_MINUTES = env_int("EXPORT_DUMP_CHECK_MINUTES", 10)
+EXPORTS_RATE_LIMIT = env_int("EXPORTS_RATE_LIMIT", 30)
+EXPORTS_RATE_WINDOW = env_int("EXPORTS_RATE_WINDOW", 600)
 
 # OAI-PMH: the repository identifier of oai: identifiers (default: the host of SITE_URL) and
 # the addresses Identify names (default: ADMINS).
@@ -361,6 +382,19 @@ LINKHEALTH_BROKEN_AFTER = timedelta(days=1)
 LINKHEALTH_RECHECK_EVERY = timedelta(days=int(os.environ.get("LINKHEALTH_RECHECK_DAYS", "7")))
 LINKHEALTH_HISTORY_LENGTH = 10
 LINKHEALTH_LEASE = timedelta(hours=6)
+
+# Filling a suggestion from a DOI or PMID (socialmission.interop.lookup): the services asked,
+# in a task, never in a request; each request's timeout; the contact address in the User-Agent
+# (Crossref and NCBI ask for one); lookups a visitor may start per window.
+LOOKUP_CROSSREF_URL = os.environ.get("LOOKUP_CROSSREF_URL", "https://api.crossref.org")
+LOOKUP_DATACITE_URL = os.environ.get("LOOKUP_DATACITE_URL", "https://api.datacite.org")
+LOOKUP_EUTILS_URL = os.environ.get(
+    "LOOKUP_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+LOOKUP_TIMEOUT = float(os.environ.get("LOOKUP_TIMEOUT", "8"))
+LOOKUP_CONTACT_EMAIL = os.environ.get("LOOKUP_CONTACT_EMAIL", "")
+LOOKUP_RATE_LIMIT = env_int("LOOKUP_RATE_LIMIT", 30)
+LOOKUP_RATE_WINDOW = env_int("LOOKUP_RATE_WINDOW", 3600)
 
 # The sign-in throttle counts in the shared cache when there is one, else in the database (one
 # count across all workers either way; a per-process memory cache would let each worker count alone).

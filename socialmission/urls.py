@@ -5,9 +5,10 @@ from socialmission.core.views import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("socialmission.accounts.urls")),
     # Under the curator queue's address, but its own app: mounted before the include below.
     path("contribute/queue/links/", include("socialmission.linkhealth.urls")),
+    path("contribute/queue/guides/", include("socialmission.guides.urls_manage")),
     path("contribute/", include("socialmission.contributions.urls")),
     path("guides/", include("socialmission.guides.urls")),
     path("alerts/", include("socialmission.alerts.urls")),
@@ -21,5 +22,6 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", media),
 ]
 
+handler403 = "socialmission.core.views.permission_denied"
 handler404 = "socialmission.core.views.page_not_found"
 handler500 = "socialmission.core.views.server_error"

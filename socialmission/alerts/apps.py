@@ -10,7 +10,10 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Search alerts")
 
     def ready(self) -> None:
+        from socialmission.alerts import sections
         from socialmission.core import schedule
+
+        sections.register()
 
         # Hourly: each alert is due a day (or a week) after its last check, so a daily alert
         # goes out within an hour of its time even if the scheduler was down for a while.

@@ -110,20 +110,22 @@ def set_frequency(*, alert: Alert, frequency: str) -> Alert:
     return alert
 
 
-@transaction.atomic
-def pause_alert(*, alert: Alert) -> Alert:
-    if alert.status == Alert.Status.ACTIVE:
-        alert.status = Alert.Status.PAUSED
+def _move(alert: Alert, source: str, target: str) -> Alert:
+    """``source`` → ``target``; an alert in any other status is left as it is."""
+    if alert.status == source:
+        alert.status = target
         alert.save(update_fields=["status"])
     return alert
+
+
+@transaction.atomic
+def pause_alert(*, alert: Alert) -> Alert:
+    return _move(alert, Alert.Status.ACTIVE, Alert.Status.PAUSED)
 
 
 @transaction.atomic
 def resume_alert(*, alert: Alert) -> Alert:
-    if alert.status == Alert.Status.PAUSED:
-        alert.status = Alert.Status.ACTIVE
-        alert.save(update_fields=["status"])
-    return alert
+    return _move(alert, Alert.Status.PAUSED, Alert.Status.ACTIVE)
 
 
 @transaction.atomic

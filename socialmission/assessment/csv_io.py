@@ -183,100 +183,59 @@ def import_answers(
     return report
 
 
-def _import_rows(
-    reader: csv.DictReader[str], report: ImportReport, *, create_institutions: bool
-) -> None:
-    institutions: dict[str, Institution | None] = {}
-    instruments = {v.key: v for v in InstrumentVersion.objects.all()}
-    professions = dict(Profession.objects.values_list("slug", "pk"))
-    cycles: dict[tuple[int, int, int], Cycle] = {}
-    seen: dict[tuple[int, str], int] = {}
-    for row in reader:
-        line = reader.line_num
-        report.rows += 1
-        if report.rows > MAX_IMPORT_ROWS:
-            report.rejected.append(
-                Rejection(line, _("more than %(n)d rows") % {"n": MAX_IMPORT_ROWS})
-            )
-            return
+class _Rejected(Exception):
+    """A row that cannot be imported, with the reason the report gives."""
 
-        def reject(reason: str, line: int = line) -> None:
-            report.rejected.append(Rejection(line, reason))
 
-        def get(key: str, row: dict[str, str] = row) -> str:
+class _RowImporter:
+    """What the rows of one import share: the lookups read once and the cycles made so far."""
+
+    def __init__(self, report: ImportReport, *, create_institutions: bool) -> None:
+        self.report = report
+        self.create_institutions = create_institutions
+        self.institutions: dict[str, Institution | None] = {}
+        self.instruments = {v.key: v for v in InstrumentVersion.objects.all()}
+        self.professions = dict(Profession.objects.values_list("slug", "pk"))
+        self.cycles: dict[tuple[int, int, int], Cycle] = {}
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def answer(self, row: dict[str, str], line: int) -> None:
+        """Record the row's answer, or raise ``_Rejected``."""
+
+        def get(key: str) -> str:
             return (row.get(key) or "").strip()
 
         name, year_text, key, indicator_id = (get(c) for c in REQUIRED_COLUMNS[:4])
         if not name:
-            reject(_("no institution"))
-            continue
-        try:
-            year = int(year_text)
-            if not 2000 <= year <= 2200:
-                raise ValueError
-        except ValueError:
-            reject(_("year %(year)r is not a year between 2000 and 2200") % {"year": year_text})
-            continue
-        version = instruments.get(key)
+            raise _Rejected(_("no institution"))
+        year = _year(year_text)
+        version = self.instruments.get(key)
         if version is None:
-            reject(_("unknown instrument %(key)r (load it with load_instrument)") % {"key": key})
-            continue
+            raise _Rejected(
+                _("unknown instrument %(key)r (load it with load_instrument)") % {"key": key}
+            )
         try:
             indicator = version.parsed.indicator(indicator_id)
         except KeyError:
-            reject(_("indicator %(id)r is not in %(key)s") % {"id": indicator_id, "key": key})
-            continue
+            raise _Rejected(
+                _("indicator %(id)r is not in %(key)s") % {"id": indicator_id, "key": key}
+            ) from None
         try:
             value = services.clean_value(indicator, get("answer"))
         except ValidationError as exc:
-            reject(
+            raise _Rejected(
                 _("answer to %(id)s: %(msg)s") % {"id": indicator_id, "msg": " ".join(exc.messages)}
-            )
-            continue
-        if name.lower() not in institutions:
-            institution = Institution.objects.filter(name__iexact=name).first()
-            if institution is None and create_institutions:
-                slugs = [s.strip() for s in get("professions").split(";") if s.strip()]
-                unknown = [s for s in slugs if s not in professions]
-                if unknown:
-                    reject(_("unknown professions: %(slugs)s") % {"slugs": ", ".join(unknown)})
-                    continue
-                institution = Institution(name=name)
-                institution.full_clean()
-                institution.save()
-                institution.professions.set([professions[s] for s in slugs])
-                report.created_institutions.append(name)
-            institutions[name.lower()] = institution
-        institution = institutions[name.lower()]
-        if institution is None:
-            reject(
-                _("unknown institution %(name)r (use --create-institutions to create it)")
-                % {"name": name}
-            )
-            continue
-        cycle_key = (institution.pk, version.pk, year)
-        cycle = cycles.get(cycle_key)
-        if cycle is None:
-            cycle, _created = Cycle.objects.get_or_create(
-                institution=institution, instrument=version, year=year
-            )
-            cycles[cycle_key] = cycle
-        if cycle.is_submitted:
-            reject(
-                _("the %(year)d cycle of %(name)s is submitted; reopen it first")
-                % {"year": year, "name": institution.name}
-            )
-            continue
-        earlier = seen.get((cycle.pk, indicator.id))
+            ) from None
+        cycle = self._cycle(self._institution(name, get("professions")), version, year)
+        earlier = self.seen.get((cycle.pk, indicator.id))
         if earlier is not None:
-            reject(
+            raise _Rejected(
                 _("repeats indicator %(id)s of line %(line)d")
                 % {"id": indicator.id, "line": earlier}
             )
-            continue
-        seen[(cycle.pk, indicator.id)] = line
+        self.seen[(cycle.pk, indicator.id)] = line
         if not value:
-            continue
+            return
         services.record_answer(
             cycle=cycle,
             user=None,
@@ -285,5 +244,74 @@ def _import_rows(
             comment=get("comment"),
             evidence="",
         )
-        report.answers += 1
-        report.cycles.add(cycle.pk)
+        self.report.answers += 1
+        self.report.cycles.add(cycle.pk)
+
+    def _institution(self, name: str, professions_text: str) -> Institution:
+        if name.lower() not in self.institutions:
+            institution = Institution.objects.filter(name__iexact=name).first()
+            if institution is None and self.create_institutions:
+                institution = self._create_institution(name, professions_text)
+            self.institutions[name.lower()] = institution
+        found = self.institutions[name.lower()]
+        if found is None:
+            raise _Rejected(
+                _("unknown institution %(name)r (use --create-institutions to create it)")
+                % {"name": name}
+            )
+        return found
+
+    def _create_institution(self, name: str, professions_text: str) -> Institution:
+        slugs = [s.strip() for s in professions_text.split(";") if s.strip()]
+        unknown = [s for s in slugs if s not in self.professions]
+        if unknown:
+            raise _Rejected(_("unknown professions: %(slugs)s") % {"slugs": ", ".join(unknown)})
+        institution = Institution(name=name)
+        institution.full_clean()
+        institution.save()
+        institution.professions.set([self.professions[s] for s in slugs])
+        self.report.created_institutions.append(name)
+        return institution
+
+    def _cycle(self, institution: Institution, version: InstrumentVersion, year: int) -> Cycle:
+        cycle_key = (institution.pk, version.pk, year)
+        cycle = self.cycles.get(cycle_key)
+        if cycle is None:
+            cycle, _created = Cycle.objects.get_or_create(
+                institution=institution, instrument=version, year=year
+            )
+            self.cycles[cycle_key] = cycle
+        if cycle.is_submitted:
+            raise _Rejected(
+                _("the %(year)d cycle of %(name)s is submitted; reopen it first")
+                % {"year": year, "name": institution.name}
+            )
+        return cycle
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2200:
+        raise _Rejected(_("year %(year)r is not a year between 2000 and 2200") % {"year": text})
+    return year
+
+
+def _import_rows(
+    reader: csv.DictReader[str], report: ImportReport, *, create_institutions: bool
+) -> None:
+    importer = _RowImporter(report, create_institutions=create_institutions)
+    for row in reader:
+        line = reader.line_num
+        report.rows += 1
+        if report.rows > MAX_IMPORT_ROWS:
+            report.rejected.append(
+                Rejection(line, _("more than %(n)d rows") % {"n": MAX_IMPORT_ROWS})
+            )
+            return
+        try:
+            importer.answer(row, line)
+        except _Rejected as rejected:
+            report.rejected.append(Rejection(line, str(rejected)))

@@ -314,6 +314,67 @@ def _parse_option(check: _Checker, data: Any, where: str) -> Option | None:
     return Option(value=value, label=label, score=score)
 
 
+def _parse_options(check: _Checker, mapping: dict[str, Any], where: str, kind: str) -> list[Option]:
+    """The options of a scale, yesno or choice indicator (errors go to ``check``)."""
+    before = len(check.errors)
+    if mapping.get("range") is not None:
+        check.error(f"{where}.range", f"is only for number and percent, not {kind}")
+    entries = check.items(mapping, "options", where)
+    if mapping.get("options") is None:
+        check.error(f"{where}.options", f"is required for a {kind} indicator")
+    options: list[Option] = []
+    for place, item in entries:
+        option = _parse_option(check, item, place)
+        if option is None:
+            continue
+        if option.value in {o.value for o in options}:
+            check.error(f"{place}.value", f"{option.value!r} is used by an earlier option")
+            continue
+        options.append(option)
+    values = {o.value for o in options}
+    if kind == "yesno" and entries and len(check.errors) == before and values != {"yes", "no"}:
+        check.error(f"{where}.options", "a yesno indicator has exactly the options yes and no")
+    if kind in ("scale", "choice") and len(entries) == 1:
+        check.error(f"{where}.options", "needs at least two options")
+    return options
+
+
+def _parse_range(
+    check: _Checker, mapping: dict[str, Any], where: str, kind: str
+) -> tuple[float | None, float | None]:
+    """The (min, max) of a number or percent indicator (errors go to ``check``)."""
+    if mapping.get("options") is not None:
+        check.error(f"{where}.options", f"is only for scale, yesno and choice, not {kind}")
+    if mapping.get("range") is None:
+        check.error(f"{where}.range", f"is required for a {kind} indicator ({{min: …, max: …}})")
+        return None, None
+    bounds = check.mapping(mapping["range"], f"{where}.range", required=("min", "max"))
+    if bounds is None or bounds.get("min") is None or bounds.get("max") is None:
+        return None, None
+    range_min = check.number(bounds["min"], f"{where}.range.min")
+    range_max = check.number(bounds["max"], f"{where}.range.max")
+    if range_min is not None and range_max is not None:
+        if range_min >= range_max:
+            check.error(f"{where}.range", "min must be less than max")
+        if kind == "percent" and (range_min < 0 or range_max > 100):
+            check.error(f"{where}.range", "a percent range lies between 0 and 100")
+    return range_min, range_max
+
+
+def _parse_carries_over(
+    check: _Checker, mapping: dict[str, Any], where: str, *, carries: bool
+) -> str | None:
+    if mapping.get("carries_over") is None:
+        return None
+    carries_over = check.identifier(mapping, "carries_over", where) or None
+    if not carries:
+        check.error(
+            f"{where}.carries_over",
+            "the instrument has no carries_over_from, so there is no previous version",
+        )
+    return carries_over
+
+
 def _parse_indicator(check: _Checker, data: Any, where: str, *, carries: bool) -> Indicator | None:
     mapping = check.mapping(
         data,
@@ -331,66 +392,11 @@ def _parse_indicator(check: _Checker, data: Any, where: str, *, carries: bool) -
     if kind and kind not in TYPES:
         check.error(f"{where}.type", f"{kind!r} is not one of: {', '.join(TYPES)}")
     weight = check.weight(mapping, where)
-
-    options: list[Option] = []
-    if kind in OPTION_TYPES:
-        before_options = len(check.errors)
-        if mapping.get("range") is not None:
-            check.error(f"{where}.range", f"is only for number and percent, not {kind}")
-        entries = check.items(mapping, "options", where)
-        if mapping.get("options") is None:
-            check.error(f"{where}.options", f"is required for a {kind} indicator")
-        for place, item in entries:
-            option = _parse_option(check, item, place)
-            if option is None:
-                continue
-            if option.value in {o.value for o in options}:
-                check.error(f"{place}.value", f"{option.value!r} is used by an earlier option")
-                continue
-            options.append(option)
-        values = {o.value for o in options}
-        if (
-            kind == "yesno"
-            and entries
-            and len(check.errors) == before_options
-            and values != {"yes", "no"}
-        ):
-            check.error(f"{where}.options", "a yesno indicator has exactly the options yes and no")
-        if kind in ("scale", "choice") and len(entries) == 1:
-            check.error(f"{where}.options", "needs at least two options")
-
-    range_min = range_max = None
-    if kind in NUMERIC_TYPES:
-        if mapping.get("options") is not None:
-            check.error(f"{where}.options", f"is only for scale, yesno and choice, not {kind}")
-        if mapping.get("range") is None:
-            check.error(
-                f"{where}.range", f"is required for a {kind} indicator ({{min: …, max: …}})"
-            )
-        else:
-            bounds = check.mapping(mapping["range"], f"{where}.range", required=("min", "max"))
-            if (
-                bounds is not None
-                and bounds.get("min") is not None
-                and bounds.get("max") is not None
-            ):
-                range_min = check.number(bounds["min"], f"{where}.range.min")
-                range_max = check.number(bounds["max"], f"{where}.range.max")
-                if range_min is not None and range_max is not None:
-                    if range_min >= range_max:
-                        check.error(f"{where}.range", "min must be less than max")
-                    if kind == "percent" and (range_min < 0 or range_max > 100):
-                        check.error(f"{where}.range", "a percent range lies between 0 and 100")
-
-    carries_over = None
-    if mapping.get("carries_over") is not None:
-        carries_over = check.identifier(mapping, "carries_over", where) or None
-        if not carries:
-            check.error(
-                f"{where}.carries_over",
-                "the instrument has no carries_over_from, so there is no previous version",
-            )
-
+    options = _parse_options(check, mapping, where, kind) if kind in OPTION_TYPES else []
+    range_min, range_max = (
+        _parse_range(check, mapping, where, kind) if kind in NUMERIC_TYPES else (None, None)
+    )
+    carries_over = _parse_carries_over(check, mapping, where, carries=carries)
     if len(check.errors) > before:
         return None
     return Indicator(

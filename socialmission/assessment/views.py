@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -44,6 +45,17 @@ def _messages_for(request: HttpRequest, exc: ValidationError | PermissionDenied)
     texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
     for text in texts:
         messages.error(request, text)
+
+
+def _attempt(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
+    """Run a service; say ``success``, or each message of the refusal it raised."""
+    try:
+        call()
+    except (ValidationError, PermissionDenied) as exc:
+        _messages_for(request, exc)
+        return False
+    messages.success(request, success)
+    return True
 
 
 @require_safe
@@ -103,11 +115,11 @@ def manage_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cycle = Cycle.objects.filter(pk=pk).first()
     if cycle is None:
         raise Http404
-    try:
-        services.reopen_cycle(cycle=cycle, actor=request.user)
-        messages.success(request, _("The cycle is open again."))
-    except (ValidationError, PermissionDenied) as exc:
-        _messages_for(request, exc)
+    _attempt(
+        request,
+        lambda: services.reopen_cycle(cycle=cycle, actor=request.user),
+        _("The cycle is open again."),
+    )
     return redirect("assessment:manage")
 
 
@@ -205,11 +217,12 @@ def member_role(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     target = _membership_by_pk(request, pk)
     form = RoleForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_role(membership=target, actor=request.user, role=form.cleaned_data["role"])
-            messages.success(request, _("Role changed."))
-        except (ValidationError, PermissionDenied) as exc:
-            _messages_for(request, exc)
+        role = form.cleaned_data["role"]
+        _attempt(
+            request,
+            lambda: services.set_role(membership=target, actor=request.user, role=role),
+            _("Role changed."),
+        )
     return redirect(target.institution)
 
 
@@ -399,11 +412,11 @@ def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cycle, _membership = _open_cycle_for(request, pk)
-    try:
-        services.reopen_cycle(cycle=cycle, actor=request.user)
-        messages.success(request, _("The cycle is open again."))
-    except (ValidationError, PermissionDenied) as exc:
-        _messages_for(request, exc)
+    _attempt(
+        request,
+        lambda: services.reopen_cycle(cycle=cycle, actor=request.user),
+        _("The cycle is open again."),
+    )
     return redirect(cycle)
 
 
@@ -469,11 +482,11 @@ def scores_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def share(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cycle, _membership = _open_cycle_for(request, pk)
-    try:
-        services.create_share_link(cycle=cycle, actor=request.user)
-        messages.success(request, _("Share link created. Anyone holding it can read this report."))
-    except PermissionDenied as exc:
-        _messages_for(request, exc)
+    _attempt(
+        request,
+        lambda: services.create_share_link(cycle=cycle, actor=request.user),
+        _("Share link created. Anyone holding it can read this report."),
+    )
     return redirect("assessment:report", pk=cycle.pk)
 
 
@@ -483,11 +496,11 @@ def revoke_share(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     link = ShareLink.objects.select_related("cycle__institution").filter(pk=pk).first()
     if link is None or selectors.membership_for(request.user, link.cycle.institution) is None:
         raise Http404
-    try:
-        services.revoke_share_link(link=link, actor=request.user)
-        messages.success(request, _("Share link revoked."))
-    except PermissionDenied as exc:
-        _messages_for(request, exc)
+    _attempt(
+        request,
+        lambda: services.revoke_share_link(link=link, actor=request.user),
+        _("Share link revoked."),
+    )
     return redirect("assessment:report", pk=link.cycle_id)
 
 

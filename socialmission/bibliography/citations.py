@@ -139,8 +139,7 @@ def csl_item(record: Record, item_id: str = "item") -> dict[str, Any]:
     """
     item = to_csl(record, item_id)
     short = record.extra.get("container_title_short", "")
-    if short:
-        item["container-title-short"] = short
+    if short:  # to_csl wrote container-title-short; some styles read the older name
         item["journalAbbreviation"] = short
     if not record.authors and not record.editors and record.organization:
         item["author"] = [{"literal": record.organization}]

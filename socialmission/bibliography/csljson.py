@@ -266,6 +266,10 @@ def _to_record(item: dict[str, Any], position: str) -> Record:
     for step in _STEPS:
         step(record, item)
     record.extra.update({key: _text(item[key]) for key in _EXTRA_FIELDS if _text(item.get(key))})
+    # The journal's abbreviation, under the key the other parsers use (AMA and Vancouver cite it).
+    short = _text(item.get("container-title-short")) or _text(item.get("journalAbbreviation"))
+    if short:
+        record.extra["container_title_short"] = short
     return record
 
 
@@ -302,6 +306,7 @@ def to_csl(record: Record, item_id: str) -> dict[str, Any]:
                 parts.append(record.day)
         item["issued"] = {"date-parts": [parts]}
     put("container-title", record.container_title)
+    put("container-title-short", record.extra.get("container_title_short", ""))
     put("volume", record.volume)
     put("issue", record.issue)
     put("page", record.pages)

@@ -356,6 +356,11 @@ def _container(record: Record, tags: _Tags) -> None:
         or tags.joined("BT")  # the book title in older RIS
         or tags.first("alternate_title1")
     )
+    # J2 (Zotero's journal abbreviation, EndNote's alternate title), else JA: the short form AMA
+    # and Vancouver cite.
+    short = tags.first("alternate_title1", "alternate_title2")
+    if short and short != record.container_title:
+        record.extra["container_title_short"] = short
     if record.type in {"book", "report", "thesis"} and record.container_title:
         # For a whole book or report T2 is the series, not a venue it appeared in (for a web page
         # T2 is the website, which is its venue).
@@ -508,6 +513,7 @@ def _to_entry(record: Record) -> dict[str, Any]:
         put("year", str(record.year))
         put("date", _ris_date(record))
     put("secondary_title", record.container_title)
+    put("alternate_title1", record.extra.get("container_title_short", ""))
     put("volume", record.volume)
     put("number", record.issue)
     start, end = split_pages(record.pages)

@@ -9,7 +9,9 @@ merges anything, and a title match whose DOIs differ is reported as such.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -30,10 +32,6 @@ MAX_CANDIDATES = 300
 class DuplicateMatch:
     resource: Resource
     reason: str  # "doi", "pmid", "title" or "title-different-doi"
-
-    @property
-    def is_strong(self) -> bool:
-        return self.reason in {"doi", "pmid"}
 
     @property
     def explanation(self) -> str:
@@ -104,3 +102,57 @@ def find_duplicates(
             matches[resource.pk] = DuplicateMatch(resource, reason)
     order = {"doi": 0, "pmid": 1, "title": 2, "title-different-doi": 3}
     return sorted(matches.values(), key=lambda m: (order[m.reason], m.resource.pk))
+
+
+def flag_duplicates(
+    items: Iterable[Any], *, published_only: bool = False
+) -> dict[int, DuplicateMatch]:
+    """For a list page: each item (by pk) whose DOI, PMID or title a resource shares.
+
+    One query for the whole page, however many items: the same DOI or PMID, or a nearly
+    identical title among the resources holding the title's longest word (the detail page
+    searches wider). An item's own resource (the one it became) does not count.
+    """
+    items = list(items)
+    condition = Q()
+    for item in items:
+        doi, pmid, words = normalize_doi(item.doi), normalize_pmid(item.pmid), _longest(item.title)
+        if doi:
+            condition |= Q(doi__icontains=doi)
+        if pmid:
+            condition |= Q(pmid__contains=pmid)
+        if words:
+            condition |= Q(title__icontains=words[0])
+    if not condition:
+        return {}
+    queryset = Resource.objects.published() if published_only else Resource.objects.all()
+    rows = queryset.filter(condition).only("pk", "title", "slug", "doi", "pmid", "status")
+    candidates = [(r, normalize_title(r.title)) for r in rows[: MAX_CANDIDATES * 4]]
+    flags: dict[int, DuplicateMatch] = {}
+    for item in items:
+        found = _first_match(item, candidates)
+        if found is not None:
+            flags[item.pk] = found
+    return flags
+
+
+def _longest(title: str) -> list[str]:
+    return sorted(set(normalize_title(title).split()), key=len, reverse=True)[:1]
+
+
+def _first_match(item: Any, candidates: list[tuple[Resource, str]]) -> DuplicateMatch | None:
+    doi, pmid, key = normalize_doi(item.doi), normalize_pmid(item.pmid), normalize_title(item.title)
+    own = getattr(item, "resource_id", None) if not isinstance(item, Resource) else item.pk
+    tests = (
+        ("doi", lambda r, _k: bool(doi) and normalize_doi(r.doi) == doi),
+        ("pmid", lambda r, _k: bool(pmid) and normalize_pmid(r.pmid) == pmid),
+        (
+            "title",
+            lambda _r, k: bool(key and k) and (k == key or similarity(k, key) >= TITLE_SIMILARITY),
+        ),
+    )
+    for reason, same in tests:
+        match = next((r for r, k in candidates if r.pk != own and same(r, k)), None)
+        if match is not None:
+            return DuplicateMatch(match, reason)
+    return None

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from socialmission.contributions.models import Nomination, Suggestion
 from socialmission.core.mail import send_email
@@ -83,4 +84,61 @@ def send_answer_to_curator(item: Item) -> None:
         subject=f"[{settings.SITE_NAME}] An answer to your question",
         body=body,
         kind="contribution-answer",
+    )
+
+
+# Curators who asked for e-mail about new contributions (``CuratorNotice``)
+
+# A digest lists at most this many items (and says how many more): the queue shows them all.
+_DIGEST_LISTED = 50
+
+
+def _curator_mail(curator: Any, template: str, subject: str, kind: str, **context: Any) -> None:
+    body = render_to_string(
+        f"contributions/email/{template}.txt",
+        {
+            "curator": curator,
+            "site_name": settings.SITE_NAME,
+            "queue_url": settings.SITE_URL + reverse("contributions:queue"),
+            **context,
+        },
+    )
+    # The subject never carries what a contributor typed.
+    send_email(
+        to=[curator.email], subject=f"[{settings.SITE_NAME}] {subject}", body=body, kind=kind
+    )
+
+
+def notify_curators(item: Item) -> None:
+    """One e-mail to each active curator who chose "each new contribution"."""
+    from socialmission.accounts import roles
+    from socialmission.contributions.models import CuratorNotice
+
+    notices = CuratorNotice.objects.filter(
+        frequency=CuratorNotice.Frequency.IMMEDIATE, user__is_active=True
+    ).select_related("user")
+    for notice in notices:
+        curator = notice.user
+        if curator.email and roles.is_curator(curator):
+            _curator_mail(
+                curator,
+                "new_contribution",
+                "A new contribution is in the queue",
+                "contribution-new",
+                item=item,
+                item_url=settings.SITE_URL + item.get_queue_url(),
+            )
+
+
+def send_curator_digest(curator: Any, items: list[Item]) -> None:
+    if not curator.email:
+        return
+    _curator_mail(
+        curator,
+        "curator_digest",
+        "New contributions in the queue",
+        "contribution-digest",
+        items=[(item, settings.SITE_URL + item.get_queue_url()) for item in items[:_DIGEST_LISTED]],
+        count=len(items),
+        more=max(0, len(items) - _DIGEST_LISTED),
     )

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.bibliography.text import (
     clean,
@@ -18,6 +19,7 @@ from socialmission.bibliography.text import (
 from socialmission.contributions.models import (
     LONG_TEXT_MAX,
     Champion,
+    CuratorNotice,
     Nomination,
     Suggestion,
     http_url_validator,
@@ -105,7 +107,7 @@ def _normalised(cleaned_data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ResourceMetadataMixin:
-    """DOI/PMID normalisation and the one-author-per-line field, shared by both forms."""
+    """Identifier, keyword and language normalisation and the one-author-per-line field, shared by both forms."""
 
     cleaned_data: dict[str, Any]
 
@@ -117,6 +119,50 @@ class _ResourceMetadataMixin:
 
     def clean_authors_text(self) -> list[dict[str, str]]:
         return parse_authors(self.cleaned_data.get("authors_text", ""))
+
+    def clean_keywords(self) -> str:
+        # One spelling per keyword, in the library's "a; b; c" form.
+        return "; ".join(unique(split_list(self.cleaned_data.get("keywords", ""), ";,")))
+
+    def clean_language(self) -> str:
+        return clean(self.cleaned_data.get("language", "")).lower()
+
+    def clean_issn(self) -> str:
+        return clean(self.cleaned_data.get("issn", "")).upper()
+
+
+class _LinksMixin:
+    """The nomination forms' "one web link per line" field, checked as the service checks it."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_links(self) -> str:
+        return validate_links(self.cleaned_data.get("links", ""))
+
+
+# What the public and the curator forms of one model share in their ``Meta``.
+_SUGGESTION_IDENTITY = ["title", "url", "doi", "pmid", "resource_type"]
+_SUGGESTION_LABELS = {
+    "url": "Link",
+    "doi": "DOI",
+    "venue_short": _("Journal abbreviation"),
+    "volume": _("Volume"),
+    "issue": _("Issue"),
+    "pages": _("Pages"),
+    "issn": _("ISSN"),
+    "language": _("Language"),
+    "keywords": _("Keywords"),
+}
+_SUGGESTION_WIDGETS = {
+    "title": forms.TextInput(),
+    "keywords": forms.TextInput(),
+    "description": forms.Textarea(attrs={"rows": 4}),
+}
+_NOMINATION_FIELDS = ["nominee_name", "profession", "institution", "role", "story", "links"]
+_NOMINATION_WIDGETS = {
+    "story": forms.Textarea(attrs={"rows": 6}),
+    "links": forms.Textarea(attrs={"rows": 3}),
+}
 
 
 class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -148,21 +194,23 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
     class Meta:
         model = Suggestion
         fields = [
-            "title",
-            "url",
-            "doi",
-            "pmid",
-            "resource_type",
+            *_SUGGESTION_IDENTITY,
             "year",
             "venue",
+            "venue_short",
+            "volume",
+            "issue",
+            "pages",
+            "issn",
+            "language",
+            "keywords",
             "description",
             "why",
             "submitter_name",
             "submitter_email",
         ]
         labels = {
-            "url": "Link",
-            "doi": "DOI",
+            **_SUGGESTION_LABELS,
             "pmid": "PubMed id (PMID)",
             "venue": "Journal, publisher or website",
             "description": "Abstract or description",
@@ -171,15 +219,14 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
             "submitter_email": "Your e-mail",
         }
         help_texts = {
+            "venue_short": _("As PubMed writes it, e.g. Acad Med."),
+            "language": _("A language code, e.g. en, es, fr."),
+            "keywords": _("Separated by semicolons."),
             "url": "Starting with https:// or http://.",
             "why": "What a school could learn or do with it.",
             "submitter_email": "Private: used only to tell you what became of your suggestion; never shown or shared.",
         }
-        widgets = {
-            "title": forms.TextInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "why": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {**_SUGGESTION_WIDGETS, "why": forms.Textarea(attrs={"rows": 4})}
 
     field_order = [
         "title",
@@ -190,6 +237,13 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         "authors_text",
         "year",
         "venue",
+        "venue_short",
+        "volume",
+        "issue",
+        "pages",
+        "issn",
+        "language",
+        "keywords",
         "description",
         "why",
         "submitter_name",
@@ -216,7 +270,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         return _normalised(self.cleaned_data)
 
 
-class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
+class NominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The public "nominate a champion" form."""
 
     required_css_class = "required"
@@ -229,17 +283,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Nomination
-        fields = [
-            "nominee_name",
-            "profession",
-            "institution",
-            "role",
-            "story",
-            "links",
-            "submitter_name",
-            "submitter_email",
-            "consent",
-        ]
+        fields = [*_NOMINATION_FIELDS, "submitter_name", "submitter_email", "consent"]
         labels = {
             "nominee_name": "Nominee's name",
             "role": "Role or position",
@@ -252,13 +296,7 @@ class NominationForm(forms.ModelForm):  # type: ignore[type-arg]
             "links": "Web pages about their work, one per line, starting with https:// or http://.",
             "submitter_email": "Private: used only to tell you what became of your nomination; never shown or shared.",
         }
-        widgets = {
-            "story": forms.Textarea(attrs={"rows": 6}),
-            "links": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def clean_links(self) -> str:
-        return validate_links(self.cleaned_data.get("links", ""))
+        widgets = _NOMINATION_WIDGETS
 
 
 class PasteForm(forms.Form):
@@ -293,17 +331,15 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
     class Meta:
         model = Suggestion
         fields = [
-            "title",
-            "url",
-            "doi",
-            "pmid",
-            "resource_type",
+            *_SUGGESTION_IDENTITY,
             "organization",
             "year",
             "venue",
+            "venue_short",
             "volume",
             "issue",
             "pages",
+            "issn",
             "language",
             "keywords",
             "description",
@@ -312,17 +348,10 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
             "intervention",
             "results",
         ]
-        labels = {
-            "url": "Link",
-            "doi": "DOI",
-            "pmid": "PMID",
-            "venue": "Journal, publisher or site",
-        }
+        labels = {**_SUGGESTION_LABELS, "pmid": "PMID", "venue": "Journal, publisher or site"}
         help_texts = {"keywords": "Separated by semicolons."}
         widgets = {
-            "title": forms.TextInput(),
-            "keywords": forms.TextInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            **_SUGGESTION_WIDGETS,
             "need": forms.Textarea(attrs={"rows": 3}),
             "intervention": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 3}),
@@ -337,30 +366,20 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
                 if name in self.fields:
                     self.initial[name] = list(getattr(self.instance, name).all())
 
-    def clean_keywords(self) -> str:
-        # One spelling per keyword, in the library's "a; b; c" form.
-        return "; ".join(unique(split_list(self.cleaned_data.get("keywords", ""), ";,")))
-
-    def clean_language(self) -> str:
-        return clean(self.cleaned_data.get("language", "")).lower()
-
     def changes(self) -> dict[str, Any]:
         return _normalised(self.cleaned_data)
 
 
-class CuratorNominationForm(forms.ModelForm):  # type: ignore[type-arg]
+class CuratorNominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-arg]
     required_css_class = "required"
 
     class Meta:
         model = Nomination
-        fields = ["nominee_name", "profession", "institution", "role", "story", "links"]
-        widgets = {
-            "story": forms.Textarea(attrs={"rows": 6}),
-            "links": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = _NOMINATION_FIELDS
+        widgets = _NOMINATION_WIDGETS
 
-    def clean_links(self) -> str:
-        return validate_links(self.cleaned_data.get("links", ""))
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
 
 
 class DeclineForm(forms.Form):
@@ -503,3 +522,26 @@ class RoleForm(forms.Form):
                 "No active user has this username. They must have an account first."
             )
         return user
+
+
+class DraftFilterForm(forms.Form):
+    q = forms.CharField(label="Title contains", required=False, max_length=200)
+    resource_type = forms.ModelChoiceField(
+        ResourceType.objects.all(), label="Type", required=False, empty_label="Any type"
+    )
+
+
+class PublishDraftsForm(forms.Form):
+    resources = forms.ModelMultipleChoiceField(
+        Resource.objects.filter(status=Resource.Status.DRAFT),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Select at least one draft to publish."},
+    )
+
+
+class NoticeForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("E-mail me about new suggestions and nominations"),
+        choices=CuratorNotice.Frequency.choices,
+        widget=forms.RadioSelect,
+    )

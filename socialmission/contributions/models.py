@@ -39,6 +39,12 @@ SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 5000
 
 
+def web_links(text: str) -> list[str]:
+    """The http(s) lines of a one-link-per-line text: the only links a page ever renders."""
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+
+
 def new_token() -> str:
     """An unguessable token for the contributor's private status link (256 bits)."""
     return secrets.token_urlsafe(32)
@@ -60,6 +66,17 @@ class SubmissionQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(status__in=OPEN_STATUSES)
 
 
+def _curator_field() -> models.ForeignKey:  # type: ignore[type-arg]
+    """The curator who claimed, decided or curated something; kept when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Submission(models.Model):
     """What suggestions and nominations share: the contributor, the status link, the review."""
 
@@ -72,21 +89,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    claimed_by = _curator_field()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = _curator_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
 
@@ -113,6 +118,14 @@ class Submission(models.Model):
         return settings.SITE_URL + self.status_path()
 
 
+def _declined_has_reason(kind: str) -> models.CheckConstraint:
+    """A declined submission always carries the reason its contributor was given."""
+    return models.CheckConstraint(
+        condition=~Q(status="declined") | ~Q(decline_reason=""),
+        name=f"{kind}_declined_has_reason",
+    )
+
+
 class Suggestion(Submission):
     """A resource a contributor suggests; curators complete its metadata before publishing."""
 
@@ -126,9 +139,11 @@ class Suggestion(Submission):
     organization = models.CharField(max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     venue = models.CharField(max_length=500, blank=True)
+    venue_short = models.CharField(_("journal abbreviation"), max_length=200, blank=True)
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=50, blank=True)
     pages = models.CharField(max_length=50, blank=True)
+    issn = models.CharField("ISSN", max_length=20, blank=True)
     language = models.CharField(max_length=12, blank=True, default="en")
     keywords = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
@@ -161,10 +176,7 @@ class Suggestion(Submission):
                 condition=Q(status__in=[s.value for s in Status]),
                 name="suggestion_status_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""),
-                name="suggestion_declined_has_reason",
-            ),
+            _declined_has_reason("suggestion"),
         ]
 
     def __str__(self) -> str:
@@ -199,10 +211,7 @@ class Nomination(Submission):
                 condition=Q(status__in=["pending", "needs_info", "published", "declined"]),
                 name="nomination_status_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""),
-                name="nomination_declined_has_reason",
-            ),
+            _declined_has_reason("nomination"),
             models.CheckConstraint(condition=Q(consent=True), name="nomination_has_consent"),
         ]
 
@@ -214,8 +223,7 @@ class Nomination(Submission):
         return self.nominee_name
 
     def link_list(self) -> list[str]:
-        lines = (line.strip() for line in self.links.splitlines())
-        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+        return web_links(self.links)
 
     def get_queue_url(self) -> str:
         return reverse("contributions:nomination", kwargs={"pk": self.pk})
@@ -243,13 +251,7 @@ class Champion(models.Model):
     )
     is_published = models.BooleanField(default=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    curated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    curated_by = _curator_field()
 
     objects = ChampionQuerySet.as_manager()
 
@@ -274,8 +276,7 @@ class Champion(models.Model):
 
     def link_list(self) -> list[str]:
         # Links typed in the admin skip the form's check; only web links are ever rendered.
-        lines = (line.strip() for line in self.links.splitlines())
-        return [line for line in lines if line.lower().startswith(("http://", "https://"))]
+        return web_links(self.links)
 
 
 class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
@@ -289,6 +290,16 @@ class SpotlightQuerySet(models.QuerySet):  # type: ignore[type-arg]
             Q(starts_on__isnull=True) | Q(starts_on__lte=today),
             Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         ).order_by(models.F("starts_on").desc(nulls_last=True), "-created_at", "-id")
+
+
+def _dates_ordered(name: str) -> models.CheckConstraint:
+    """A spotlight's optional date range never ends before it starts."""
+    return models.CheckConstraint(
+        condition=Q(starts_on__isnull=True)
+        | Q(ends_on__isnull=True)
+        | Q(ends_on__gte=models.F("starts_on")),
+        name=name,
+    )
 
 
 class Spotlight(models.Model):
@@ -311,14 +322,7 @@ class ResourceSpotlight(Spotlight):
     summary = models.TextField(_("editorial summary"), max_length=1000)
 
     class Meta(Spotlight.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="resource_spotlight_dates_ordered",
-            ),
-        ]
+        constraints = [_dates_ordered("resource_spotlight_dates_ordered")]
 
     def __str__(self) -> str:
         return f"Spotlight: {self.resource}"
@@ -328,14 +332,34 @@ class ChampionSpotlight(Spotlight):
     champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="spotlights")
 
     class Meta(Spotlight.Meta):
+        constraints = [_dates_ordered("champion_spotlight_dates_ordered")]
+
+    def __str__(self) -> str:
+        return f"Spotlight: {self.champion}"
+
+
+class CuratorNotice(models.Model):
+    """A curator's choice of e-mail about new contributions: none, each one, or a daily digest."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", _("No e-mail")
+        IMMEDIATE = "immediate", _("An e-mail for each new contribution")
+        DAILY = "daily", _("One e-mail a day listing the new contributions")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curator_notice"
+    )
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.OFF)
+    # The end of the period the last digest covered: the next one lists what came after it.
+    digest_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="champion_spotlight_dates_ordered",
+                condition=Q(frequency__in=["off", "immediate", "daily"]),
+                name="curator_notice_frequency_valid",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Spotlight: {self.champion}"
+        return f"{self.user}: {self.frequency}"

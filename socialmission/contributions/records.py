@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
+from socialmission.bibliography.formats import parse_text
 from socialmission.bibliography.names import format_name, parse_name
 from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import normalize_doi, normalize_pmid
+from socialmission.interop.importer import resource_type_csl_types
 from socialmission.interop.records import name_from_json, name_to_json
 from socialmission.library.models import ResourceType
 
@@ -22,12 +26,14 @@ MAX_PASTE_LENGTH = 20_000
 class PasteResult:
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    # A bare DOI or PMID: ("doi", "10.…") or ("pmid", "…"), for the caller to look up.
+    identifier: tuple[str, str] | None = None
 
 
 def _parse(text: str) -> list[Record | RecordError]:
-    from socialmission.bibliography.formats import parse_text
-
-    return parse_text(text)
+    # The live resource types, as the importer passes them: a type a curator renamed or added
+    # in the admin is understood in a pasted record of the library's own CSV too.
+    return parse_text(text, resource_types=resource_type_csl_types())
 
 
 def authors_text(authors: list[dict[str, str]]) -> str:
@@ -55,8 +61,7 @@ def parse_authors(text: str) -> list[dict[str, str]]:
 def _bare_identifier(text: str) -> dict[str, str]:
     """{"doi": …} or {"pmid": …} when the pasted text is just a DOI or a PMID (or its URL).
 
-    Nothing is looked up online (the library makes no outside requests); the curator
-    completes the record.
+    The caller looks it up (``interop.lookup``, in a task) to fill the rest of the form.
     """
     if "\n" in text or len(text) > 300:
         return {}
@@ -73,8 +78,19 @@ def _bare_identifier(text: str) -> dict[str, str]:
     return {}
 
 
+def _resource_type(record: Record) -> ResourceType | None:
+    """The active type the record names (our own CSV names it), else the first of its CSL type."""
+    active = ResourceType.objects.filter(is_active=True)
+    named = record.resource_type.strip()
+    if named:
+        match = active.filter(Q(name__iexact=named) | Q(slug__iexact=named)).first()
+        if match is not None:
+            return match
+    return active.filter(csl_type=record.type).first()
+
+
 def record_to_form_data(record: Record) -> dict[str, Any]:
-    resource_type = ResourceType.objects.filter(is_active=True, csl_type=record.type).first()
+    resource_type = _resource_type(record)
     data: dict[str, Any] = {
         "title": record.title,
         "url": record.url if record.url.startswith(("http://", "https://")) else "",
@@ -88,6 +104,13 @@ def record_to_form_data(record: Record) -> dict[str, Any]:
         ),
         "year": record.year or "",
         "venue": record.container_title or record.publisher,
+        "venue_short": record.extra.get("container_title_short", ""),
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
+        "issn": record.issn,
+        "language": record.language,
+        "keywords": "; ".join(record.keywords),
         "description": record.abstract,
     }
     if resource_type is not None:
@@ -104,11 +127,10 @@ def parse_pasted_record(text: str) -> PasteResult:
         return PasteResult(error="That record is too long: paste one record only.")
     identifier = _bare_identifier(text)
     if identifier:
-        return PasteResult(data=identifier)
+        ((kind, value),) = identifier.items()
+        return PasteResult(data=identifier, identifier=(kind, value))
     try:
         results = _parse(text)
-    except ImportError:
-        return PasteResult(error="Reading pasted records is not available on this site yet.")
     except ValueError as error:  # UnsupportedFormat: its message says what the text looks like
         return PasteResult(error=f"That text could not be read: {error}.")
     except Exception:  # a parser bug must not lose what the visitor typed

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from socialmission.accounts.models import User
 from socialmission.bibliography.text import normalize_doi, normalize_pmid, normalize_title
-from socialmission.contributions.duplicates import titles_match
+from socialmission.contributions.duplicates import DuplicateMatch, flag_duplicates, titles_match
 from socialmission.contributions.models import (
     OPEN_STATUSES,
     Champion,
@@ -38,6 +38,7 @@ class QueueFilters:
 class QueueEntry:
     item: Suggestion | Nomination
     kind: str
+    duplicate: DuplicateMatch | None = None  # an open suggestion the library seems to hold
 
     @property
     def created_at(self) -> datetime:
@@ -72,7 +73,30 @@ def queue(filters: QueueFilters, *, user: User, limit: int = 200) -> list[QueueE
         nominations = _filter(Nomination.objects.all(), filters, user, "nominee_name")
         entries += [QueueEntry(n, "nomination") for n in nominations[:limit]]
     entries.sort(key=lambda e: (e.created_at, e.kind, e.item.pk))
-    return entries[:limit]
+    entries = entries[:limit]
+    open_suggestions = [e.item for e in entries if e.kind == "suggestion" and e.item.is_open]
+    flags = flag_duplicates(open_suggestions)
+    for entry in entries:
+        if entry.kind == "suggestion":
+            entry.duplicate = flags.get(entry.item.pk)
+    return entries
+
+
+@dataclass(frozen=True)
+class DraftFilters:
+    q: str = ""
+    resource_type: int | None = None
+
+
+def drafts(filters: DraftFilters, *, limit: int = 200) -> tuple[list[Resource], int]:
+    """Resources waiting in draft (imports land there), oldest first, and how many in all."""
+    queryset = Resource.objects.filter(status=Resource.Status.DRAFT)
+    if filters.q:
+        queryset = queryset.filter(title__icontains=filters.q)
+    if filters.resource_type is not None:
+        queryset = queryset.filter(resource_type_id=filters.resource_type)
+    rows = list(queryset.select_related("resource_type").order_by("created_at", "id")[:limit])
+    return rows, queryset.count()
 
 
 def queue_total(filters: QueueFilters, *, user: User) -> int:

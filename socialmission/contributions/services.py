@@ -10,9 +10,9 @@ without any call from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from socialmission.contributions.models import (
     OPEN_STATUSES,
     Champion,
     ChampionSpotlight,
+    CuratorNotice,
     Nomination,
     ResourceSpotlight,
     Status,
@@ -53,6 +54,13 @@ SUGGESTION_SUBMITTED = (
     "authors",
     "year",
     "venue",
+    "venue_short",
+    "volume",
+    "issue",
+    "pages",
+    "issn",
+    "language",
+    "keywords",
     "description",
     "resource_type",
     "why",
@@ -83,11 +91,23 @@ def _lock(item: Item) -> Item:
     return type(item).objects.select_for_update().get(pk=item.pk)
 
 
-def _check_open_and_claim(item: Suggestion | Nomination, curator: User) -> None:
+def refusal(item: Suggestion | Nomination, curator: User) -> str:
+    """Why ``curator`` may not act on the item now (closed, or claimed by another), or ""."""
     if item.status not in OPEN_STATUSES:
-        raise ValidationError(f"This item is already {item.get_status_display().lower()}.")
+        return f"This item is already {item.get_status_display().lower()}."
     if item.claimed_by_id and item.claimed_by_id != curator.pk:
-        raise ValidationError(f"{item.claimed_by} is working on this item.")
+        holder = item.claimed_by.display_name() if item.claimed_by else "Another curator"
+        return (
+            f"{holder} is working on this item: only they can act on it until they release "
+            "their claim (or the editor-in-chief releases it)."
+        )
+    return ""
+
+
+def _check_open_and_claim(item: Suggestion | Nomination, curator: User) -> None:
+    reason = refusal(item, curator)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _close(item: Suggestion | Nomination, *, curator: User, status: str) -> None:
@@ -133,6 +153,7 @@ def submit_suggestion(
             raise ValueError(f"contributors cannot set {name!r}")
         getattr(suggestion, name).set(list(terms))
     transaction.on_commit(lambda: emails.send_received(suggestion))
+    transaction.on_commit(lambda: emails.notify_curators(suggestion))
     return suggestion
 
 
@@ -146,6 +167,7 @@ def submit_nomination(*, fields: Mapping[str, Any]) -> Nomination:
     nomination.full_clean()
     nomination.save()
     transaction.on_commit(lambda: emails.send_received(nomination))
+    transaction.on_commit(lambda: emails.notify_curators(nomination))
     return nomination
 
 
@@ -168,7 +190,47 @@ def reply_to_question(item: Suggestion | Nomination, *, reply: str) -> Suggestio
     return item
 
 
-# Curators: claiming and editing
+# Curators: claiming, editing and deciding
+
+
+def _act(
+    item: Item,
+    *,
+    curator: User,
+    change: Callable[[Item], object],
+    notify: Callable[[Item], None] | None = None,
+    claims: bool = False,
+    validate: bool = True,
+) -> Item:
+    """The sequence every curator action on a suggestion or nomination follows.
+
+    Lock the row, refuse an item that is closed or claimed by another curator, apply
+    ``change``, claim the item when ``claims`` (editing and asking claim it), validate unless
+    ``validate`` is off (a decision that only closes the item), save, and mail the contributor
+    through ``notify`` once the transaction commits. The caller has checked the role.
+    """
+    item = _lock(item)
+    _check_open_and_claim(item, curator)
+    change(item)
+    if claims and item.claimed_by_id is None:
+        item.claimed_by = curator
+        item.claimed_at = timezone.now()
+    if validate:
+        item.full_clean()
+    item.save()
+    if notify is not None:
+        done = item
+        transaction.on_commit(lambda: notify(done))
+    return item
+
+
+def _set_fields(names: Iterable[str], changes: Mapping[str, Any]) -> Callable[[Item], None]:
+    def change(item: Item) -> None:
+        for name in names:
+            if name in changes:
+                setattr(item, name, changes[name])
+
+    return change
 
 
 @transaction.atomic
@@ -195,12 +257,6 @@ def release(item: Item, *, curator: User) -> Item:
     return item
 
 
-def _claim_if_free(item: Suggestion | Nomination, curator: User) -> None:
-    if item.claimed_by_id is None:
-        item.claimed_by = curator
-        item.claimed_at = timezone.now()
-
-
 @transaction.atomic
 def edit_suggestion(
     suggestion: Suggestion,
@@ -210,14 +266,12 @@ def edit_suggestion(
 ) -> Suggestion:
     """Save a curator's corrections and tags; editing claims the item."""
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    for name in SUGGESTION_EDITABLE:
-        if name in changes:
-            setattr(suggestion, name, changes[name])
-    _claim_if_free(suggestion, curator)
-    suggestion.full_clean()
-    suggestion.save()
+    suggestion = _act(
+        suggestion,
+        curator=curator,
+        change=_set_fields(SUGGESTION_EDITABLE, changes),
+        claims=True,
+    )
     for name in SUGGESTION_M2M:
         if name in changes:
             getattr(suggestion, name).set(list(changes[name]))
@@ -229,19 +283,13 @@ def edit_nomination(
     nomination: Nomination, *, curator: User, changes: Mapping[str, Any]
 ) -> Nomination:
     require_curator(curator)
-    nomination = _lock(nomination)
-    _check_open_and_claim(nomination, curator)
-    for name in NOMINATION_EDITABLE:
-        if name in changes:
-            setattr(nomination, name, changes[name])
-    nomination.links = validate_links(nomination.links)
-    _claim_if_free(nomination, curator)
-    nomination.full_clean()
-    nomination.save()
-    return nomination
+    set_fields = _set_fields(NOMINATION_EDITABLE, changes)
 
+    def change(nomination: Nomination) -> None:
+        set_fields(nomination)
+        nomination.links = validate_links(nomination.links)
 
-# Curators: decisions
+    return _act(nomination, curator=curator, change=change, claims=True)
 
 
 def _save_resource(resource: Resource, *, curator: User, reason: str) -> None:
@@ -257,28 +305,62 @@ def _save_resource(resource: Resource, *, curator: User, reason: str) -> None:
 def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
     """Create the Resource from the suggestion and publish it (searchable at once)."""
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    if suggestion.resource_type_id is None:
-        raise ValidationError({"resource_type": "Choose the type of resource before publishing."})
-    now = timezone.now()
-    resource = Resource(
-        **{name: getattr(suggestion, name) for name in RESOURCE_FIELDS},
-        status=Resource.Status.PUBLISHED,
-        published_at=now,
-        curated_by=curator,
+
+    def create(suggestion: Suggestion) -> Resource:
+        if suggestion.resource_type_id is None:
+            raise ValidationError(
+                {"resource_type": "Choose the type of resource before publishing."}
+            )
+        now = timezone.now()
+        resource = Resource(
+            **{name: getattr(suggestion, name) for name in RESOURCE_FIELDS},
+            status=Resource.Status.PUBLISHED,
+            published_at=now,
+            curated_by=curator,
+        )
+        if suggestion.need or suggestion.intervention or suggestion.results:
+            resource.reviewed_on = now.date()
+        reason = f"Published from suggestion #{suggestion.pk}"
+        _save_resource(resource, curator=curator, reason=reason)
+        for name in SUGGESTION_M2M:
+            getattr(resource, name).set(list(getattr(suggestion, name).all()))
+        return resource
+
+    return cast(Resource, _publish(suggestion, curator=curator, create=create))
+
+
+def _outcome(item: Suggestion | Nomination) -> Resource | Champion:
+    """What a decision made of the item: its resource (published, merged) or its champion."""
+    made = item.resource if isinstance(item, Suggestion) else item.champion
+    assert made is not None  # set by the decision that closed the item
+    return made
+
+
+def _publish(
+    item: Item, *, curator: User, create: Callable[[Item], Resource | Champion]
+) -> Resource | Champion:
+    """Publish what ``create`` makes of the item, close it, and mail its public address."""
+
+    def change(item: Item) -> None:
+        made = create(item)
+        _close(item, curator=curator, status=Status.PUBLISHED)
+        setattr(item, "resource" if isinstance(item, Suggestion) else "champion", made)
+
+    item = _act(
+        item,
+        curator=curator,
+        change=change,
+        notify=lambda i: emails.send_published(i, _outcome(i).get_absolute_url()),
+        validate=False,
     )
-    if suggestion.need or suggestion.intervention or suggestion.results:
-        resource.reviewed_on = now.date()
-    _save_resource(resource, curator=curator, reason=f"Published from suggestion #{suggestion.pk}")
-    for name in SUGGESTION_M2M:
-        getattr(resource, name).set(list(getattr(suggestion, name).all()))
-    _close(suggestion, curator=curator, status=Status.PUBLISHED)
-    suggestion.resource = resource
-    suggestion.save()
-    url = resource.get_absolute_url()
-    transaction.on_commit(lambda: emails.send_published(suggestion, url))
-    return resource
+    return _outcome(item)
+
+
+def _send_merged(suggestion: Suggestion) -> None:
+    # Only a published resource has a page to point the contributor to.
+    resource = _outcome(suggestion)
+    if resource.is_published:
+        emails.send_merged(suggestion, resource.get_absolute_url())
 
 
 @transaction.atomic
@@ -289,55 +371,52 @@ def merge_suggestion(suggestion: Suggestion, *, curator: User, into: Resource) -
     the resource afterwards (and the history shows both).
     """
     require_curator(curator)
-    suggestion = _lock(suggestion)
-    _check_open_and_claim(suggestion, curator)
-    resource = Resource.objects.select_for_update().get(pk=into.pk)
-    for name in RESOURCE_FIELDS:
-        if name == "resource_type":
-            continue
-        current = getattr(resource, name)
-        offered = getattr(suggestion, name)
-        if current in ("", None, []) and offered not in ("", None, []):
-            setattr(resource, name, offered)
-    _save_resource(resource, curator=curator, reason=f"Merged suggestion #{suggestion.pk}")
-    for name in SUGGESTION_M2M:
-        offered_tags = list(getattr(suggestion, name).all())
-        if offered_tags:
-            getattr(resource, name).add(*offered_tags)
-    _close(suggestion, curator=curator, status=Status.MERGED)
-    suggestion.resource = resource
-    suggestion.save()
-    if resource.is_published:
-        url = resource.get_absolute_url()
-        transaction.on_commit(lambda: emails.send_merged(suggestion, url))
-    return resource
+
+    def change(suggestion: Suggestion) -> None:
+        resource = Resource.objects.select_for_update().get(pk=into.pk)
+        for name in RESOURCE_FIELDS:
+            if name == "resource_type":
+                continue
+            current = getattr(resource, name)
+            offered = getattr(suggestion, name)
+            if current in ("", None, []) and offered not in ("", None, []):
+                setattr(resource, name, offered)
+        _save_resource(resource, curator=curator, reason=f"Merged suggestion #{suggestion.pk}")
+        for name in SUGGESTION_M2M:
+            offered_tags = list(getattr(suggestion, name).all())
+            if offered_tags:
+                getattr(resource, name).add(*offered_tags)
+        _close(suggestion, curator=curator, status=Status.MERGED)
+        suggestion.resource = resource
+
+    suggestion = _act(
+        suggestion, curator=curator, change=change, notify=_send_merged, validate=False
+    )
+    return cast(Resource, _outcome(suggestion))
 
 
 @transaction.atomic
 def publish_nomination(nomination: Nomination, *, curator: User) -> Champion:
     """Create the public champion profile from a nomination."""
     require_curator(curator)
-    nomination = _lock(nomination)
-    _check_open_and_claim(nomination, curator)
-    champion = Champion(
-        name=nomination.nominee_name,
-        profession=nomination.profession,
-        institution=nomination.institution,
-        role=nomination.role,
-        story=nomination.story,
-        links=validate_links(nomination.links),
-        is_published=True,
-        published_at=timezone.now(),
-        curated_by=curator,
-    )
-    champion.full_clean()
-    champion.save()
-    _close(nomination, curator=curator, status=Status.PUBLISHED)
-    nomination.champion = champion
-    nomination.save()
-    url = champion.get_absolute_url()
-    transaction.on_commit(lambda: emails.send_published(nomination, url))
-    return champion
+
+    def create(nomination: Nomination) -> Champion:
+        champion = Champion(
+            name=nomination.nominee_name,
+            profession=nomination.profession,
+            institution=nomination.institution,
+            role=nomination.role,
+            story=nomination.story,
+            links=validate_links(nomination.links),
+            is_published=True,
+            published_at=timezone.now(),
+            curated_by=curator,
+        )
+        champion.full_clean()
+        champion.save()
+        return champion
+
+    return cast(Champion, _publish(nomination, curator=curator, create=create))
 
 
 @transaction.atomic
@@ -347,14 +426,12 @@ def decline(item: Item, *, curator: User, reason: str) -> Item:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the contributor a reason."})
-    item = _lock(item)
-    _check_open_and_claim(item, curator)
-    _close(item, curator=curator, status=Status.DECLINED)
-    item.decline_reason = reason
-    item.full_clean()
-    item.save()
-    transaction.on_commit(lambda: emails.send_declined(item))
-    return item
+
+    def change(item: Item) -> None:
+        _close(item, curator=curator, status=Status.DECLINED)
+        item.decline_reason = reason
+
+    return _act(item, curator=curator, change=change, notify=emails.send_declined)
 
 
 @transaction.atomic
@@ -387,18 +464,78 @@ def ask_question(item: Item, *, curator: User, question: str) -> Item:
     question = question.strip()
     if not question:
         raise ValidationError({"question": "Write your question."})
-    item = _lock(item)
-    _check_open_and_claim(item, curator)
-    item.status = Status.NEEDS_INFO
-    item.question = question
-    item.asked_at = timezone.now()
-    item.reply = ""
-    item.replied_at = None
-    _claim_if_free(item, curator)
-    item.full_clean()
-    item.save()
-    transaction.on_commit(lambda: emails.send_question(item))
-    return item
+
+    def change(item: Item) -> None:
+        item.status = Status.NEEDS_INFO
+        item.question = question
+        item.asked_at = timezone.now()
+        item.reply = ""
+        item.replied_at = None
+
+    return _act(item, curator=curator, change=change, notify=emails.send_question, claims=True)
+
+
+# Curators' e-mail about new contributions
+
+
+@transaction.atomic
+def set_notice_frequency(curator: User, frequency: str) -> CuratorNotice:
+    """Opt in to (or out of) e-mail about new suggestions and nominations."""
+    require_curator(curator)
+    if frequency not in CuratorNotice.Frequency.values:
+        raise ValidationError({"frequency": "Choose one of the options."})
+    notice, _created = CuratorNotice.objects.select_for_update().get_or_create(user=curator)
+    if frequency == CuratorNotice.Frequency.DAILY and notice.frequency != frequency:
+        notice.digest_until = timezone.now()  # the first digest lists what comes from now on
+    notice.frequency = frequency
+    notice.save()
+    return notice
+
+
+def send_curator_digests(*, now: datetime | None = None) -> int:
+    """Mail each curator who chose the daily digest the contributions sent since their last
+    one; returns how many digests went out. A curator with nothing new gets no mail."""
+    now = now or timezone.now()
+    sent = 0
+    notices = CuratorNotice.objects.filter(
+        frequency=CuratorNotice.Frequency.DAILY, user__is_active=True
+    ).select_related("user")
+    for notice in notices:
+        if not roles.is_curator(notice.user):
+            continue
+        since = notice.digest_until or now - timedelta(days=1)
+        with transaction.atomic():
+            items: list[Suggestion | Nomination] = [
+                *Suggestion.objects.open().filter(created_at__gt=since, created_at__lte=now),
+                *Nomination.objects.open().filter(created_at__gt=since, created_at__lte=now),
+            ]
+            if items:
+                items.sort(key=lambda item: (item.created_at, item.pk))
+                emails.send_curator_digest(notice.user, items)
+                sent += 1
+            CuratorNotice.objects.filter(pk=notice.pk).update(digest_until=now)
+    return sent
+
+
+# Drafts (imported resources waiting for review)
+
+
+@transaction.atomic
+def publish_drafts(resources: Iterable[Resource], *, curator: User) -> int:
+    """Publish the given draft resources; returns how many (one no longer a draft is skipped)."""
+    require_curator(curator)
+    count = 0
+    now = timezone.now()
+    for resource in resources:
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if locked.status != Resource.Status.DRAFT:
+            continue
+        locked.status = Resource.Status.PUBLISHED
+        locked.published_at = locked.published_at or now
+        locked.curated_by = locked.curated_by or curator
+        _save_resource(locked, curator=curator, reason="Published from the drafts to review")
+        count += 1
+    return count
 
 
 # History

@@ -7,34 +7,40 @@ happen here (to answer 403 early) and again in every service.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socialmission.accounts import roles
 from socialmission.accounts.decorators import curator_required, editor_required
 from socialmission.accounts.models import User
-from socialmission.contributions import forms, selectors, services
-from socialmission.contributions.duplicates import find_duplicates
+from socialmission.contributions import filling, forms, selectors, services
+from socialmission.contributions.duplicates import find_duplicates, flag_duplicates
 from socialmission.contributions.models import (
     Champion,
     ChampionSpotlight,
+    CuratorNotice,
     Nomination,
     ResourceSpotlight,
     Status,
     Suggestion,
 )
-from socialmission.contributions.records import parse_pasted_record
 from socialmission.core import abuse
+from socialmission.interop import lookup
+from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource
 
 
@@ -55,12 +61,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, status: abuse.RateStatus) -> HttpResponse | None:
+    """The "too many submissions" page, saying when this address may send again."""
     if status.allowed:
         return None
     response = render(
         request,
         "contributions/rate_limited.html",
-        {"minutes": max(1, status.retry_after // 60)},
+        {
+            "minutes": max(1, status.retry_after // 60),
+            "retry_at": timezone.now() + timedelta(seconds=status.retry_after),
+        },
         status=429,
     )
     response["Retry-After"] = str(status.retry_after)
@@ -73,6 +83,17 @@ def _spam_error(request: HttpRequest) -> str:
     return abuse.fill_time_error(request.POST.get(abuse.STARTED_FIELD, ""))
 
 
+def _screened(request: HttpRequest, form: django_forms.BaseForm) -> bool:
+    """Whether a public form is valid and not spam. Neither a form sent back with errors nor a
+    spam hit counts against the address's allowance: only an accepted submission does."""
+    spam = _spam_error(request)
+    if spam:
+        form.is_valid()
+        form.add_error(None, spam)
+        return False
+    return form.is_valid()
+
+
 def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]:
     """What the visitor typed, as form initial data, with the pasted record's values on top."""
     initial: dict[str, Any] = {}
@@ -83,35 +104,42 @@ def _initial_from_post(post: QueryDict, extra: dict[str, Any]) -> dict[str, Any]
     return initial
 
 
+def _initial_tags_from_get(query: QueryDict) -> dict[str, Any]:
+    """Ticked tags from links such as the search page's "Suggest a resource"
+    (``?domain=…&topic=…&profession=…``, the search page's own keys): active terms only."""
+    initial: dict[str, Any] = {}
+    for facet in FACETS.multiple():
+        slugs = [slug[:200] for slug in query.getlist(facet.key)[:20] if slug.isprintable()]
+        if slugs and facet.field in services.SUGGESTION_M2M and facet.contributors:
+            initial[facet.field] = list(
+                facet.vocabulary.objects.active()
+                .filter(slug__in=slugs)
+                .values_list("pk", flat=True)
+            )
+    return initial
+
+
 @never_cache
 def suggest(request: HttpRequest) -> HttpResponse:
     paste_form = forms.PasteForm()
     form: forms.SuggestionForm
     duplicates: list[Any] = []
     paste_error = ""
+    fill: filling.Fill | None = None
     if request.method != "POST":
-        form = forms.SuggestionForm()
+        form = forms.SuggestionForm(initial=_initial_tags_from_get(request.GET))
     elif request.POST.get("action") == "fill":
         paste_form = forms.PasteForm(request.POST)
-        record_text = request.POST.get("record", "")
-        result = parse_pasted_record(record_text)
-        paste_error = result.error
-        form = forms.SuggestionForm(initial=_initial_from_post(request.POST, result.data))
-        if not result.error:
-            messages.info(
-                request, "The form is filled from your record: check each field, then send it."
-            )
+        fill = filling.fill_from_paste(request, request.POST.get("record", ""))
+        paste_error = fill.error
+        form = forms.SuggestionForm(initial=_initial_from_post(request.POST, fill.data))
+        duplicates = fill.duplicates
     else:
         limited = _rate_limited(request, abuse.check_rate(request))
         if limited:
             return limited
         form = forms.SuggestionForm(request.POST)
-        spam = _spam_error(request)
-        if spam:
-            abuse.record_submission(request)
-            form.is_valid()
-            form.add_error(None, spam)
-        elif form.is_valid():
+        if _screened(request, form):
             data = form.cleaned_data
             duplicates = find_duplicates(doi=data["doi"], pmid=data["pmid"], title=data["title"])
             if not duplicates or data.get("confirm_not_duplicate"):
@@ -130,11 +158,43 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "form": form,
             "paste_form": paste_form,
             "paste_error": paste_error,
+            "fill": fill,
             "duplicates": duplicates,
             "started": abuse.start_stamp(),
             "honeypot": abuse.HONEYPOT_FIELD,
         },
         status=400 if form.is_bound and (form.errors or duplicates) else 200,
+    )
+
+
+@never_cache
+def lookup_status(request: HttpRequest) -> HttpResponse:
+    """The suggestion page's "looking it up…" region, polled while a lookup task runs.
+
+    Reads the cache only (it never starts a lookup), so a visitor polling costs nothing outside.
+    """
+    kind = request.GET.get("kind", "")
+    value = lookup.normalize(kind, request.GET.get("value", "")) if kind in lookup.KINDS else ""
+    if not value:
+        raise Http404
+    try:
+        polls = max(0, min(int(request.GET.get("n", "0")), filling.MAX_POLLS))
+    except ValueError:
+        polls = 0
+    outcome = lookup.cached_outcome(kind, value)
+    return render(
+        request,
+        "contributions/includes/lookup_status.html",
+        {
+            "kind": kind,
+            "value": value,
+            "outcome": outcome,
+            "message": filling.describe(outcome)
+            if outcome and outcome.state != lookup.PENDING
+            else "",
+            "next_poll": polls + 1 if polls < filling.MAX_POLLS else None,
+            "poll_seconds": filling.POLL_SECONDS,
+        },
     )
 
 
@@ -147,12 +207,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         if limited:
             return limited
         form = forms.NominationForm(request.POST)
-        spam = _spam_error(request)
-        if spam:
-            abuse.record_submission(request)
-            form.is_valid()
-            form.add_error(None, spam)
-        elif form.is_valid():
+        if _screened(request, form):
             limited = _rate_limited(request, abuse.record_submission(request))
             if limited:
                 return limited
@@ -249,6 +304,73 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @curator_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    """Resources an import left in draft: filter, open, publish the selected ones."""
+    filter_form = forms.DraftFilterForm(request.GET or None)
+    filters = selectors.DraftFilters()
+    if filter_form.is_bound and filter_form.is_valid():
+        data = filter_form.cleaned_data
+        kind = data["resource_type"]
+        filters = selectors.DraftFilters(
+            q=data["q"].strip(), resource_type=kind.pk if kind else None
+        )
+    publish_form = forms.PublishDraftsForm()
+    if request.method == "POST":
+        publish_form = forms.PublishDraftsForm(request.POST)
+        if publish_form.is_valid():
+            count = services.publish_drafts(
+                publish_form.cleaned_data["resources"], curator=_actor(request)
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "Published %(count)d resource: it is searchable now.",
+                    "Published %(count)d resources: they are searchable now.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(request.get_full_path())
+        for error in publish_form.errors.get("resources", []):
+            messages.error(request, str(error))
+    rows, total = selectors.drafts(filters)
+    return render(
+        request,
+        "contributions/drafts.html",
+        {
+            "filter_form": filter_form if filter_form.is_bound else forms.DraftFilterForm(),
+            "drafts": rows,
+            "total": total,
+            # The drafts that look like a resource already published (one query for the page).
+            "duplicates": flag_duplicates(rows, published_only=True),
+        },
+        status=400 if publish_form.is_bound else 200,
+    )
+
+
+@curator_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """A curator's own choice of e-mail about new contributions."""
+    curator = _actor(request)
+    current = CuratorNotice.objects.filter(user=curator).first()
+    form = forms.NoticeForm(
+        initial={"frequency": current.frequency if current else CuratorNotice.Frequency.OFF}
+    )
+    if request.method == "POST":
+        form = forms.NoticeForm(request.POST)
+        if form.is_valid():
+            services.set_notice_frequency(curator, form.cleaned_data["frequency"])
+            messages.success(request, gettext("Your choice is saved."))
+            return redirect("contributions:notices")
+    return render(
+        request,
+        "contributions/notices.html",
+        {"form": form, "email": curator.email},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@curator_required
 @require_POST
 def bulk_decline(request: HttpRequest) -> HttpResponse:
     form = forms.BulkDeclineForm(request.POST)
@@ -290,115 +412,135 @@ def _run(
     return True
 
 
-@dataclass
-class _CommonForms:
-    """The decline and question forms both queue pages show, bound when that action was sent."""
+@dataclass(frozen=True)
+class _FormAction:
+    """A queue-page action sent with its own small form (decline, ask, merge)."""
 
-    decline: forms.DeclineForm = field(default_factory=forms.DeclineForm)
-    question: forms.QuestionForm = field(default_factory=forms.QuestionForm)
-
-
-def _common_action(
-    request: HttpRequest,
-    item: services.Item,
-    *,
-    curator: User,
-    action: str,
-    noun: str,
-    person: str,
-    common: _CommonForms,
-) -> bool | None:
-    """Claim, release, decline and ask, alike for suggestions and nominations.
-
-    Returns whether the action succeeded, or None when ``action`` is not one of these.
-    """
-    if action == "claim":
-        return _run(
-            request, lambda: services.claim(item, curator=curator), f"You have claimed this {noun}."
-        )
-    if action == "release":
-        return _run(request, lambda: services.release(item, curator=curator), "Claim released.")
-    if action == "decline":
-        common.decline = forms.DeclineForm(request.POST)
-        if not common.decline.is_valid():
-            return False
-        reason = common.decline.cleaned_data["reason"]
-        return _run(
-            request,
-            lambda: services.decline(item, curator=curator, reason=reason),
-            f"Declined; the {person} has been told why.",
-            common.decline,
-        )
-    if action == "ask":
-        common.question = forms.QuestionForm(request.POST)
-        if not common.question.is_valid():
-            return False
-        question = common.question.cleaned_data["question"]
-        return _run(
-            request,
-            lambda: services.ask_question(item, curator=curator, question=question),
-            f"Question sent; the {noun} waits for an answer.",
-            common.question,
-        )
-    return None
+    form: type[django_forms.Form]
+    context_name: str
+    call: Callable[[Any, User, dict[str, Any]], object]
+    success: str  # formatted with the kind's ``noun`` and ``person``
 
 
-@curator_required
-def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = get_object_or_404(
-        Suggestion.objects.select_related("resource_type", "claimed_by", "resource"), pk=pk
+# Claim and release carry no form: the service is the whole action.
+_PLAIN_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
+    "claim": (services.claim, "You have claimed this {noun}."),
+    "release": (services.release, "Claim released."),
+}
+
+_DECLINE = _FormAction(
+    forms.DeclineForm,
+    "decline_form",
+    lambda item, curator, data: services.decline(item, curator=curator, reason=data["reason"]),
+    "Declined; the {person} has been told why.",
+)
+_ASK = _FormAction(
+    forms.QuestionForm,
+    "question_form",
+    lambda item, curator, data: services.ask_question(
+        item, curator=curator, question=data["question"]
+    ),
+    "Question sent; the {noun} waits for an answer.",
+)
+_MERGE = _FormAction(
+    forms.MergeForm,
+    "merge_form",
+    lambda item, curator, data: services.merge_suggestion(
+        item, curator=curator, into=data["target"]
+    ),
+    "Merged into the existing resource.",
+)
+
+
+@dataclass(frozen=True)
+class _QueueKind:
+    """What differs between the suggestion and the nomination pages of the queue."""
+
+    model: type[Suggestion] | type[Nomination]
+    related: tuple[str, ...]
+    edit_form: type[forms.CuratorSuggestionForm] | type[forms.CuratorNominationForm]
+    edit: Callable[..., object]
+    publish: Callable[..., object]
+    published: str
+    noun: str
+    person: str
+    url_name: str
+    template: str
+    form_actions: dict[str, _FormAction]
+    context: Callable[[HttpRequest, Any], dict[str, Any]] = lambda request, item: {}
+
+
+def _run_form_action(
+    request: HttpRequest, kind: _QueueKind, item: Any, curator: User, spec: _FormAction
+) -> tuple[bool, django_forms.Form]:
+    form = spec.form(request.POST)
+    if not form.is_valid():
+        return False, form
+    data = form.cleaned_data
+    success = spec.success.format(noun=kind.noun, person=kind.person)
+    return _run(request, lambda: spec.call(item, curator, data), success, form), form
+
+
+def _run_edit(
+    request: HttpRequest, kind: _QueueKind, item: Any, curator: User, action: str
+) -> tuple[bool, Any]:
+    """Save the edit form; with ``publish``, publish right after a successful save."""
+    edit_form = kind.edit_form(request.POST, instance=kind.model.objects.get(pk=item.pk))
+    if not edit_form.is_valid():
+        return False, edit_form
+    changes = edit_form.changes()
+    done = _run(
+        request,
+        lambda: kind.edit(item, curator=curator, changes=changes),
+        "Changes saved.",
+        edit_form,
+    )
+    if done and action == "publish":
+        done = _run(request, lambda: kind.publish(item, curator=curator), kind.published, edit_form)
+    return done, edit_form
+
+
+def _queue_item(request: HttpRequest, pk: int, kind: _QueueKind) -> HttpResponse:
+    """The curator's page of one suggestion or nomination and the actions sent from it."""
+    item = cast(
+        "Suggestion | Nomination",
+        get_object_or_404(kind.model.objects.select_related(*kind.related), pk=pk),
     )
     curator = _actor(request)
-    edit_form = forms.CuratorSuggestionForm(instance=suggestion)
-    common = _CommonForms()
-    merge_form = forms.MergeForm()
+    context: dict[str, Any] = {"edit_form": kind.edit_form(instance=item)}
+    context.update({spec.context_name: spec.form() for spec in kind.form_actions.values()})
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    handled = _common_action(
-        request,
-        suggestion,
-        curator=curator,
-        action=action,
-        noun="suggestion",
-        person="suggester",
-        common=common,
-    )
     done = False
-    if handled is not None:
-        done = handled
-    elif action in {"save", "publish"}:
-        edit_form = forms.CuratorSuggestionForm(
-            request.POST, instance=Suggestion.objects.get(pk=pk)
+    # Said on the page itself: the forms are hidden when the item is not the curator's to act on.
+    refused = services.refusal(item, curator) if action and action != "release" else ""
+    if refused:
+        messages.error(request, refused)
+    elif action in _PLAIN_ACTIONS:
+        call, success = _PLAIN_ACTIONS[action]
+        done = _run(
+            request,
+            lambda: call(item, curator=curator),
+            success.format(noun=kind.noun, person=kind.person),
         )
-        if edit_form.is_valid():
-            changes = edit_form.changes()
-            done = _run(
-                request,
-                lambda: services.edit_suggestion(suggestion, curator=curator, changes=changes),
-                "Changes saved.",
-                edit_form,
-            )
-            if done and action == "publish":
-                done = _run(
-                    request,
-                    lambda: services.publish_suggestion(suggestion, curator=curator),
-                    "Published: the resource is in the library now.",
-                    edit_form,
-                )
-    elif action == "merge":
-        merge_form = forms.MergeForm(request.POST)
-        if merge_form.is_valid():
-            target = merge_form.cleaned_data["target"]
-            done = _run(
-                request,
-                lambda: services.merge_suggestion(suggestion, curator=curator, into=target),
-                "Merged into the existing resource.",
-                merge_form,
-            )
+    elif action in kind.form_actions:
+        spec = kind.form_actions[action]
+        done, context[spec.context_name] = _run_form_action(request, kind, item, curator, spec)
+    elif action in {"save", "publish"}:
+        done, context["edit_form"] = _run_edit(request, kind, item, curator, action)
     elif action:
         messages.error(request, "Unknown action.")
     if done:
-        return redirect("contributions:suggestion", pk=pk)
-    suggestion.refresh_from_db()
+        return redirect(kind.url_name, pk=pk)
+    item.refresh_from_db()
+    context.update(
+        item=item,
+        can_act=item.is_open and item.claimed_by_id in (None, request.user.pk),
+        **kind.context(request, item),
+    )
+    return render(request, kind.template, context, status=400 if action and not done else 200)
+
+
+def _suggestion_context(request: HttpRequest, suggestion: Suggestion) -> dict[str, Any]:
     duplicates = find_duplicates(
         doi=suggestion.doi,
         pmid=suggestion.pmid,
@@ -407,23 +549,51 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         exclude_pk=suggestion.resource_id,
     )
     compare = _compare_target(request, duplicates)
-    return render(
-        request,
-        "contributions/suggestion_detail.html",
-        {
-            "item": suggestion,
-            "edit_form": edit_form,
-            "decline_form": common.decline,
-            "question_form": common.question,
-            "merge_form": merge_form,
-            "duplicates": duplicates,
-            "similar": selectors.similar_open_suggestions(suggestion),
-            "compare": compare,
-            "comparison": _comparison(suggestion, compare) if compare else [],
-            "can_act": suggestion.is_open and suggestion.claimed_by_id in (None, request.user.pk),
-        },
-        status=400 if action and not done else 200,
-    )
+    return {
+        "duplicates": duplicates,
+        "similar": selectors.similar_open_suggestions(suggestion),
+        "compare": compare,
+        "comparison": _comparison(suggestion, compare) if compare else [],
+    }
+
+
+_SUGGESTION = _QueueKind(
+    model=Suggestion,
+    related=("resource_type", "claimed_by", "resource"),
+    edit_form=forms.CuratorSuggestionForm,
+    edit=services.edit_suggestion,
+    publish=services.publish_suggestion,
+    published="Published: the resource is in the library now.",
+    noun="suggestion",
+    person="suggester",
+    url_name="contributions:suggestion",
+    template="contributions/suggestion_detail.html",
+    form_actions={"decline": _DECLINE, "ask": _ASK, "merge": _MERGE},
+    context=_suggestion_context,
+)
+_NOMINATION = _QueueKind(
+    model=Nomination,
+    related=("claimed_by", "champion"),
+    edit_form=forms.CuratorNominationForm,
+    edit=services.edit_nomination,
+    publish=services.publish_nomination,
+    published="Published: the champion's page is public now.",
+    noun="nomination",
+    person="nominator",
+    url_name="contributions:nomination",
+    template="contributions/nomination_detail.html",
+    form_actions={"decline": _DECLINE, "ask": _ASK},
+)
+
+
+@curator_required
+def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _queue_item(request, pk, _SUGGESTION)
+
+
+@curator_required
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _queue_item(request, pk, _NOMINATION)
 
 
 def _compare_target(request: HttpRequest, duplicates: list[Any]) -> Resource | None:
@@ -469,65 +639,6 @@ def _comparison(suggestion: Suggestion, resource: Resource) -> list[tuple[str, s
 
 
 @curator_required
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = get_object_or_404(
-        Nomination.objects.select_related("claimed_by", "champion"), pk=pk
-    )
-    curator = _actor(request)
-    edit_form = forms.CuratorNominationForm(instance=nomination)
-    common = _CommonForms()
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    handled = _common_action(
-        request,
-        nomination,
-        curator=curator,
-        action=action,
-        noun="nomination",
-        person="nominator",
-        common=common,
-    )
-    done = False
-    if handled is not None:
-        done = handled
-    elif action in {"save", "publish"}:
-        edit_form = forms.CuratorNominationForm(
-            request.POST, instance=Nomination.objects.get(pk=pk)
-        )
-        if edit_form.is_valid():
-            changes = dict(edit_form.cleaned_data)
-            done = _run(
-                request,
-                lambda: services.edit_nomination(nomination, curator=curator, changes=changes),
-                "Changes saved.",
-                edit_form,
-            )
-            if done and action == "publish":
-                done = _run(
-                    request,
-                    lambda: services.publish_nomination(nomination, curator=curator),
-                    "Published: the champion's page is public now.",
-                    edit_form,
-                )
-    elif action:
-        messages.error(request, "Unknown action.")
-    if done:
-        return redirect("contributions:nomination", pk=pk)
-    nomination.refresh_from_db()
-    return render(
-        request,
-        "contributions/nomination_detail.html",
-        {
-            "item": nomination,
-            "edit_form": edit_form,
-            "decline_form": common.decline,
-            "question_form": common.question,
-            "can_act": nomination.is_open and nomination.claimed_by_id in (None, request.user.pk),
-        },
-        status=400 if action and not done else 200,
-    )
-
-
-@curator_required
 def resource_history(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
     return render(
@@ -551,36 +662,37 @@ def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     return redirect("contributions:resource-history", pk=pk)
 
 
+# The two spotlight forms of the editor's page: its prefix and action name, form, service, message.
+_SPOTLIGHT_FORMS: dict[str, tuple[type[django_forms.Form], Callable[..., object], str]] = {
+    "resource": (
+        forms.ResourceSpotlightForm,
+        services.create_resource_spotlight,
+        "Resource Spotlight saved.",
+    ),
+    "champion": (
+        forms.ChampionSpotlightForm,
+        services.create_champion_spotlight,
+        "Champion Spotlight saved.",
+    ),
+}
+
+
 @editor_required
 def spotlights(request: HttpRequest) -> HttpResponse:
     editor = _actor(request)
-    resource_form = forms.ResourceSpotlightForm(prefix="resource")
-    champion_form = forms.ChampionSpotlightForm(prefix="champion")
+    bound = {name: spec[0](prefix=name) for name, spec in _SPOTLIGHT_FORMS.items()}
     failed = False
     if request.method == "POST":
-        if request.POST.get("action") == "resource":
-            resource_form = forms.ResourceSpotlightForm(request.POST, prefix="resource")
-            if resource_form.is_valid():
-                data = resource_form.cleaned_data
-                if _run(
-                    request,
-                    lambda: services.create_resource_spotlight(editor=editor, **data),
-                    "Resource Spotlight saved.",
-                    resource_form,
-                ):
-                    return redirect("contributions:spotlights")
-        elif request.POST.get("action") == "champion":
-            champion_form = forms.ChampionSpotlightForm(request.POST, prefix="champion")
-            if champion_form.is_valid():
-                data = champion_form.cleaned_data
-                if _run(
-                    request,
-                    lambda: services.create_champion_spotlight(editor=editor, **data),
-                    "Champion Spotlight saved.",
-                    champion_form,
-                ):
+        action = request.POST.get("action", "")
+        if action in _SPOTLIGHT_FORMS:
+            form_class, create, success = _SPOTLIGHT_FORMS[action]
+            form = bound[action] = form_class(request.POST, prefix=action)
+            if form.is_valid():
+                data = form.cleaned_data
+                if _run(request, lambda: create(editor=editor, **data), success, form):
                     return redirect("contributions:spotlights")
         failed = True
+    resource_form, champion_form = bound["resource"], bound["champion"]
     return render(
         request,
         "contributions/spotlights.html",

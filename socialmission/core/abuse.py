@@ -9,9 +9,13 @@ Rate limits count submissions per client address (``core.clients``, which honour
 default local-memory cache is per process: with several workers in production, configure a shared
 cache (``CACHE_URL=redis://…``) or each worker counts on its own.
 
+Two windows count at once, a short one and a day: a burst and a slow day-long flood are both
+stopped, while a person sending a reading list one item at a time never meets either.
+
 Settings (all optional):
-  CONTRIBUTIONS_RATE_LIMIT          submissions per address per window (default 5)
+  CONTRIBUTIONS_RATE_LIMIT          submissions per address per window (default 20)
   CONTRIBUTIONS_RATE_WINDOW         the window in seconds (default 3600)
+  CONTRIBUTIONS_DAILY_LIMIT         submissions per address per day (default 100)
   CONTRIBUTIONS_MIN_FILL_SECONDS    a form sent faster than this is treated as a bot (default 3)
 """
 
@@ -34,7 +38,11 @@ STARTED_FIELD = "started"
 
 
 def rate_limit() -> int:
-    return int(getattr(settings, "CONTRIBUTIONS_RATE_LIMIT", 5))
+    return int(getattr(settings, "CONTRIBUTIONS_RATE_LIMIT", 20))
+
+
+def daily_limit() -> int:
+    return int(getattr(settings, "CONTRIBUTIONS_DAILY_LIMIT", 100))
 
 
 def rate_window() -> int:
@@ -45,21 +53,42 @@ def min_fill_seconds() -> float:
     return float(getattr(settings, "CONTRIBUTIONS_MIN_FILL_SECONDS", 3))
 
 
+def _windows(scope: str) -> list[tuple[str, int, int]]:
+    """(counter group, limit, seconds) of each window that counts this scope's submissions."""
+    return [
+        (f"{scope}.submissions", rate_limit(), rate_window()),
+        (f"{scope}.submissions.day", daily_limit(), 24 * 3600),
+    ]
+
+
+def _combined(statuses: list[RateStatus]) -> RateStatus:
+    """Allowed when every window allows; otherwise wait until the last refusing one ends."""
+    refused = [s.retry_after for s in statuses if not s.allowed]
+    return RateStatus(not refused, max(refused, default=0))
+
+
 def check_rate(request: HttpRequest, *, scope: str = "contributions") -> RateStatus:
     """Whether this address may submit again now (counts nothing)."""
-    return ratelimits.peek(
-        request, group=f"{scope}.submissions", limit=rate_limit(), window=rate_window()
+    return _combined(
+        [
+            ratelimits.peek(request, group=group, limit=limit, window=window)
+            for group, limit, window in _windows(scope)
+        ]
     )
 
 
 def record_submission(request: HttpRequest, *, scope: str = "contributions") -> RateStatus:
-    """Count one submission for this address, atomically; not allowed when past the limit.
+    """Count one accepted submission for this address, atomically; not allowed when past a limit.
 
-    Call it before saving what was submitted, and save only when it is allowed: the count and
-    the decision are one cache operation, so parallel posts cannot all pass a check together.
+    Call it once the submission is accepted (valid, not spam) and before saving it, and save
+    only when it is allowed: the count and the decision are one cache operation per window, so
+    parallel posts cannot all pass a check together.
     """
-    return ratelimits.consume(
-        request, group=f"{scope}.submissions", limit=rate_limit(), window=rate_window()
+    return _combined(
+        [
+            ratelimits.consume(request, group=group, limit=limit, window=window)
+            for group, limit, window in _windows(scope)
+        ]
     )
 
 

@@ -33,7 +33,9 @@ SLOTS = frozenset(
         "home.after_browse",  # below "Browse the library"
         "home.end",  # last on the page
         "search.head",  # inside <head> of the search page
+        "search.before_form",  # below the page title, above the search form
         "search.before_results",  # above the result list, when there are results
+        "search.swapped",  # sent with in-place (htmx) results: out-of-band updates
         "resource.head",  # inside <head> of a resource page
         "resource.after_header",  # below the title, above the "Read it" links
         "resource.details",  # inside the "Details" section, after the list

@@ -7,5 +7,8 @@ class GuidesConfig(AppConfig):
 
     def ready(self) -> None:
         from socialmission.guides import sections
+        from socialmission.guides.starter import load_starter_guides
+        from socialmission.interop.catalog import register_starter_content
 
         sections.register()
+        register_starter_content("guides", load_starter_guides)

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from socialmission.accounts.models import User
 from socialmission.accounts.roles import is_curator
 from socialmission.bibliography.citations import format_citation
+from socialmission.bibliography.text import normalize_doi, normalize_pmid
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
 from socialmission.interop.page_metadata import json_ld
 from socialmission.interop.records import resource_to_record
@@ -102,3 +103,45 @@ def item_list_json_ld(guide: ReadingGuide, entries: list[GuideEntry], *, base_ur
         ],
     }
     return json_ld(data)
+
+
+# Curators' pages (guides/views_manage.py)
+
+SEARCH_LIMIT = 20
+QUERY_MAX = 200
+
+
+def guides_for_curators() -> list[ReadingGuide]:
+    """Every guide, drafts included, newest change first, each with ``item_count``."""
+    return list(
+        ReadingGuide.objects.annotate(item_count=Count("items")).order_by("-updated_at", "title")
+    )
+
+
+def items_for_editing(guide: ReadingGuide) -> list[ReadingGuideItem]:
+    """All the guide's items in order, whatever their resource's status (curators see why a
+    draft or withdrawn resource does not show on the public page)."""
+    return list(guide.items.select_related("resource").order_by("position", "pk"))
+
+
+def resources_to_add(guide: ReadingGuide, query: str) -> list[Resource]:
+    """Published and draft resources matching ``query``: a DOI or PMID finds its resource, any
+    other text matches titles containing every word. At most ``SEARCH_LIMIT``, none already in
+    the guide."""
+    query = " ".join(query.split())[:QUERY_MAX]
+    if not query:
+        return []
+    candidates = Resource.objects.exclude(status=Resource.Status.WITHDRAWN).exclude(
+        reading_guide_items__guide=guide
+    )
+    doi = normalize_doi(query)
+    if doi:
+        found = candidates.filter(doi__iexact=doi)
+    elif query.isdigit() and normalize_pmid(query):
+        found = candidates.filter(pmid=normalize_pmid(query))
+    else:
+        words = Q()
+        for word in query.split()[:10]:
+            words &= Q(title__icontains=word)
+        found = candidates.filter(words)
+    return list(found.select_related("resource_type").order_by("title", "pk")[:SEARCH_LIMIT])

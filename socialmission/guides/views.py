@@ -16,6 +16,7 @@ from socialmission.interop.exports import (
     STYLE_FORMATS,
     export_response,
     records_for_ids,
+    throttle,
 )
 
 
@@ -54,9 +55,13 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Exports stream after the view has returned; they only read, so they need no request transaction.
 @transaction.non_atomic_requests
 @require_safe
-def guide_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
+def guide_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """A guide's resources in one format: bounded by the guide's size (a curator's list), and
+    counted in the per-address export limit like every multi-record download."""
     if fmt not in EXPORTS:
         raise Http404("No such export format.")
+    if limited := throttle(request):
+        return limited
     guide = selectors.guide_for_viewer(slug, request.user)  # type: ignore[arg-type]
     ids = selectors.guide_resource_ids(guide)
     return export_response(records_for_ids(ids), fmt, filename=f"guide-{guide.slug}")

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.db import models as dj_models
 from django.db.models import Count, Q
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.openapi.docs import Swagger
 from pydantic import create_model
@@ -359,3 +359,21 @@ def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
 )
 def get_vocabulary(request: HttpRequest, key: VocabularyKey) -> dict[str, Any]:  # type: ignore[valid-type]
     return _vocabulary(request, key)
+
+
+def api_root(request: HttpRequest) -> HttpResponseRedirect:
+    """``/api/v1/`` has no document of its own: send people and clients to the documentation."""
+    return HttpResponseRedirect(reverse("interop:api-v1:openapi-view"))
+
+
+def without_trailing_slash(request: HttpRequest, rest: str) -> HttpResponsePermanentRedirect:
+    """``/api/v1/resources/`` answers as ``/api/v1/resources``: a permanent redirect keeping the
+    query string (the API's own paths have no trailing slash). A path that is unknown without
+    its slash too is a 404 here: redirecting it would loop with APPEND_SLASH."""
+    location = reverse("interop:api-v1:api-root") + quote(rest, safe="/")
+    try:
+        resolve(location)
+    except Resolver404:
+        raise Http404("No such API path.") from None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)

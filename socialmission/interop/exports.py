@@ -9,6 +9,12 @@ and joins their output.
 
 Joining chunks needs care per format: BibTeX keys must stay unique across chunks, a CSV has one
 header row, CSL-JSON is a single array, numbered bibliographies keep counting.
+
+Bounds on what a stranger can make it do: a search export holds at most
+``search_export_cap(key)`` records (``EXPORT_SEARCH_MAX_RECORDS``, or the lower
+``EXPORT_SEARCH_MAX_CITATIONS`` for citation styles, which run citeproc per record); the whole
+library is served from pre-built files (``interop.dumps``); and every multi-record download
+counts against ``EXPORTS_RATE_LIMIT`` per address (``throttle``).
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 
 from socialmission.bibliography import citations, formats
 from socialmission.bibliography.record import Record
+from socialmission.core import ratelimits
 from socialmission.interop.records import resource_to_record
 from socialmission.library.models import Resource
 
@@ -59,9 +68,10 @@ FILE_FORMATS = tuple(formats.EXPORT_FORMATS)
 STYLE_FORMATS = tuple(citations.STYLES)
 
 
-def _chunks(records: Iterable[Record], size: int = CHUNK_SIZE) -> Iterator[list[Record]]:
+def _chunks(records: Iterable[Record], size: int | None = None) -> Iterator[list[Record]]:
+    # CHUNK_SIZE is read at call time (not bound as a default) so a test can make chunks small.
     iterator = iter(records)
-    while chunk := list(islice(iterator, size)):
+    while chunk := list(islice(iterator, size or CHUNK_SIZE)):
         yield chunk
 
 
@@ -154,8 +164,9 @@ def export_chunks(records: Iterable[Record], key: str) -> Iterator[str]:
     return writers[key](records)
 
 
-def records_for_ids(ids: Sequence[int], *, chunk_size: int = CHUNK_SIZE) -> Iterator[Record]:
+def records_for_ids(ids: Sequence[int], *, chunk_size: int | None = None) -> Iterator[Record]:
     """Records of the published resources with these ids, in the order of ``ids``."""
+    chunk_size = chunk_size or CHUNK_SIZE
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
         resources = {
@@ -181,4 +192,31 @@ def export_response(records: Iterable[Record], key: str, *, filename: str) -> St
     disposition = "inline" if kind.html else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{safe_name}{kind.extension}"'
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def search_export_cap(key: str) -> int:
+    """The most records a search export in format ``key`` may hold."""
+    if EXPORTS[key].style:
+        return int(getattr(settings, "EXPORT_SEARCH_MAX_CITATIONS", 200))
+    return int(getattr(settings, "EXPORT_SEARCH_MAX_RECORDS", 1000))
+
+
+def throttle(request: HttpRequest) -> HttpResponse | None:
+    """Count one download for the client's address; a 429 page once past the limit, else None."""
+    status = ratelimits.consume(
+        request,
+        group="interop.exports",
+        limit=int(getattr(settings, "EXPORTS_RATE_LIMIT", 30)),
+        window=int(getattr(settings, "EXPORTS_RATE_WINDOW", 600)),
+    )
+    if status.allowed:
+        return None
+    response = render(
+        request,
+        "interop/export_rate_limited.html",
+        {"minutes": max(1, -(-status.retry_after // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(status.retry_after)
     return response

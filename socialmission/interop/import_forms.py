@@ -24,9 +24,12 @@ def max_upload_bytes() -> int:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Bibliography file",
+        required=False,
         help_text="RIS, BibTeX, CSL-JSON, MEDLINE (.nbib), PubMed XML, Web of Science or CSV; "
         "gzip-compressed files are fine.",
     )
+    # The token of a file kept from a dry run ("Import now"), instead of a new upload.
+    staged = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     dry_run = forms.BooleanField(
         label="Dry run: show what would happen, save nothing", required=False, initial=True
     )
@@ -61,6 +64,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        if upload is None:
+            if not self.data.get("staged"):
+                raise forms.ValidationError("Choose a file to import.")
+            return None
         limit = max_upload_bytes()
         if upload.size > limit:
             raise forms.ValidationError(

@@ -111,7 +111,7 @@ def resource_to_record(resource: Resource) -> Record:
         if attribute in _RECORD_ATTRIBUTES:
             setattr(record, attribute, value)
         elif value not in (None, ""):
-            record.extra[name] = str(value)
+            record.extra[attribute] = str(value)
     return record
 
 
@@ -202,7 +202,7 @@ def record_fields_for_resource(record: Record) -> dict[str, Any]:
         value = (
             getattr(record, attribute)
             if attribute in _RECORD_ATTRIBUTES
-            else record.extra.get(name, "")
+            else record.extra.get(attribute, "")
         )
         model_field = Resource._meta.get_field(name)
         if isinstance(model_field, CharField | TextField):

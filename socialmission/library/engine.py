@@ -31,7 +31,7 @@ from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"
@@ -374,6 +374,17 @@ class EngineResult:
     year_max: int | None = None
 
 
+@dataclass
+class CrossCounts:
+    """A two-facet matrix of a search (``SearchEngine.cross_counts``): every number is the total
+    of the search with those values added as filters."""
+
+    total: int  # the search itself
+    rows: dict[str, int]  # row slug → records with it
+    columns: dict[str, int]  # column slug → records with it
+    cells: dict[tuple[str, str], int]  # (row slug, column slug) → records with both
+
+
 def _facet_filter(key: str, slugs: tuple[str, ...]) -> Query:
     return Query.term_set_query(SCHEMA, "facets", [f"{key}:{slug}" for slug in slugs])
 
@@ -469,7 +480,6 @@ class SearchEngine:
             Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
         ] = OrderedDict()
         self._facet_cache_lock = threading.Lock()
-        self._cross_cache: dict[Any, dict[str, dict[str, int]]] = {}
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
         self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
@@ -536,6 +546,72 @@ class SearchEngine:
             year_min=year_stats[0],
             year_max=year_stats[1],
         )
+
+    def cross_counts(self, q: EngineQuery, rows: str, columns: str) -> CrossCounts:
+        """How many records of the search ``q`` (its words and filters) have each value of the
+        facet ``rows``, each value of ``columns``, and each pair: one aggregation (a terms
+        aggregation of the row values with a terms aggregation of the column values inside),
+        cached per index version like facet counts."""
+        key = (
+            "cross",
+            self.version(),
+            tuple(q.clauses),
+            tuple(sorted(q.filters.items())),
+            q.year_from,
+            q.year_to,
+            rows,
+            columns,
+        )
+        with self._facet_cache_lock:
+            cached = self._facet_cache.get(key)
+            if cached is not None:
+                self._facet_cache.move_to_end(key)
+                return cached  # type: ignore[return-value]
+        searcher = self.index.searcher()
+        parts: list[Query] = []
+        text = text_query(q.clauses)
+        if text is not None:
+            parts.append(text)
+        year = _year_filter(q.year_from, q.year_to)
+        if year is not None:
+            parts.append(_as_filter(year))
+        parts += [_as_filter(_facet_filter(k, v)) for k, v in q.filters.items() if v]
+        main = _combine(parts)
+
+        def terms(facet: str) -> dict[str, Any]:
+            return {
+                "field": "facets",
+                "size": FACET_AGG_SIZE,
+                "include": re.escape(facet) + ":.*",
+            }
+
+        result = searcher.aggregate(
+            main,
+            {
+                "rows": {"terms": terms(rows), "aggs": {"cells": {"terms": terms(columns)}}},
+                "columns": {"terms": terms(columns)},
+            },
+        )
+        total = int(searcher.search(main, limit=1, count=True).count or 0)  # type: ignore[attr-defined]
+
+        def slug(bucket: dict[str, Any]) -> str:
+            return str(bucket["key"]).partition(":")[2]
+
+        value = CrossCounts(
+            total=total,
+            rows={slug(b): int(b["doc_count"]) for b in result["rows"]["buckets"]},
+            columns={slug(b): int(b["doc_count"]) for b in result["columns"]["buckets"]},
+            cells={
+                (slug(b), slug(c)): int(c["doc_count"])
+                for b in result["rows"]["buckets"]
+                for c in b["cells"]["buckets"]
+            },
+        )
+        with self._facet_cache_lock:
+            self._facet_cache[key] = value  # type: ignore[assignment]
+            while len(self._facet_cache) > FACET_CACHE_SIZE:
+                self._facet_cache.popitem(last=False)
+        return value
 
     @staticmethod
     def _order(sort: str, *, has_text: bool) -> tuple[str | None, Any]:
@@ -648,45 +724,6 @@ class SearchEngine:
             )
             self._add_buckets(counts, result_for_key["facets"]["buckets"], keys={key})
         return counts, _year_range(result["years"])
-
-    def cross_counts(self, row_key: str, column_key: str) -> dict[str, dict[str, int]]:
-        """For every value of one facet, how many records have it (under ``""``) and how many
-        also have each value of another facet: {row slug: {"": total, column slug: count}}.
-
-        One aggregation over the whole index, cached until the index changes (the home page's
-        evidence gap map).
-        """
-        key = ("cross", self.version(), row_key, column_key)
-        with self._facet_cache_lock:
-            cached = self._cross_cache.get(key)
-        if cached is not None:
-            return cached
-        aggregation = {
-            "rows": {
-                "terms": {"field": "facets", "size": FACET_AGG_SIZE, "include": f"{row_key}:.*"},
-                "aggs": {
-                    "columns": {
-                        "terms": {
-                            "field": "facets",
-                            "size": FACET_AGG_SIZE,
-                            "include": f"{column_key}:.*",
-                        }
-                    }
-                },
-            }
-        }
-        result = self.index.searcher().aggregate(Query.all_query(), aggregation)
-        table: dict[str, dict[str, int]] = {}
-        for row in result["rows"]["buckets"]:
-            cells = table.setdefault(str(row["key"]).partition(":")[2], {})
-            cells[""] = int(row["doc_count"])
-            for column in row["columns"]["buckets"]:
-                cells[str(column["key"]).partition(":")[2]] = int(column["doc_count"])
-        with self._facet_cache_lock:
-            # Only the current version's table is worth keeping.
-            self._cross_cache = {k: v for k, v in self._cross_cache.items() if k[1] == key[1]}
-            self._cross_cache[key] = table
-        return table
 
     @staticmethod
     def _add_buckets(

@@ -63,7 +63,8 @@ EXCLUDED: dict[str, tuple[frozenset[Use], str]] = {
 # Fields the API shows only on one resource, not in lists.
 API_DETAIL_ONLY = frozenset({"need", "intervention", "results", "reviewed_on"})
 # Fields the Record calls by another name (interop.records); others keep theirs.
-RECORD_NAMES: dict[str, str] = {"description": "abstract"}
+# A name that is no Record attribute is the key of ``Record.extra`` the parsers write.
+RECORD_NAMES: dict[str, str] = {"description": "abstract", "venue_short": "container_title_short"}
 
 
 def concrete_fields() -> list[models.Field]:  # type: ignore[type-arg]

@@ -49,7 +49,12 @@ from socialmission.library.engine import (
     damaged_files,
 )
 from socialmission.library.facets import FACETS
-from socialmission.library.models import IndexChange, Resource, author_display_names
+from socialmission.library.models import (
+    IndexChange,
+    Resource,
+    author_display_names,
+    author_search_names,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,12 +132,11 @@ def _documents(where: Q) -> list[IndexDocument]:
         single_slugs = {facet.key: row[f"{facet.field}__slug"] or "" for facet in single}
         facets.extend(f"{key}:{slug}" for key, slug in single_slugs.items() if slug)
         published_at = row["published_at"]
-        authors = author_display_names(row["authors"])
         documents.append(
             IndexDocument(
                 id=row["id"],
                 title=row["title"],
-                authors="; ".join(authors),
+                authors="; ".join(author_search_names(row["authors"])),
                 organization=row["organization"],
                 venue=row["venue"],
                 keywords=row["keywords"],
@@ -143,7 +147,7 @@ def _documents(where: Q) -> list[IndexDocument]:
                 display={
                     "slug": row["slug"],
                     "title": row["title"],
-                    "authors": authors,
+                    "authors": author_display_names(row["authors"]),
                     "organization": row["organization"],
                     "year": row["year"],
                     "venue": row["venue"],

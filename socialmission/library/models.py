@@ -12,25 +12,41 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from socialmission.bibliography.names import initials
 from socialmission.library.facets import FACETS
 
 
-def author_display_names(authors: object) -> list[str]:
-    """Authors as displayed, "Family Given" or the literal name, from the JSON list stored."""
+def _author_names(authors: object, *, compact: bool) -> list[str]:
     if not isinstance(authors, list):
         return []
     names = []
     for author in authors:
         if isinstance(author, dict):
+            given = str(author.get("given") or "")
             name = author.get("literal") or " ".join(
-                filter(None, (author.get("family"), author.get("given")))
+                filter(None, (author.get("family"), initials(given) if compact else given))
             )
             if name:
                 names.append(str(name))
     return names
+
+
+def author_display_names(authors: object) -> list[str]:
+    """Authors as the site shows them, "Family Initials" (Mullan F) or the literal name.
+
+    One style whatever the source: an imported "Olivero, J Michael" shows as "Olivero JM", like
+    the starter catalog's "Mullan F".
+    """
+    return _author_names(authors, compact=True)
+
+
+def author_search_names(authors: object) -> list[str]:
+    """Authors with their given names in full ("Olivero J Michael"), for the search index."""
+    return _author_names(authors, compact=False)
 
 
 class VocabularyQuerySet(models.QuerySet["Vocabulary"]):
@@ -146,9 +162,16 @@ class Resource(models.Model):
     organization = models.CharField(max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     venue = models.CharField(max_length=500, blank=True, help_text=_("Journal, publisher or site."))
+    venue_short = models.CharField(
+        _("journal abbreviation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The NLM abbreviation (e.g. Acad Med), used by AMA and Vancouver citations."),
+    )
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=50, blank=True)
     pages = models.CharField(max_length=50, blank=True)
+    issn = models.CharField("ISSN", max_length=20, blank=True)
     doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
     pmid = models.CharField("PMID", max_length=20, blank=True, db_index=True)
     url = models.URLField("URL", max_length=2000, blank=True)
@@ -220,6 +243,15 @@ class Resource(models.Model):
 
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(";") if k.strip()]
+
+    def language_name(self) -> str:
+        """The language's name in the reader's language ("Spanish"), else the code as stored."""
+        if not self.language:
+            return ""
+        try:
+            return str(get_language_info(self.language)["name_translated"])
+        except KeyError:
+            return self.language
 
 
 class IndexChange(models.Model):

@@ -32,6 +32,10 @@ SPELLING_MAX_WORDS = 5
 MAX_PAGE = 500
 PER_PAGE = 20
 SUMMARY_WORDS = 40
+# A facet with more values to show than FACET_LONG shows its FACET_TOP values with the most
+# results (and every selected one); the others wait behind "more".
+FACET_LONG = 8
+FACET_TOP = 6
 
 
 def _clean_text(value: str) -> str:
@@ -239,7 +243,27 @@ class FacetValue:
 class FacetResult:
     key: str
     label: str
-    values: list[FacetValue]
+    values: list[FacetValue]  # every active term (and any selected one), zero counts included
+    # What the filters show: values with results and selected ones, in curator order, split
+    # into the first list and the one behind "more" (see ``arrange_facet_values``).
+    shown: list[FacetValue] = field(default_factory=list)
+    more: list[FacetValue] = field(default_factory=list)
+
+
+def arrange_facet_values(
+    values: list[FacetValue], *, long: int = FACET_LONG, top: int = FACET_TOP
+) -> tuple[list[FacetValue], list[FacetValue]]:
+    """(shown, more): a value with no results is left out unless it is selected; when more than
+    ``long`` values remain, the ``top`` with the most results (ties in curator order) and the
+    selected ones are shown, the rest go behind "more". Both keep the curator's order."""
+    candidates = [v for v in values if v.count or v.selected]
+    if len(candidates) <= long:
+        return candidates, []
+    ranked = sorted(range(len(candidates)), key=lambda i: (-candidates[i].count, i))
+    first = set(ranked[:top])
+    shown = [v for i, v in enumerate(candidates) if i in first or v.selected]
+    more = [v for i, v in enumerate(candidates) if i not in first and not v.selected]
+    return shown, more
 
 
 @dataclass
@@ -367,7 +391,12 @@ def search(params: SearchParams) -> SearchResults:
             for s in params.selected(facet.key)
             if s not in listed
         ]
-        facets.append(FacetResult(key=facet.key, label=str(facet.label), values=values))
+        shown, more = arrange_facet_values(values)
+        facets.append(
+            FacetResult(
+                key=facet.key, label=str(facet.label), values=values, shown=shown, more=more
+            )
+        )
 
     hits = [
         Hit(resource_id=h.id, score=h.score, snippet=h.snippet_html, title_html=h.title_html)
@@ -442,22 +471,35 @@ def content_version() -> str:
 
 
 def cross_counts(
-    row_key: str, column_key: str, *, after_search: bool = False
-) -> dict[str, dict[str, int]]:
-    """{row slug: {"": records with it, column slug: records with both}} over the whole index,
-    from one aggregation cached until the index changes (``SearchEngine.cross_counts``).
-    ``after_search``: a search in the same request has just brought the index up to date."""
+    params: SearchParams, rows: str, columns: str, *, after_search: bool = False
+) -> engine_module.CrossCounts:
+    """The ``rows`` × ``columns`` matrix of a search (words and filters), in one engine call:
+    each number equals the total of ``search`` with those values added as filters.
+    ``after_search``: a search in the same request has just read the outbox (no second look)."""
+    if not after_search:
+        _vocabulary.refresh()
+    query = _engine_query(params, offset=0, limit=1, with_facets=False)
     try:
-        current = indexing.engine(pending=False if after_search else None)
-        return current.cross_counts(row_key, column_key)
+        return indexing.engine(pending=False if after_search else None).cross_counts(
+            query, rows, columns
+        )
     except ValueError as exc:
         indexing.search_failed(exc)
         raise indexing.IndexUnavailable("The search failed inside the engine.") from exc
 
 
-def count_without_filters(params: SearchParams) -> int:
-    """How many results the same words find with no filters: offered when nothing matched."""
-    query = _engine_query(SearchParams(q=params.q), offset=0, limit=1, with_facets=False)
+def count(params: SearchParams, *, after_search: bool = False) -> int:
+    """How many results a search finds, counting only (no documents, no facets).
+    ``after_search``: asked right after ``search()`` in the same request, which has just read
+    the outbox and brought the index up to date (no second look at the database)."""
+    if not after_search:
+        _vocabulary.refresh()
+    query = _engine_query(params, offset=0, limit=1, with_facets=False)
     query.documents = False
-    # Asked right after search(), which has just brought the index up to date.
-    return _run(query, pending=False).total
+    return _run(query, pending=False if after_search else None).total
+
+
+def count_without_filters(params: SearchParams) -> int:
+    """How many results the same words find with no filters: offered when nothing matched
+    (asked right after ``search()``)."""
+    return count(SearchParams(q=params.q), after_search=True)

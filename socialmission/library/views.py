@@ -3,7 +3,9 @@ is in search.py and indexing.py."""
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, transaction
 from django.http import (
@@ -16,18 +18,23 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
 from socialmission.library import indexing, selectors
+from socialmission.library.facets import FACETS
 from socialmission.library.models import ActionArea, Resource
 from socialmission.library.search import (
     SORTS,
     SearchParams,
+    SearchResults,
     content_version,
+    count,
     count_without_filters,
     search,
+    vocabulary_terms,
 )
 
 
@@ -41,6 +48,12 @@ SORT_LABELS = {
     "oldest": "Oldest first",
     "title": "Title A–Z",
 }
+
+# At most this many filters get a "without this filter: N" offer when nothing matched: one
+# counting search each (a facet's values count as one filter, the year range as one).
+MAX_DROP_OFFERS = 6
+# The facets whose selection prefills "Suggest a resource" (the suggestion form's GET initial).
+SUGGEST_PREFILL = ("domain", "topic", "profession")
 
 
 @require_GET
@@ -56,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "content_version": content_version(),
             "results": results,
-            "gap_map": SimpleLazyObject(lambda: selectors.evidence_gap_map(results.facets)),
+            "gap_map": SimpleLazyObject(selectors.evidence_gap_map),
         },
     )
 
@@ -70,8 +83,10 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
     params = SearchParams.from_query(request.GET)
     results = search(params)
     unfiltered = None
-    if results.total == 0 and params.has_filters and params.q:
+    drop_offers: list[dict[str, object]] = []
+    if results.total == 0 and params.has_filters:
         unfiltered = count_without_filters(params)
+        drop_offers = _drop_offers(params, results)
     context = {
         "params": params,
         "results": results,
@@ -79,6 +94,9 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "active_filters": _active_filters(params, results),
         "pages": _page_links(params, results.page_count),
         "unfiltered_count": unfiltered,
+        "unfiltered_query": SearchParams(q=params.q, sort=params.sort).urlencode(),
+        "drop_offers": drop_offers,
+        "suggest_query": _suggest_query(params) if results.total == 0 else "",
         "start_index": (params.page - 1) * params.per_page + 1,
         "prev_url": _page_url(params, params.page - 1),
         "next_url": _page_url(params, params.page + 1),
@@ -90,6 +108,69 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "library/includes/search_region.html" if request.htmx else "library/search.html"
     return render(request, template, context)
+
+
+@require_GET
+@transaction.non_atomic_requests
+def gap_map(request: HttpRequest) -> HttpResponse:
+    """The evidence gap map: domains × topics, filtered by profession, type and evidence level
+    (the search page's own parameters), as a page or (``?format=csv``) a CSV file."""
+    every = SearchParams.from_query(request.GET)
+    params = SearchParams(
+        filters={k: v for k, v in every.filters.items() if k in selectors.GAP_MAP_FILTERS}
+    )
+    data = selectors.evidence_gap_map(params)
+    if request.GET.get("format") == "csv":
+        return _gap_map_csv(data)
+    terms = vocabulary_terms()
+    filters = [
+        {
+            "key": facet.key,
+            "label": facet.label,
+            "options": [
+                (slug, label, slug in params.selected(facet.key))
+                for slug, label in terms.get(facet.key, [])
+            ],
+        }
+        for facet in FACETS
+        if facet.key in selectors.GAP_MAP_FILTERS
+    ]
+    chosen = [label for f in filters for _slug, label, selected in f["options"] if selected]
+    context = {
+        "gap_map": data,
+        "filters": filters,
+        "filter_summary": "; ".join(chosen),
+        "params": params,
+        "csv_query": urlencode([*params.to_query_list(), ("format", "csv")]),
+    }
+    return render(request, "library/gap_map.html", context)
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ (or tab, CR) would run as a formula in a spreadsheet.
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def _gap_map_csv(data: dict[str, object]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="evidence-gap-map.csv"'
+    writer = csv.writer(response)
+    topics: list[str] = data["topics"]  # type: ignore[assignment]
+    writer.writerow(
+        [_("Domain"), *(_spreadsheet_safe(t) for t in topics), _("All resources in the domain")]
+    )
+    for row in data["rows"]:  # type: ignore[attr-defined]
+        writer.writerow(
+            [_spreadsheet_safe(row["domain"]), *(c["count"] for c in row["cells"]), row["total"]]
+        )
+    writer.writerow(
+        [
+            _("All domains"),
+            *(c["total"] for c in data["columns"]),  # type: ignore[attr-defined]
+            data["total"],
+        ]
+    )
+    return response
 
 
 def _redirect_action_area(request: HttpRequest) -> HttpResponse:
@@ -135,6 +216,47 @@ def _page_url(params: SearchParams, number: int, base: str | None = None) -> str
     if number <= 1:
         return "?" + base
     return f"?{base}&page={number}" if base else f"?page={number}"
+
+
+def _drop_offers(params: SearchParams, results: SearchResults) -> list[dict[str, object]]:
+    """When nothing matched: each filter (a facet's selection, the year range) with how many
+    results the search finds without it. Only with two filters or more (with one, it is the
+    whole-library offer), and for at most ``MAX_DROP_OFFERS`` of them: one count each."""
+    labels = {f.key: {v.slug: v.label for v in f.values} for f in results.facets}
+    facet_labels = {f.key: f.label for f in results.facets}
+    groups: list[tuple[str, SearchParams]] = []
+    for key, values in params.filters.items():
+        names = _(" or ").join(labels.get(key, {}).get(v, v) for v in values)
+        groups.append((f"{facet_labels.get(key, key)}: {names}", params.without_filter(key)))
+    if params.year_from is not None or params.year_to is not None:
+        span = f"{params.year_from or '…'}–{params.year_to or '…'}"
+        groups.append(
+            (
+                _("Years: %(span)s") % {"span": span},
+                params.with_changes(year_from=None, year_to=None),
+            )
+        )
+    if len(groups) < 2:
+        return []
+    offers = []
+    for label, wider in groups[:MAX_DROP_OFFERS]:
+        wider = wider.with_changes(page=1)
+        offers.append(
+            {
+                "label": label,
+                "url": "?" + wider.urlencode(),
+                "count": count(wider, after_search=True),  # right after search(): no new look
+            }
+        )
+    return offers
+
+
+def _suggest_query(params: SearchParams) -> str:
+    """The query string that prefills "Suggest a resource" with the search's domain, topic and
+    profession (the suggestion form reads them as GET initial values)."""
+    return urlencode(
+        [(key, value) for key in SUGGEST_PREFILL for value in params.selected(key)[:20]]
+    )
 
 
 def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]]:

@@ -11,6 +11,9 @@ class LinkHealthConfig(AppConfig):
 
     def ready(self) -> None:
         from socialmission.core import schedule
+        from socialmission.linkhealth import sections
+
+        sections.register()
 
         # Hourly: each run checks the links that are due (a week after a good check, a day
         # after a failed one), so the work of a large library spreads over the week.

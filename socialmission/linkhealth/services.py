@@ -276,6 +276,19 @@ def _require_curator(user: User) -> None:
         raise PermissionDenied(_("Only curators may change link records."))
 
 
+def _settle(link: Link, *, curator: User, outcome: str, now: datetime.datetime) -> None:
+    """A curator's decision puts the link back to ok: no failures, no lease, one history row."""
+    link.status = Status.OK
+    link.failures = 0
+    link.failing_since = None
+    link.lease_token, link.lease_until = "", None
+    link.save()
+    LinkCheck.objects.create(
+        link=link, checked_at=now, outcome=outcome, final_url=link.final_url, checked_by=curator
+    )
+    _prune_history(link)
+
+
 @transaction.atomic
 def take_redirect_target(link: Link, *, curator: User) -> Resource:
     """Make a moved link's final address the resource's URL, recorded in the resource history."""
@@ -292,22 +305,9 @@ def take_redirect_target(link: Link, *, curator: User) -> Resource:
     resource._change_reason = "Link check: took the address the old one redirects to"  # type: ignore[attr-defined]
     resource.full_clean()
     resource.save()
-    now = timezone.now()
     link.address = link.final_url
-    link.status = Status.OK
-    link.failures = 0
-    link.failing_since = None
     link.accepted_final_url = ""
-    link.lease_token, link.lease_until = "", None
-    link.save()
-    LinkCheck.objects.create(
-        link=link,
-        checked_at=now,
-        outcome=Outcome.NEW_ADDRESS,
-        final_url=link.final_url,
-        checked_by=curator,
-    )
-    _prune_history(link)
+    _settle(link, curator=curator, outcome=Outcome.NEW_ADDRESS, now=timezone.now())
     return resource
 
 
@@ -322,20 +322,8 @@ def mark_checked_by_hand(link: Link, *, curator: User) -> Link:
     now = timezone.now()
     if link.status == Status.MOVED and link.final_url:
         link.accepted_final_url = link.final_url
-    link.status = Status.OK
-    link.failures = 0
-    link.failing_since = None
     link.checked_by_hand_at = now
     link.checked_by_hand_by = curator
     link.next_check_at = now + settings.LINKHEALTH_RECHECK_EVERY
-    link.lease_token, link.lease_until = "", None
-    link.save()
-    LinkCheck.objects.create(
-        link=link,
-        checked_at=now,
-        outcome=Outcome.BY_HAND,
-        final_url=link.final_url,
-        checked_by=curator,
-    )
-    _prune_history(link)
+    _settle(link, curator=curator, outcome=Outcome.BY_HAND, now=now)
     return link

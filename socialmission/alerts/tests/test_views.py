@@ -288,3 +288,16 @@ def test_asking_again_for_an_active_alert_sends_nothing_and_says_the_same(
     assert "Check your e-mail" in response.content.decode()
     assert mail.outbox == []
     assert Alert.objects.count() == 1
+
+
+def test_the_alert_panel_is_a_page_section_of_alerts(client: Client) -> None:
+    """The search page names slots only; alerts fills them (no include of an alerts template)."""
+    from socialmission.core.sections import sections_of
+
+    assert [s.name for s in sections_of("search.before_form")] == ["alerts-panel"]
+    assert [s.name for s in sections_of("search.swapped")] == ["alerts-panel"]
+    page = client.get("/search/?q=equity").content.decode()
+    # Once on a full page, below the title and before the search form, never out of band.
+    assert page.count('id="alert-panel"') == 1
+    assert page.index('id="alert-panel"') < page.index('id="search-form"')
+    assert "hx-swap-oob" not in page.split('id="alert-panel"')[1].split(">")[0]

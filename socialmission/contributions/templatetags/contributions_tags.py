@@ -19,3 +19,9 @@ def is_curator(user: Any) -> bool:
 @register.filter
 def is_editor_in_chief(user: Any) -> bool:
     return roles.is_editor_in_chief(user)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]``, or None: a template's look-up by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -191,3 +191,46 @@ def test_nomination_honeypot(client: Any) -> None:
     assert response.status_code == 400
     assert "Dr Amara Okafor" in response.text
     assert not Nomination.objects.exists()
+
+
+def test_only_accepted_submissions_count_and_the_message_says_when(
+    client: Any, settings: Any
+) -> None:
+    """Forms sent back with errors and spam hits use up nothing; the refusal names the time."""
+    settings.CONTRIBUTIONS_RATE_LIMIT = 2
+    url = reverse("contributions:suggest")
+    for _ in range(5):
+        # A form with errors (no title), then a honeypot hit: both are answered, neither counts.
+        assert (
+            client.post(url, suggestion_post(title=""), REMOTE_ADDR="10.0.1.1").status_code == 400
+        )
+        spam = suggestion_post(title="Spam", **{"website": "http://spam.example"})
+        assert client.post(url, spam, REMOTE_ADDR="10.0.1.1").status_code == 400
+    for n in range(2):
+        ok = client.post(url, suggestion_post(title=f"Kept {n}"), REMOTE_ADDR="10.0.1.1")
+        assert ok.status_code == 302
+    refused = client.post(url, suggestion_post(title="One more"), REMOTE_ADDR="10.0.1.1")
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 0 < wait <= 3600
+    text = refused.content.decode()
+    assert "we accept more from it again in" in text
+    assert "minute" in text  # the time left, in words
+    assert Suggestion.objects.count() == 2
+
+
+def test_the_daily_window_counts_too(client: Any, settings: Any) -> None:
+    settings.CONTRIBUTIONS_RATE_LIMIT = 50
+    settings.CONTRIBUTIONS_DAILY_LIMIT = 3
+    url = reverse("contributions:nominate")
+    for _ in range(3):
+        assert client.post(url, nomination_post(), REMOTE_ADDR="10.0.1.2").status_code == 302
+    refused = client.post(url, nomination_post(), REMOTE_ADDR="10.0.1.2")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+
+
+def test_the_defaults_let_a_reading_list_through(settings: Any) -> None:
+    from socialmission.core import abuse
+
+    assert (abuse.rate_limit(), abuse.rate_window(), abuse.daily_limit()) == (20, 3600, 100)

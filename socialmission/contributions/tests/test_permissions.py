@@ -36,7 +36,10 @@ def curator_urls() -> list[tuple[str, str, dict[str, str]]]:
     nomination = NominationFactory()
     resource = ResourceFactory()
     version = resource.history.first().history_id
+    draft = ResourceFactory(status="draft", published_at=None)
     return [
+        ("get", reverse("contributions:drafts"), {}),
+        ("post", reverse("contributions:drafts"), {"resources": str(draft.pk)}),
         ("get", reverse("contributions:queue"), {}),
         ("get", suggestion.get_queue_url(), {}),
         ("post", suggestion.get_queue_url(), {"action": "decline", "reason": "no"}),

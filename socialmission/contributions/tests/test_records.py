@@ -126,3 +126,35 @@ def test_author_lines_go_through_the_one_name_parser() -> None:
     assert authors_text(authors) == (
         "Mullan, Fitzhugh\nSmith, John Jr.\nDepartment of Health, Ontario\nWorld Health Organization"
     )
+
+
+def test_a_pasted_record_understands_a_resource_type_added_in_the_database() -> None:
+    """The paste form hands the live vocabulary to the parsers, as the importer does: a type a
+    curator added in the admin (unknown to the seed) is read with its CSL type and chosen."""
+    added = ResourceType.objects.create(
+        name="Community radio episode", slug="community-radio-episode", csl_type="broadcast"
+    )
+    text = (
+        "title,authors,year,venue,resource_type,url\n"
+        'Health equity on the air,"Lopez, Ana",2021,KRUR Radio,Community radio episode,'
+        "https://example.org/episode-12\n"
+    )
+    result = parse_pasted_record(text)
+    assert result.error == ""
+    assert result.data["resource_type"] == str(added.pk)
+    assert result.data["title"] == "Health equity on the air"
+    # The CSL type came from the database: a broadcast is standalone, its venue the publisher.
+    assert result.data["venue"] == "KRUR Radio"
+
+
+def test_a_pasted_record_reads_a_type_renamed_in_the_database() -> None:
+    renamed = ResourceType.objects.filter(csl_type="report").first() or ResourceType.objects.create(
+        name="Report", slug="report", csl_type="report"
+    )
+    renamed.name = "Policy brief or report"
+    renamed.save()
+    text = (
+        "title,authors,year,venue,resource_type,url\n"
+        "Rural workforce brief,,2020,State office,Policy brief or report,https://example.org/b\n"
+    )
+    assert parse_pasted_record(text).data["resource_type"] == str(renamed.pk)

@@ -170,25 +170,70 @@ def test_search_export_holds_every_result_not_one_page(client: Client) -> None:
     assert [e["title"] for e in entries] == [titles[pk] for pk in ids]
 
 
-def test_library_export_streams_in_chunks_and_joins_them_correctly(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("source", ["/library/export/{fmt}/", "/search/export/{fmt}/?q=pathways"])
+def test_exports_stream_in_chunks_and_join_them_correctly(
+    client: Client, monkeypatch: pytest.MonkeyPatch, source: str
 ) -> None:
+    # Five records in chunks of two: three chunks, so every join between chunks is exercised.
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
-    # Same first author, year and first title word: BibTeX keys collide across chunks.
+    chunk_sizes: dict[str, list[int]] = {}
+    real_render = formats.render
+
+    def spying_render(records: object, fmt: str) -> str:
+        chunk = list(records)  # type: ignore[call-overload]
+        chunk_sizes.setdefault(fmt, []).append(len(chunk))
+        return real_render(chunk, fmt)
+
+    monkeypatch.setattr(formats, "render", spying_render)
+    reads: list[int] = []
+    real_published = Resource.objects.published
+
+    def counting_published() -> object:
+        reads.append(1)
+        return real_published()
+
+    # Same first author, year and first title word: BibTeX keys collide within and across chunks.
     for n in range(5):
         make_resource(title=f"Pathways {n}", year=2020, doi=f"10.5555/p.{n}", pmid="")
-    response = client.get("/library/export/bibtex/")
-    assert response.streaming
-    bib = bibtex_entries(b"".join(response.streaming_content).decode())
+    titles = sorted(f"Pathways {n}" for n in range(5))
+
+    def export(fmt: str) -> str:
+        status, _, data = get(client, source.format(fmt=fmt))
+        assert status == 200
+        return data.decode()
+
+    bib = bibtex_entries(export("bibtex"))
     keys = [entry["ID"] for entry in bib]
+    assert chunk_sizes["bibtex"] == [2, 2, 1]
+    # Unique keys; the ones a later chunk repeated were renamed with a number.
     assert len(keys) == 5 and len({k.casefold() for k in keys}) == 5
-    _, _, csv_body = get(client, "/library/export/csv/")
-    assert csv_body.decode().count("title,authors") == 1
-    assert len(csv_body.decode().strip().split("\r\n")) == 6
-    _, _, csl = get(client, "/library/export/csljson/")
-    assert len(json.loads(csl)) == 5
-    _, _, ama = get(client, "/library/export/ama/")
-    assert ama.decode().count("\n5. ") == 1
+    assert [k for k in keys if k.endswith(("-2", "-3"))]
+    assert sorted(entry["title"] for entry in bib) == titles
+
+    csv_text = export("csv")
+    assert chunk_sizes["csv"] == [2, 2, 1]
+    assert csv_text.count("title,authors") == 1
+    rows = csv_text.strip().split("\r\n")
+    assert len(rows) == 6 and rows[0].startswith("title,authors")
+
+    items = json.loads(export("csljson"))
+    assert chunk_sizes["csljson"] == [2, 2, 1]
+    assert sorted(item["title"] for item in items) == titles
+
+    ris = export("ris")
+    assert chunk_sizes["ris"] == [2, 2, 1]
+    assert sorted(e["title"] for e in rispy.loads(ris)) == titles
+
+    # Numbering runs on across chunks, and records are read from the database in chunks too.
+    ama = export("ama")
+    numbers = [line.split(" ", 1)[0] for line in ama.split("\n") if line]
+    assert numbers == ["1.", "2.", "3.", "4.", "5."]
+    monkeypatch.setattr(Resource.objects, "published", counting_published)
+    ids = list(reversed(Resource.objects.order_by("pk").values_list("pk", flat=True)))
+    assert [r.title for r in exports.records_for_ids(ids)] == [
+        Resource.objects.get(pk=pk).title for pk in ids
+    ]
+    assert len(reads) == 3
 
 
 def test_csl_json_export_is_valid_against_the_schema(client: Client) -> None:

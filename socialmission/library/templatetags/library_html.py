@@ -25,11 +25,13 @@ _DOT = mark_safe('<span aria-hidden="true"> · </span>')
 
 
 @register.simple_tag
-def facet_values(facet: FacetResult) -> SafeString:
-    """The <li> items of a facet's checkbox list."""
+def facet_values(facet: FacetResult, part: str = "shown") -> SafeString:
+    """The <li> items of a facet's checkbox list: the values shown first, or (``"more"``) those
+    behind its "more" disclosure."""
+    values = facet.more if part == "more" else facet.shown
     key = _escape(facet.key)
     items = []
-    for value in facet.values:
+    for value in values:
         slug = _escape(value.slug)
         zero = "" if value.count or value.selected else _ZERO
         checked = _CHECKED if value.selected else ""

@@ -49,8 +49,9 @@ def reference_result_item(item: ResultItem) -> SafeString:
     )
 
 
-def reference_facet_values(facet: FacetResult) -> SafeString:
+def reference_facet_values(facet: FacetResult, part: str = "shown") -> SafeString:
     """A facet's checkboxes as ``format_html_join`` built them."""
+    values = facet.more if part == "more" else facet.shown
     return format_html_join(
         "\n",
         '<li{}><input type="checkbox" id="f-{}-{}" name="{}" value="{}"{}>'
@@ -70,7 +71,7 @@ def reference_facet_values(facet: FacetResult) -> SafeString:
                 v.count,
                 "resource" if v.count == 1 else "resources",
             )
-            for v in facet.values
+            for v in values
         ),
     )
 
@@ -154,9 +155,7 @@ def test_a_label_marked_safe_is_not_escaped_twice() -> None:
 def test_facet_markup_is_escaped_as_format_html_escapes_it(  # type: ignore[no-untyped-def]
     key, values
 ) -> None:
-    facet = FacetResult(
-        key=key,
-        label="Domain",
-        values=[FacetValue(slug=s, label=lab, count=n, selected=sel) for s, lab, n, sel in values],
-    )
-    assert str(facet_values(facet)) == str(reference_facet_values(facet))
+    every = [FacetValue(slug=s, label=lab, count=n, selected=sel) for s, lab, n, sel in values]
+    facet = FacetResult(key=key, label="Domain", values=every, shown=every[:3], more=every[3:])
+    for part in ("shown", "more"):
+        assert str(facet_values(facet, part)) == str(reference_facet_values(facet, part))

@@ -285,3 +285,20 @@ def test_the_last_checks_are_listed_with_their_redirects(web: ServerState) -> No
     Link.objects.filter(resource=resource).update(status=Status.MOVED)
     queue = client.get(reverse("linkhealth:queue")).content.decode()
     assert "The last 2 checks" in queue
+
+
+def test_the_link_panel_is_a_page_section_after_the_curation_line() -> None:
+    from socialmission.core.sections import sections_of
+
+    names = [s.name for s in sections_of("resource.details")]
+    assert "linkhealth-panel" in names
+    assert names.index("linkhealth-panel") > names.index("contributions-curation")
+    link = make_link(Status.BROKEN, title="Broken on purpose")
+    page = client_for(roles.CURATOR).get(
+        Resource.objects.get(pk=link.resource_id).get_absolute_url()
+    )
+    html = page.content.decode()
+    # Inside the "Details" section, and in the page only once.
+    assert html.count("Link check (curators only)") == 1
+    details = html.split('aria-labelledby="link-health-heading"')[0]
+    assert "Details" in details

@@ -5,7 +5,7 @@ Opens the catalog's tantivy index (the generation ``CURRENT`` names) with
 the search page asks it, query by query and in the same order as the HTTP run: the search with
 its 20 hits, their documents and snippets and every facet's counts; for a query with words and
 no hits, the spelling suggestion (up to five words, then one probe search) and, with filters,
-the count without filters. Synonyms are read once from the catalog's database (sqlite3), as
+the counts of its no-results offers (without filters; each filter dropped). Synonyms are read once from the catalog's database (sqlite3), as
 the server reads them once into its vocabulary cache. The CPU time of this process over the measured mixes, divided by
 the number of queries, is the floor the search page's server CPU is compared with
 (``ratio to raw engine``). Facet counting and documents with snippets are timed separately.
@@ -34,6 +34,7 @@ from bench.queries import BenchQuery, query_mix
 FACET_KEYS = ("type", "domain", "topic", "profession", "evidence")
 PER_PAGE = 20
 SPELLING_MAX_WORDS = 5  # as search.SPELLING_MAX_WORDS
+MAX_DROP_OFFERS = 6  # as views.MAX_DROP_OFFERS
 
 
 def index_path(index_root: Path) -> Path:
@@ -130,10 +131,19 @@ def page_work(opened: Any, query: BenchQuery) -> Any:
             changed = changed or bool(replacement)
         if changed:
             opened.search(engine_query(query, limit=1, facets=False, text=" ".join(words)))
-        if query.filters:
-            bare_query = engine_query(BenchQuery(query.kind, query.q, ()), limit=1, facets=False)
-            bare_query.documents = False
-            opened.search(bare_query)
+    if result.total == 0 and query.filters:
+        # The view's offers: the same words without filters, and with two filters or more,
+        # each filter dropped in turn (at most MAX_DROP_OFFERS), counting only.
+        wider = [BenchQuery(query.kind, query.q, ())]
+        if len(query.filters) >= 2:
+            wider += [
+                BenchQuery(query.kind, query.q, tuple(f for f in query.filters if f != dropped))
+                for dropped in query.filters[:MAX_DROP_OFFERS]
+            ]
+        for other in wider:
+            counting = engine_query(other, limit=1, facets=False)
+            counting.documents = False
+            opened.search(counting)
     return result
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import html
 import importlib
 import json
 import os
@@ -30,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ REINDEX_RECORD = "reindex.json"
 PUBMED_RECORDS = 20_000
 WARMUP_SEED_OFFSET = 1_000
 CONCURRENT_SEED_OFFSET = 2_000
+MISSPELLED_SEED_OFFSET = 3_000
 # Large enough that the concurrent run rarely comes back to a query it already sent.
 CONCURRENT_MIX_SIZE = 2_000
 
@@ -60,6 +62,8 @@ LATENCY_TARGETS: dict[int, list[tuple[str, str, float]]] = {
     1_000_000: [("search", "p95", 250.0)],
 }
 REINDEX_TARGET_SECONDS = {100_000: 60.0}
+# Issue 12: the search page's server CPU at most 1.3 times the raw engine's for the same mix.
+RAW_RATIO_TARGET = 1.3
 PUBMED_TARGET_PER_SECOND = 2_000.0
 
 # Wide enough for the table when the output is not a terminal (make, CI logs).
@@ -282,10 +286,12 @@ def run_sequential(
     headers: dict[str, str] | None = None,
     base: str = "/search/",
     client: httpx.Client | None = None,
+    after: Callable[[BenchQuery], None] | None = None,
 ) -> list[Sample]:
     """One client, one keep-alive connection, one request at a time.
 
-    Pass ``client`` to stay on a connection (and so on the gunicorn worker) used before.
+    Pass ``client`` to stay on a connection (and so on the gunicorn worker) used before;
+    ``after`` is called with each query once its answer is in (the raw engine's turn).
     """
     samples = []
     with contextlib.ExitStack() as stack:
@@ -298,7 +304,25 @@ def run_sequential(
                         client, scenario, query.path(base), query.kind, query.filter_count, headers
                     )
                 )
+                if after is not None:
+                    after(query)
     return samples
+
+
+def misspelled(queries: Sequence[BenchQuery]) -> list[BenchQuery]:
+    """The mix's queries with words, each word missing its middle letter: one edit away from
+    an indexed word, so a page with no hits that works out a spelling suggestion."""
+
+    def typo(word: str) -> str:
+        middle = len(word) // 2
+        return word[:middle] + word[middle + 1 :] if len(word) >= 5 else word + "q"
+
+    changed = []
+    for query in queries:
+        if query.q:
+            words = " ".join(typo(w) for w in query.q.replace('"', "").split())
+            changed.append(BenchQuery("no_hits", words, query.filters))
+    return changed
 
 
 def round_mixes(
@@ -396,6 +420,134 @@ def breakdown(samples: Sequence[Sample]) -> dict[str, Any]:
     }
 
 
+_TOTAL = re.compile(r'id="results-count"[^>]*>\s*([\d,]+)')
+# A facet checkbox (name = facet key, value = slug), then the count in its label.
+_FACET_COUNT = re.compile(
+    r'<input type="checkbox"[^>]*?name="([a-z_]+)" value="([^"]*)"[^>]*>'
+    r'(?:(?!<input).)*?class="facet-count">\(([\d,]+)',
+    re.DOTALL,
+)
+
+
+def page_figures(body: str) -> dict[str, Any]:
+    """The total and the facet counts a search page shows (a facet value it does not show is
+    not compared)."""
+    match = _TOTAL.search(body)
+    facets: dict[str, dict[str, int]] = {}
+    for key, slug, count in _FACET_COUNT.findall(body):
+        facets.setdefault(key, {})[html.unescape(slug)] = int(count.replace(",", ""))
+    return {"total": int(match.group(1).replace(",", "")) if match else 0, "facets": facets}
+
+
+def fetch_pages(base_url: str, queries: Sequence[BenchQuery]) -> list[dict[str, Any]]:
+    """What the search page shows for each query (not timed)."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        return [{"path": q.path(), **page_figures(client.get(q.path()).text)} for q in queries]
+
+
+def compare_with_raw(
+    pages: Sequence[dict[str, Any]], answers: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """Do the pages show the totals and facet counts the raw engine found?"""
+    mismatches: list[str] = []
+    values = 0
+    for page, raw in zip(pages, answers, strict=True):
+        if page["path"] != raw["path"]:
+            mismatches.append(f"different queries: {page['path']} / {raw['path']}")
+            continue
+        if page["total"] != raw["total"]:
+            mismatches.append(
+                f"{page['path']}: total {page['total']} on the page, {raw['total']} raw"
+            )
+        if not page["facets"] and raw["total"]:
+            mismatches.append(f"{page['path']}: no facet counts found on the page")
+        for key, counts in page["facets"].items():
+            for slug, count in counts.items():
+                values += 1
+                expected = raw["facets"].get(key, {}).get(slug, 0)
+                if count != expected:
+                    mismatches.append(
+                        f"{page['path']}: {key}={slug} {count} on the page, {expected} raw"
+                    )
+    return {
+        "queries": len(pages),
+        "facet_values_compared": values,
+        "agree": not mismatches,
+        "mismatches": mismatches[:20],
+    }
+
+
+class RawEngine:
+    """The raw-engine process (``python -m bench.raw --serve``, no Django), asked to run each
+    query right after the server answered it, so both see the same load on a shared machine."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.raw",
+                "--serve",
+                "--index",
+                str(data_dir / "index"),
+                "--database",
+                str(data_dir / "library.sqlite3"),
+            ],
+            cwd=REPO_ROOT,
+            env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.hello = self._read()
+        self.cpu_seconds = 0.0
+        self.measured = 0
+        self.answers: list[dict[str, Any]] = []
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("bench.raw stopped (its error is above)")
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def _ask(self, op: str, queries: Sequence[BenchQuery]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        command = {
+            "op": op,
+            "queries": [[q.kind, q.q, [list(f) for f in q.filters]] for q in queries],
+        }
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def run(self, queries: Sequence[BenchQuery]) -> None:
+        """Not measured: brings its cached counts to the state the server's are in."""
+        self._ask("run", queries)
+
+    def measure(self, query: BenchQuery, *, keep_answer: bool) -> None:
+        reply = self._ask("run", [query])
+        self.cpu_seconds += reply["cpu"]
+        self.measured += 1
+        if keep_answer:
+            self.answers.extend(reply["answers"])
+
+    def parts(self, queries: Sequence[BenchQuery]) -> dict[str, Any]:
+        return self._ask("parts", queries)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps({"op": "quit"}) + "\n")
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 def pubmed_throughput() -> dict[str, Any] | None:
     """Issue 4's parse throughput, if the bibliography app provides its benchmark."""
     try:
@@ -468,6 +620,16 @@ def check_targets(n: int, results: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": value is not None and value <= limit,
             }
         )
+    ratio = results.get("raw_engine", {}).get("ratio")
+    if ratio is not None:
+        checks.append(
+            {
+                "what": "search page server CPU / raw engine CPU",
+                "limit": RAW_RATIO_TARGET,
+                "measured": ratio,
+                "met": ratio <= RAW_RATIO_TARGET,
+            }
+        )
     if n in REINDEX_TARGET_SECONDS and "seconds" in results["reindex"]:
         value = results["reindex"]["seconds"]
         limit = REINDEX_TARGET_SECONDS[n]
@@ -523,6 +685,40 @@ def print_table(results: dict[str, Any]) -> None:
         f"generated in {catalog['generate_seconds']:.0f} s. Full reindex: "
         f"{results['reindex'].get('seconds', '-')} s."
     )
+    raw = results.get("raw_engine")
+    if raw:
+        parts = raw["parts_ms_per_query"]
+        console.print(
+            f"Raw engine (same mixes, no Django): {raw['cpu_ms_per_search_page']:.2f} ms CPU per "
+            f"search page; of one search call ({parts['search_call_whole']:.2f} ms, no cached "
+            f"counts): facet counts {parts['facet_counts']:.2f} ms, documents and snippets "
+            f"{parts['documents_and_snippets']:.2f} ms, query and hits "
+            f"{parts['query_and_hits']:.2f} ms."
+        )
+        agreement = raw["agreement"]
+        if agreement["agree"]:
+            console.print(
+                f"Pages agree with the raw engine: {agreement['queries']} totals, "
+                f"{agreement['facet_values_compared']:,} facet counts."
+            )
+        else:
+            console.print("[red]Pages DISAGREE with the raw engine:[/red]")
+            for line in agreement["mismatches"]:
+                console.print(f"  {line}", markup=False)
+        for name, label in (("search_no_hits", "a page with no hits"), ("home", "the home page")):
+            figures = results["scenarios"].get(name, {})
+            if "cpu_ratio_to_search" in figures:
+                console.print(
+                    f"CPU of {label} / a search page: {figures['cpu_ratio_to_search']:.2f}"
+                    + (
+                        f" ({figures['pages_without_hits']} of {figures['count']} found nothing)"
+                        if "pages_without_hits" in figures
+                        else ""
+                    )
+                )
+        if "ratio" in raw:
+            # On a line of its own, exactly so: the headline figure of issue 12.
+            print(f"ratio to raw engine (CPU per search page): {raw['ratio']:.2f}x", flush=True)
     if results.get("pubmed_xml"):
         console.print(f"PubMed XML parsing: {results['pubmed_xml']}")
     console.print(
@@ -557,7 +753,10 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     base_url = f"http://{HOST}:{port}"
     log_path = data_dir / "gunicorn.log"
     scenarios: dict[str, Any] = {}
-    with gunicorn(env, port, log_path) as process:
+    raw = RawEngine(data_dir)
+    with contextlib.ExitStack() as stack:
+        stack.callback(raw.close)
+        process = stack.enter_context(gunicorn(env, port, log_path))
         with console.status(f"Starting gunicorn on {base_url}…"):
             wait_until_up(base_url, process, log_path)
         with console.status("Warming up (a mix of its own, from two clients)…"):
@@ -567,6 +766,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             run_concurrent(base_url, warm, 2, duration=600, per_client=len(warm))
             run_sequential(base_url, "warmup", warm, 1, headers={"HX-Request": "true"})
             run_sequential(base_url, "warmup", [BenchQuery("home", "", ())] * 10, 1, base="/")
+            raw.run(warm)
         cpu = CpuMeter(process.pid)
         # The page and its htmx partial alternate, one round each, so a change in the machine's
         # load during the run falls on both alike. Each round's page mix is then sent again on
@@ -581,14 +781,26 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             with console.status(f"Search page and partial, round {round_number}/{args.repeat}…"):
                 with httpx.Client(base_url=base_url, timeout=60) as client:
                     cpu.lap()
-                    search += run_sequential(base_url, "search", page_mix, 1, client=client)
+                    # Each page, then the same query through the raw engine at once.
+                    first = round_number == 1
+                    search += run_sequential(
+                        base_url,
+                        "search",
+                        page_mix,
+                        1,
+                        client=client,
+                        after=lambda q, first=first: raw.measure(q, keep_answer=first),
+                    )
                     cpu_search += cpu.lap()
                     cached += run_sequential(base_url, "search_cached", page_mix, 1, client=client)
                     cpu_cached += cpu.lap()
+                raw.run(page_mix)
+                cpu.lap()
                 partial += run_sequential(
                     base_url, "search_htmx", partial_mix, 1, headers={"HX-Request": "true"}
                 )
                 cpu_partial += cpu.lap()
+                raw.run(partial_mix)
         scenarios["search"] = describe(search, cpu_seconds=cpu_search)
         scenarios["search_cached"] = describe(cached, cpu_seconds=cpu_cached)
         scenarios["search_htmx"] = describe(partial, cpu_seconds=cpu_partial)
@@ -598,6 +810,16 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 base_url, "home", [BenchQuery("home", "", ())] * args.home_requests, 1, base="/"
             )
         scenarios["home"] = describe(home, cpu_seconds=cpu.lap())
+        with console.status("Search pages with no hits (misspelled words)…"):
+            typos = misspelled(query_mix(args.queries, args.query_seed + MISSPELLED_SEED_OFFSET))
+            cpu.lap()
+            no_hits = run_sequential(base_url, "search_no_hits", typos, 1)
+            scenarios["search_no_hits"] = describe(no_hits, cpu_seconds=cpu.lap())
+            with httpx.Client(base_url=base_url, timeout=60) as client:
+                # How many of them found nothing indeed (a typo can be another indexed word).
+                scenarios["search_no_hits"]["pages_without_hits"] = sum(
+                    page_figures(client.get(q.path()).text)["total"] == 0 for q in typos
+                )
         if args.concurrency > 0:
             with console.status(f"{args.concurrency} clients at once for {args.duration:.0f} s…"):
                 busy_mix = query_mix(
@@ -610,6 +832,32 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             scenarios[f"concurrent_{args.concurrency}_clients"] = describe(
                 concurrent, wall, cpu_seconds=cpu.lap()
             )
+        with console.status("Reading the first round's pages for the comparison…"):
+            pages = fetch_pages(base_url, round_mixes(args.queries, args.query_seed, 1)[0][0])
+        with console.status("Timing the raw engine's parts (no Django)…"):
+            measured_mixes = [
+                q
+                for page_mix, _ in round_mixes(args.queries, args.query_seed, args.repeat)
+                for q in page_mix
+            ]
+            raw_parts = raw.parts(measured_mixes)
+    raw_figures: dict[str, Any] = {
+        "queries_measured": raw.measured,
+        "cpu_ms_per_search_page": round(raw.cpu_seconds * 1000 / max(1, raw.measured), 3),
+        "parts_ms_per_query": raw_parts,
+        "django_imported": raw.hello.get("django_imported"),
+        "measured": "query by query, each right after the server answered the same query",
+        "agreement": compare_with_raw(pages, raw.answers),
+    }
+    page_cpu = scenarios["search"].get("server_cpu_ms_per_request")
+    no_hits_cpu = scenarios.get("search_no_hits", {}).get("server_cpu_ms_per_request")
+    if page_cpu and no_hits_cpu:
+        scenarios["search_no_hits"]["cpu_ratio_to_search"] = round(no_hits_cpu / page_cpu, 2)
+    home_cpu = scenarios.get("home", {}).get("server_cpu_ms_per_request")
+    if page_cpu and home_cpu:
+        scenarios["home"]["cpu_ratio_to_search"] = round(home_cpu / page_cpu, 2)
+    if page_cpu and raw_figures["cpu_ms_per_search_page"]:
+        raw_figures["ratio"] = round(page_cpu / raw_figures["cpu_ms_per_search_page"], 2)
     load_after = os.getloadavg()
     results: dict[str, Any] = {
         "meta": {
@@ -631,6 +879,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "catalog": catalog,
         "reindex": reindex,
         "scenarios": scenarios,
+        "raw_engine": raw_figures,
         "search_breakdown": breakdown(search),
         "slowest_search_queries": [
             {"path": s.path, "ms": round(s.ms, 2)}

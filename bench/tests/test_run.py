@@ -198,3 +198,18 @@ def test_stopping_the_server_stops_its_workers_too() -> None:
         time.sleep(0.05)
     else:
         pytest.fail("the worker survived its server")
+
+
+def test_misspelled_queries_are_one_edit_from_the_mix() -> None:
+    mix = query_mix(200, 7)
+    typos = run.misspelled(mix)
+    with_words = [q for q in mix if q.q]
+    assert len(typos) == len(with_words)
+    for original, typo in zip(with_words, typos, strict=True):
+        assert typo.filters == original.filters
+        assert '"' not in typo.q
+        words, changed = original.q.replace('"', "").split(), typo.q.split()
+        assert len(words) == len(changed)
+        assert all(
+            a != b and abs(len(a) - len(b)) == 1 for a, b in zip(words, changed, strict=True)
+        )

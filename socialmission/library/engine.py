@@ -31,7 +31,7 @@ from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 from socialmission.bibliography.text import STOP_WORDS, closest
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7  # 6: tags field, names in the spelling field; 7: bylines as "Family Initials"
+SCHEMA_VERSION = 8  # 6: tags field, names in the spelling field; 7: bylines as "Family Initials"; 8: spelling field without positions
 
 TEXT_ANALYZER = "smrl_en"
 SPELL_ANALYZER = "smrl_spell"
@@ -84,7 +84,10 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(
             name, stored=name in {"title", "description"}, tokenizer_name=TEXT_ANALYZER
         )
-    builder.add_text_field("spell", stored=False, tokenizer_name=SPELL_ANALYZER)
+    # Only read for its words and their frequencies (spelling suggestions): no positions.
+    builder.add_text_field(
+        "spell", stored=False, tokenizer_name=SPELL_ANALYZER, index_option="freq"
+    )
     # What a result list shows, as JSON: results are drawn without a database query.
     builder.add_bytes_field("display", stored=True, indexed=False)
     # Every facet value of a record as "key:slug", one raw term each, in one columnar field:
@@ -658,6 +661,12 @@ def _as_filter(query: Query) -> Query:
 FACET_CACHE_SIZE = 512
 
 
+def _year_range(stats: dict[str, Any]) -> tuple[int | None, int | None]:
+    if not stats.get("count"):
+        return None, None
+    return int(stats["min"]), int(stats["max"])
+
+
 # Every file tantivy writes for a segment ends with a footer: its JSON (format version and CRC),
 # then that JSON's length and a magic number, both little-endian u32. A truncated file has no
 # footer, and mapping one into memory ends the process with SIGBUS on first access, so the
@@ -723,9 +732,15 @@ class SearchEngine:
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
         self.index.register_tokenizer(SPELL_ANALYZER, _spell_analyzer())
         self.index.config_reader("Manual")
+        self._loaded_version: tuple[int, int, int] | None = None
 
     def reload(self) -> None:
-        self.index.reload()
+        """See the latest commit. Reopening the reader costs more than the stat that tells
+        whether there is a new commit, so it is reopened only when ``version()`` changed."""
+        version = self.version()
+        if version != self._loaded_version:
+            self.index.reload()
+            self._loaded_version = version
 
     def version(self) -> tuple[int, int, int]:
         """Changes with every commit: tantivy replaces meta.json atomically on commit."""
@@ -943,6 +958,13 @@ class SearchEngine:
         filters: dict[str, Query],
         q: EngineQuery,
     ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
+        """Every facet's counts and the year range: one aggregation over the hits, and one
+        more per selected facet for its disjunctive counts.
+
+        (Writing those in one call, as ``filter`` buckets over the words-and-years set, was
+        measured at 100k: 7 ms instead of 5.5 ms a query, since every bucket then walks the
+        larger set. The calls stay separate.)
+        """
         aggregation = {
             "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}},
             "years": {"stats": {"field": "year"}},
@@ -962,10 +984,7 @@ class SearchEngine:
                 _combine(common + others), {"facets": aggregation["facets"]}
             )
             self._add_buckets(counts, result_for_key["facets"]["buckets"], keys={key})
-        years = result["years"]
-        if not years.get("count"):
-            return counts, (None, None)
-        return counts, (int(years["min"]), int(years["max"]))
+        return counts, _year_range(result["years"])
 
     @staticmethod
     def _add_buckets(

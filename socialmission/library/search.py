@@ -21,7 +21,7 @@ from socialmission.library import engine as engine_module
 from socialmission.library import identifiers, indexing
 from socialmission.library.engine import EngineQuery, EngineResult
 from socialmission.library.facets import FACETS
-from socialmission.library.models import IndexChange, Synonym
+from socialmission.library.models import Synonym
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ class ResultItem:
             # a search page's CPU time.
             url=_urls()["resource"].format(pk=hit.id, slug=slug),
             tag_links=[
-                (label, f"{search_url}?{key}={quote(value)}")
+                (label, _tag_href(search_url, key, value))
                 for key, values in tags.items()
                 for value, label in values
             ],
@@ -250,6 +250,12 @@ def byline(authors: Sequence[str], organization: str = "") -> str:
     if not authors:
         return organization
     return ", ".join(authors[:3]) + (", et al." if len(authors) > 3 else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_href(search_url: str, key: str, value: str) -> str:
+    # The same few dozen vocabulary terms come back on every result of every page.
+    return f"{search_url}?{key}={quote(value)}"
 
 
 @functools.cache
@@ -315,6 +321,9 @@ class SearchResults:
 # Running a search
 
 
+_UNKNOWN = object()
+
+
 class _VocabularyCache:
     """Labels, order and active flags of vocabulary terms, and the synonym table.
 
@@ -329,15 +338,11 @@ class _VocabularyCache:
         self.labels: dict[str, dict[str, str]] = {}
         self.synonyms: dict[str, list[str]] = {}
 
-    def refresh(self) -> None:
-        version = (
-            IndexChange.objects.filter(
-                kind__in=[IndexChange.Kind.VOCABULARY, IndexChange.Kind.SYNONYMS]
-            )
-            .order_by("-id")
-            .values_list("id", flat=True)
-            .first()
-        )
+    def refresh(self, version: object = _UNKNOWN) -> None:
+        """Reload if ``version`` (the id of the latest vocabulary or synonym change, from
+        ``indexing.outbox_state``) differs from the one loaded; read it first if not given."""
+        if version is _UNKNOWN:
+            version = indexing.outbox_state().vocabulary_version
         if version == self.version:
             return
         with self.lock:
@@ -465,9 +470,9 @@ def identifier_target(params: SearchParams) -> int | None:
     return matched[0] if len(matched) == 1 else None
 
 
-def _run(query: EngineQuery) -> EngineResult:
+def _run(query: EngineQuery, *, pending: bool | None = None) -> EngineResult:
     try:
-        return indexing.engine().search(query)
+        return indexing.engine(pending=pending).search(query)
     except ValueError as exc:
         # Not rebuilt here: indexing schedules a background rebuild if the files prove damage.
         indexing.search_failed(exc)
@@ -475,9 +480,14 @@ def _run(query: EngineQuery) -> EngineResult:
 
 
 def search(params: SearchParams) -> SearchResults:
-    _vocabulary.refresh()
+    # One query tells both whether the vocabulary changed and whether the index is behind.
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
     offset = (params.page - 1) * params.per_page
-    result = _run(_engine_query(params, offset=offset, limit=params.per_page, with_facets=True))
+    result = _run(
+        _engine_query(params, offset=offset, limit=params.per_page, with_facets=True),
+        pending=state.pending,
+    )
 
     facets = []
     for facet in FACETS:
@@ -524,11 +534,13 @@ def search(params: SearchParams) -> SearchResults:
 
 def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
     """Every matching published resource id in the requested order (for exports and feeds)."""
-    _vocabulary.refresh()
-    cap = limit if limit is not None else max(1, indexing.engine().num_docs())
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
+    current = indexing.engine(pending=state.pending)
+    cap = limit if limit is not None else max(1, current.num_docs())
     query = _engine_query(params, offset=0, limit=cap, with_facets=False)
     query.documents = False
-    return [hit.id for hit in _run(query).hits]
+    return [hit.id for hit in _run(query, pending=False).hits]
 
 
 def _spelling_suggestion(params: SearchParams) -> str | None:
@@ -536,7 +548,8 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
 
     Offered only if the rewritten query finds something under the same filters.
     """
-    current = indexing.engine()
+    # search() has just brought the index up to date: no second look at the outbox.
+    current = indexing.engine(pending=False)
     changed = False
     words = []
     attempts = 0
@@ -555,31 +568,52 @@ def _spelling_suggestion(params: SearchParams) -> str | None:
         return None
     suggestion = " ".join(words)
     probe = _run(
-        _engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False)
+        _engine_query(params.with_changes(q=suggestion), offset=0, limit=1, with_facets=False),
+        pending=False,
     )
     return suggestion if probe.total else None
 
 
-def cross_counts(params: SearchParams, rows: str, columns: str) -> engine_module.CrossCounts:
+def content_version() -> str:
+    """A key that changes whenever what a search can show changes: any commit to the index
+    (``SearchEngine.version``) or any vocabulary or synonym change. Pages cache fragments
+    under it (the home page's browse lists, newest additions and gap map)."""
+    state = indexing.outbox_state()
+    _vocabulary.refresh(state.vocabulary_version)
+    current = indexing.engine(pending=state.pending)
+    return "-".join(str(part) for part in (*current.version(), state.vocabulary_version))
+
+
+def cross_counts(
+    params: SearchParams, rows: str, columns: str, *, after_search: bool = False
+) -> engine_module.CrossCounts:
     """The ``rows`` × ``columns`` matrix of a search (words and filters), in one engine call:
-    each number equals the total of ``search`` with those values added as filters."""
-    _vocabulary.refresh()
+    each number equals the total of ``search`` with those values added as filters.
+    ``after_search``: a search in the same request has just read the outbox (no second look)."""
+    if not after_search:
+        _vocabulary.refresh()
     query = _engine_query(params, offset=0, limit=1, with_facets=False)
     try:
-        return indexing.engine().cross_counts(query, rows, columns)
+        return indexing.engine(pending=False if after_search else None).cross_counts(
+            query, rows, columns
+        )
     except ValueError as exc:
         indexing.search_failed(exc)
         raise indexing.IndexUnavailable("The search failed inside the engine.") from exc
 
 
-def count(params: SearchParams) -> int:
-    """How many results a search finds, counting only (no documents, no facets)."""
-    _vocabulary.refresh()
+def count(params: SearchParams, *, after_search: bool = False) -> int:
+    """How many results a search finds, counting only (no documents, no facets).
+    ``after_search``: asked right after ``search()`` in the same request, which has just read
+    the outbox and brought the index up to date (no second look at the database)."""
+    if not after_search:
+        _vocabulary.refresh()
     query = _engine_query(params, offset=0, limit=1, with_facets=False)
     query.documents = False
-    return _run(query).total
+    return _run(query, pending=False if after_search else None).total
 
 
 def count_without_filters(params: SearchParams) -> int:
-    """How many results the same words find with no filters: offered when nothing matched."""
-    return count(SearchParams(q=params.q))
+    """How many results the same words find with no filters: offered when nothing matched
+    (asked right after ``search()``)."""
+    return count(SearchParams(q=params.q), after_search=True)

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -30,6 +31,7 @@ from socialmission.library.search import (
     SORTS,
     SearchParams,
     SearchResults,
+    content_version,
     count,
     count_without_filters,
     identifier_target,
@@ -59,14 +61,17 @@ SUGGEST_PREFILL = ("domain", "topic", "profession")
 @require_GET
 @transaction.non_atomic_requests
 def home(request: HttpRequest) -> HttpResponse:
-    results = search(SearchParams(per_page=6))
+    # The browse lists, the newest additions and the gap map change only with the index or the
+    # vocabulary: the template caches them under ``content_version`` and runs the search (lazy
+    # here) only when that version is new.
+    results = SimpleLazyObject(lambda: search(SearchParams(per_page=6)))
     return render(
         request,
         "library/home.html",
         {
+            "content_version": content_version(),
             "results": results,
-            "facets": {f.key: f for f in results.facets},
-            "gap_map": selectors.evidence_gap_map(),
+            "gap_map": SimpleLazyObject(selectors.evidence_gap_map),
         },
     )
 
@@ -104,8 +109,8 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "drop_offers": drop_offers,
         "suggest_query": _suggest_query(params) if results.total == 0 else "",
         "start_index": (params.page - 1) * params.per_page + 1,
-        "prev_url": "?" + params.with_changes(page=params.page - 1).urlencode(),
-        "next_url": "?" + params.with_changes(page=params.page + 1).urlencode(),
+        "prev_url": _page_url(params, params.page - 1),
+        "next_url": _page_url(params, params.page + 1),
         "advanced_url": _advanced_url(params),
         "fielded_terms": _fielded_terms(params),
         "suggestion_query": (
@@ -269,6 +274,16 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
     return chips
 
 
+def _page_url(params: SearchParams, number: int, base: str | None = None) -> str:
+    """``"?" + params.with_changes(page=number).urlencode()``, from the query without the page
+    (``base``, computed once per page of results): the page number always comes last."""
+    if base is None:
+        base = params.urlencode(page=False)
+    if number <= 1:
+        return "?" + base
+    return f"?{base}&page={number}" if base else f"?page={number}"
+
+
 def _drop_offers(params: SearchParams, results: SearchResults) -> list[dict[str, object]]:
     """When nothing matched: each filter (a facet's selection, the year range) with how many
     results the search finds without it. Only with two filters or more (with one, it is the
@@ -292,7 +307,13 @@ def _drop_offers(params: SearchParams, results: SearchResults) -> list[dict[str,
     offers = []
     for label, wider in groups[:MAX_DROP_OFFERS]:
         wider = wider.with_changes(page=1)
-        offers.append({"label": label, "url": "?" + wider.urlencode(), "count": count(wider)})
+        offers.append(
+            {
+                "label": label,
+                "url": "?" + wider.urlencode(),
+                "count": count(wider, after_search=True),  # right after search(): no new look
+            }
+        )
     return offers
 
 
@@ -306,6 +327,7 @@ def _suggest_query(params: SearchParams) -> str:
 
 def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]]:
     """A window of page links around the current page, with gaps marked."""
+    base = params.urlencode(page=False)
     current = params.page
     wanted = {1, page_count, *range(max(1, current - 2), min(page_count, current + 2) + 1)}
     links: list[dict[str, object]] = []
@@ -317,7 +339,7 @@ def _page_links(params: SearchParams, page_count: int) -> list[dict[str, object]
             {
                 "number": number,
                 "current": number == current,
-                "url": "?" + params.with_changes(page=number).urlencode(),
+                "url": _page_url(params, number, base),
             }
         )
         previous = number

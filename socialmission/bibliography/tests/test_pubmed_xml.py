@@ -8,7 +8,6 @@ import io
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -259,18 +258,10 @@ def test_large_file_streams_in_little_memory(tmp_path: Path) -> None:
     assert peak_mb < 100, f"peak RSS {peak_mb} MB for a 30 MB file: the tree is not being freed"
 
 
-def test_throughput_meets_the_target() -> None:
-    # CPU time of this process, so parallel test workers do not make the check flaky, and with
-    # no tracer: make test measures coverage, whose tracer makes every line several times slower.
-    tracer = sys.gettrace()
-    sys.settrace(None)
-    try:
-        result = bench_pubmed_xml(3_000, clock=time.process_time)
-    finally:
-        sys.settrace(tracer)
-    assert result.records == 3_000
-    # Target is 2,000 records/s; about 6,000 measured on one core of a laptop.
-    assert result.records_per_second >= 2_000, str(result)
+def test_the_throughput_benchmark_parses_every_record_it_makes() -> None:
+    # The rate itself is a figure of `make bench` (bench/run.py), not a test: no test times.
+    result = bench_pubmed_xml(300)
+    assert result.records == 300
 
 
 @settings(max_examples=100, deadline=None)

@@ -17,9 +17,14 @@ register = template.Library()
 def sections(context: template.Context, slot: str) -> SafeString:
     parts = []
     request = context.get("request")
+    page: Mapping[str, Any] | None = None
     for section in sections_of(slot):
-        page = cast(Mapping[str, Any], context.flatten())
-        extra = section.context(request, page) if section.context else {}
+        extra: Mapping[str, Any] | None = {}
+        if section.context:
+            # Flattened once per slot, and only for sections that read it.
+            if page is None:
+                page = cast(Mapping[str, Any], context.flatten())
+            extra = section.context(request, page)
         if extra is None:
             continue
         # The same lookup and autoescaping as {% include %}: the section sees the page's context.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 
+from socialmission.core.reversing import cached_reverse
 from socialmission.library.search import SearchParams
 
 register = template.Library()
@@ -21,4 +21,4 @@ def search_feed_url(params: SearchParams | None, kind: str = "atom") -> str:
     query = params.with_changes(sort="relevance").urlencode(page=False)
     if not query:
         return ""
-    return f"{reverse(f'interop:feed-search-{kind}')}?{query}"
+    return f"{cached_reverse(f'interop:feed-search-{kind}')}?{query}"

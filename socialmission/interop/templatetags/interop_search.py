@@ -4,8 +4,8 @@ and what the home page says about the whole-library files."""
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 
+from socialmission.core.reversing import cached_reverse
 from socialmission.interop import dumps
 from socialmission.interop.exports import EXPORTS, FILE_FORMATS, STYLE_FORMATS, search_export_cap
 from socialmission.library.search import SearchParams
@@ -20,7 +20,7 @@ def search_export_links(params: SearchParams, total: int | None = None) -> list[
     query = params.urlencode(page=False)
     links: list[dict[str, object]] = []
     for key in (*FILE_FORMATS, *STYLE_FORMATS):
-        url = reverse("exports:search", kwargs={"fmt": key})
+        url = cached_reverse("exports:search", fmt=key)
         cap = search_export_cap(key)
         links.append(
             {

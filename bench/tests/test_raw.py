@@ -1,0 +1,123 @@
+"""The raw-engine floor (bench/raw.py) and the check that pages agree with it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from bench import raw, run
+from bench.queries import query_mix
+from socialmission.library import engine
+from socialmission.library.search import SearchParams, search
+from socialmission.library.tests.factories import ResourceFactory
+
+
+def small_index(root: Path) -> None:
+    """An index with a few documents, laid out as indexing.py does (CURRENT → generation)."""
+    generation = root / "gen-test"
+    generation.mkdir(parents=True)
+    opened = engine.SearchEngine(generation)
+    writer = opened.writer()
+    for number in range(1, 60):
+        writer.add_document(
+            engine.IndexDocument(
+                id=number,
+                title=f"Health workforce study {number}",
+                description="Community health education " * (number % 4 + 1),
+                facets=["type:article", f"domain:{raw.FACET_KEYS[number % 5]}-x"],
+                year=2000 + number % 20,
+                display={"slug": f"s{number}", "title": f"Study {number}"},
+            ).to_tantivy()
+        )
+    writer.commit()
+    writer.wait_merging_threads()
+    (root / "CURRENT").write_text("gen-test")
+
+
+def test_the_raw_engine_runs_the_mix_without_django(tmp_path: Path) -> None:
+    small_index(tmp_path / "index")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.raw", "--index", str(tmp_path / "index"), "--queries", "20"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=run.REPO_ROOT,
+    )
+    figures = json.loads(done.stdout)
+    assert figures["django_imported"] is False
+    assert figures["queries_measured"] == 40  # two rounds
+    assert figures["cpu_ms_per_search_page"] > 0
+    assert set(figures["parts_ms_per_query"]) == {
+        "search_call_whole",
+        "facet_counts",
+        "documents_and_snippets",
+        "query_and_hits",
+    }
+    answers = figures["answers"]
+    assert [a["path"] for a in answers] == [q.path() for q in query_mix(20, 7)]
+    everything = next(a for a in answers if a["path"] == "/search/")  # browse, no filter
+    assert everything["total"] == 59
+    assert everything["facets"]["type"] == {"article": 59}
+
+
+def test_engine_query_reads_the_bench_filters() -> None:
+    query = next(q for q in query_mix(200, 7) if len(q.filters) == 3)
+    built = raw.engine_query(query, limit=20, facets=True)
+    for key, value in query.filters:
+        if key == "year_from":
+            assert built.year_from == int(value)
+        else:
+            assert built.filters[key] == (value,)
+    assert built.facet_keys == raw.FACET_KEYS
+
+
+@pytest.mark.django_db
+def test_page_figures_read_what_the_search_page_shows(client: Client) -> None:
+    ResourceFactory(title="Rural track one", domains=["community-engagement"])
+    ResourceFactory(title="Rural track two", domains=["community-engagement", "students-faculty"])
+    ResourceFactory(title="Urban", domains=["students-faculty"])
+    body = client.get("/search/", {"q": "rural", "domain": "students-faculty"}).content.decode()
+    shown = run.page_figures(body)
+    results = search(SearchParams(q="rural", filters={"domain": ("students-faculty",)}))
+    assert shown["total"] == results.total == 1
+    expected = {
+        f.key: {v.slug: v.count for v in f.values if f'value="{v.slug}"' in body}
+        for f in results.facets
+    }
+    assert shown["facets"] == {k: v for k, v in expected.items() if v}
+    # Disjunctive: the selected facet's values count as if it were not selected.
+    assert shown["facets"]["domain"]["community-engagement"] == 2
+    assert run.page_figures(client.get("/search/", {"q": "zzzz"}).content.decode())["total"] == 0
+
+
+def test_a_disagreement_is_reported() -> None:
+    pages = [{"path": "/a", "total": 3, "facets": {"type": {"article": 3, "report": 0}}}]
+    same = [{"path": "/a", "total": 3, "facets": {"type": {"article": 3}}}]
+    assert run.compare_with_raw(pages, same)["agree"] is True
+    other = [{"path": "/a", "total": 4, "facets": {"type": {"article": 2}}}]
+    verdict = run.compare_with_raw(pages, other)
+    assert verdict["agree"] is False
+    assert len(verdict["mismatches"]) == 2
+
+
+def test_the_harness_asks_the_raw_engine_query_by_query(tmp_path: Path) -> None:
+    small_index(tmp_path / "index")
+    raw_engine = run.RawEngine(tmp_path)  # no database: no synonyms
+    try:
+        assert raw_engine.hello == {"ready": True, "django_imported": False}
+        mix = query_mix(20, 7)
+        raw_engine.run(mix[:5])  # not measured
+        for query in mix:
+            raw_engine.measure(query, keep_answer=True)
+        assert raw_engine.measured == 20
+        assert raw_engine.cpu_seconds > 0
+        assert [a["path"] for a in raw_engine.answers] == [q.path() for q in mix]
+        assert raw_engine.parts(mix)["search_call_whole"] > 0
+    finally:
+        raw_engine.close()
+    assert raw_engine.process.returncode == 0

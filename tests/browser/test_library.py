@@ -375,6 +375,7 @@ def test_skip_link_passes_the_filters(page: Page, catalog_server: str) -> None:
     assert not skip.is_visible() or skip.bounding_box()["x"] < 0  # type: ignore[index]
     tab_to(page, "#q")
     page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")  # the "Advanced search" link
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip-to-results"
     box = skip.bounding_box()

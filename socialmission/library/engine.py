@@ -466,20 +466,36 @@ def _clause_query(clause: Clause, boosts: dict[str, float] = FIELD_BOOSTS) -> Qu
     if clause.ids:
         return _ids_query(clause.ids)
     if clause.alternatives:
-        options = [q for q in (_clause_query(a, boosts) for a in clause.alternatives) if q]
-        if not options:
-            return None
-        return Query.boolean_query([(Occur.Should, q) for q in options])
+        return _any_of_query(clause, boosts)
     if clause.parts:
-        kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
-        queries = [q for q in (_clause_query(p, boosts) for p in kept) if q is not None]
-        return Query.boolean_query([(Occur.Must, q) for q in queries])
+        return _all_parts_query(clause, boosts)
     if clause.every and len(clause.words) > 1:
-        parts = [
-            _clause_query(Clause(words=(word,), fields=clause.fields), boosts)
-            for word in _content_words(clause.words)
-        ]
-        return Query.boolean_query([(Occur.Must, q) for q in parts if q is not None])
+        return _every_word_query(clause, boosts)
+    return _words_query(clause, boosts)
+
+
+def _any_of_query(clause: Clause, boosts: dict[str, float]) -> Query | None:
+    options = [q for q in (_clause_query(a, boosts) for a in clause.alternatives) if q]
+    if not options:
+        return None
+    return Query.boolean_query([(Occur.Should, q) for q in options])
+
+
+def _all_parts_query(clause: Clause, boosts: dict[str, float]) -> Query:
+    kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
+    queries = [q for q in (_clause_query(p, boosts) for p in kept) if q is not None]
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def _every_word_query(clause: Clause, boosts: dict[str, float]) -> Query:
+    parts = [
+        _clause_query(Clause(words=(word,), fields=clause.fields), boosts)
+        for word in _content_words(clause.words)
+    ]
+    return Query.boolean_query([(Occur.Must, q) for q in parts if q is not None])
+
+
+def _words_query(clause: Clause, boosts: dict[str, float]) -> Query:
     tokens = analyze(" ".join(clause.words))
     if not tokens:
         # Words the analyser drops (longer than any indexed word) can match nothing.
@@ -547,22 +563,7 @@ def _year_clause_query(clause: Clause) -> Query:
 
 def text_query(clauses: list[Clause]) -> Query | None:
     """All positive clauses must match (AND), negated ones must not; None for no text."""
-    positive = [c for c in clauses if not c.negated]
-    # Stop words are not required unless the query has nothing else.
-    if any(not _is_stop_word(c) for c in positive):
-        positive = [c for c in positive if not _is_stop_word(c)]
-    years = [c for c in positive if _is_year(c)]
-    others = [c for c in positive if not _is_year(c)]
-    boosts = AUTHOR_YEAR_BOOSTS if years and others else FIELD_BOOSTS
-    subqueries: list[tuple[Occur, Query]] = []
-    for clause in others:
-        query = _clause_query(clause, boosts)
-        if query is not None:
-            subqueries.append((Occur.Must, query))
-    for clause in years:
-        # Among other words a year ranks that year's records first without hiding the others
-        # ("Rabinowitz 2011" still lists his 1999 paper, lower); alone, it must match.
-        subqueries.append((Occur.Should if others else Occur.Must, _year_clause_query(clause)))
+    subqueries = _positive_subqueries([c for c in clauses if not c.negated])
     for clause in clauses:
         if clause.negated:
             query = _clause_query(replace(clause, negated=False))
@@ -573,6 +574,22 @@ def text_query(clauses: list[Clause]) -> Query | None:
     if all(occur == Occur.MustNot for occur, _ in subqueries):
         subqueries.append((Occur.Must, Query.all_query()))
     return Query.boolean_query(subqueries)
+
+
+def _positive_subqueries(positive: list[Clause]) -> list[tuple[Occur, Query]]:
+    # Stop words are not required unless the query has nothing else.
+    if any(not _is_stop_word(c) for c in positive):
+        positive = [c for c in positive if not _is_stop_word(c)]
+    years = [c for c in positive if _is_year(c)]
+    others = [c for c in positive if not _is_year(c)]
+    boosts = AUTHOR_YEAR_BOOSTS if years and others else FIELD_BOOSTS
+    queries = (_clause_query(clause, boosts) for clause in others)
+    subqueries: list[tuple[Occur, Query]] = [(Occur.Must, q) for q in queries if q is not None]
+    for clause in years:
+        # Among other words a year ranks that year's records first without hiding the others
+        # ("Rabinowitz 2011" still lists his 1999 paper, lower); alone, it must match.
+        subqueries.append((Occur.Should if others else Occur.Must, _year_clause_query(clause)))
+    return subqueries
 
 
 def _is_stop_word(clause: Clause) -> bool:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -110,7 +111,21 @@ def _documents(where: Q) -> list[IndexDocument]:
     )
     if not rows:
         return []
-    published_ids = [row["id"] for row in rows]
+    tags, tag_slugs = _many_valued_tags(where, [row["id"] for row in rows])
+    searchable = {facet.key for facet in FACETS if facet.searchable}
+    documents = []
+    for row in rows:
+        single_slugs = {facet.key: row[f"{facet.field}__slug"] or "" for facet in single}
+        facets = tags[row["id"]]
+        facets.extend(f"{key}:{slug}" for key, slug in single_slugs.items() if slug)
+        documents.append(_document(row, facets, single_slugs, tag_slugs[row["id"]], searchable))
+    return documents
+
+
+def _many_valued_tags(
+    where: Q, published_ids: list[int]
+) -> tuple[dict[int, list[str]], dict[int, dict[str, list[str]]]]:
+    """Each resource's many-valued facet values: as "key:slug" terms, and as slugs by key."""
     # The tag queries select the same rows: by the same condition (a range of ids during a
     # rebuild, which costs the database far less than thousands of ids in an IN list).
     tagged = where & Q(status=Resource.Status.PUBLISHED)
@@ -126,49 +141,52 @@ def _documents(where: Q) -> list[IndexDocument]:
             if resource_id in tags:
                 tags[resource_id].append(f"{facet.key}:{slug}")
                 tag_slugs[resource_id].setdefault(facet.key, []).append(slug)
-    searchable = {facet.key for facet in FACETS if facet.searchable}
-    documents = []
-    for row in rows:
-        facets = tags[row["id"]]
-        single_slugs = {facet.key: row[f"{facet.field}__slug"] or "" for facet in single}
-        facets.extend(f"{key}:{slug}" for key, slug in single_slugs.items() if slug)
-        published_at = row["published_at"]
-        documents.append(
-            IndexDocument(
-                id=row["id"],
-                title=row["title"],
-                authors="; ".join(author_search_names(row["authors"])),
-                organization=row["organization"],
-                venue=row["venue"],
-                keywords=row["keywords"],
-                description=row["description"],
-                tags=" ".join(
-                    slug.replace("-", " ")
-                    for facet_key, slugs in (
-                        *tag_slugs[row["id"]].items(),
-                        *((k, [v]) for k, v in single_slugs.items() if v),
-                    )
-                    if facet_key in searchable
-                    for slug in slugs
-                ),
-                facets=facets,
-                year=row["year"],
-                added=int(published_at.timestamp() * 1000) if published_at else 0,
-                display={
-                    "slug": row["slug"],
-                    "title": row["title"],
-                    "authors": author_display_names(row["authors"]),
-                    "organization": row["organization"],
-                    "year": row["year"],
-                    "venue": row["venue"],
-                    # Single-valued facets by key ("type", "evidence"), many-valued under "tags".
-                    **single_slugs,
-                    "tags": tag_slugs[row["id"]],
-                    "description": row["description"][:DISPLAY_DESCRIPTION],
-                },
-            )
+    return tags, tag_slugs
+
+
+def _document(
+    row: dict[str, Any],
+    facets: list[str],
+    single_slugs: dict[str, str],
+    tag_slugs: dict[str, list[str]],
+    searchable: set[str],
+) -> IndexDocument:
+    published_at = row["published_at"]
+    # The names of a record's searchable terms ("curriculum", "pharmacy"), at low weight.
+    words = (
+        slug.replace("-", " ")
+        for facet_key, slugs in (
+            *tag_slugs.items(),
+            *((k, [v]) for k, v in single_slugs.items() if v),
         )
-    return documents
+        if facet_key in searchable
+        for slug in slugs
+    )
+    return IndexDocument(
+        id=row["id"],
+        title=row["title"],
+        authors="; ".join(author_search_names(row["authors"])),
+        organization=row["organization"],
+        venue=row["venue"],
+        keywords=row["keywords"],
+        description=row["description"],
+        tags=" ".join(words),
+        facets=facets,
+        year=row["year"],
+        added=int(published_at.timestamp() * 1000) if published_at else 0,
+        display={
+            "slug": row["slug"],
+            "title": row["title"],
+            "authors": author_display_names(row["authors"]),
+            "organization": row["organization"],
+            "year": row["year"],
+            "venue": row["venue"],
+            # Single-valued facets by key ("type", "evidence"), many-valued under "tags".
+            **single_slugs,
+            "tags": tag_slugs,
+            "description": row["description"][:DISPLAY_DESCRIPTION],
+        },
+    )
 
 
 def iter_all_documents(chunk: int = APPLY_BATCH) -> Iterator[list[IndexDocument]]:

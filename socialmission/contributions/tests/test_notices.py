@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socialmission.accounts import roles
+from socialmission.accounts.tests import factories as people
 from socialmission.contributions import services
 from socialmission.contributions.models import CuratorNotice, Suggestion
-from socialmission.contributions.tests import factories
 from socialmission.contributions.tests.factories import NominationFactory, SuggestionFactory
 from socialmission.contributions.tests.helpers import suggestion_post
 from socialmission.contributions.tests.test_permissions import client_for
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def opted(frequency: str, email: str, **kwargs: Any) -> Any:
-    user = factories.curator(email=email, **kwargs)
+    user = people.curator(email=email, **kwargs)
     services.set_notice_frequency(user, frequency)
     return user
 
@@ -57,7 +57,7 @@ def test_immediate_mail_goes_only_to_curators_who_chose_it(
     opted("immediate", "now@example.org", first_name="Nora")
     opted("daily", "daily@example.org")
     opted("off", "off@example.org")
-    factories.curator(email="never-asked@example.org")
+    people.curator(email="never-asked@example.org")
     revoked = opted("immediate", "revoked@example.org")
     revoked.groups.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +108,7 @@ def test_the_digest_is_a_daily_scheduled_job() -> None:
 
 
 def test_only_curators_may_opt_in() -> None:
-    reader = factories.user_with_role(None)
+    reader = people.user_with_role(None)
     with pytest.raises(Exception, match="Only curators"):
         services.set_notice_frequency(reader, "immediate")
-    assert roles.is_curator(factories.curator())
+    assert roles.is_curator(people.curator())

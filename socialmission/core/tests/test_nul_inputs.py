@@ -16,7 +16,8 @@ from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.urls import reverse
 
-from socialmission.contributions.tests.factories import SuggestionFactory, user_with_role
+from socialmission.accounts.tests.factories import user_with_role
+from socialmission.contributions.tests.factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 

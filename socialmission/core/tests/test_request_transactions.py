@@ -14,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from socialmission.contributions.tests.factories import SuggestionFactory, user_with_role
+from socialmission.accounts.tests.factories import user_with_role
+from socialmission.contributions.tests.factories import SuggestionFactory
 from socialmission.guides.tests.factories import guide_with
 from socialmission.library.models import IndexChange, Resource
 from socialmission.library.tests.factories import ResourceFactory

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from socialmission.accounts.tests.factories import user_with_role
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
-from socialmission.guides.tests.factories import guide_with, resources, user_with_role
+from socialmission.guides.tests.factories import guide_with, resources
 from socialmission.library.models import Resource
 from socialmission.library.tests.factories import ResourceFactory
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from socialmission.accounts.tests.factories import user_with_role
 from socialmission.guides import services
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
-from socialmission.guides.tests.factories import guide_with, resources, user_with_role
+from socialmission.guides.tests.factories import guide_with, resources
 from socialmission.library.models import Resource
 
 pytestmark = pytest.mark.django_db

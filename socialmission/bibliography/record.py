@@ -14,11 +14,6 @@ STANDALONE_CSL_TYPES = frozenset(
     {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
 )
 
-# CSL types with no container: a resource's venue is their publisher, not a container title.
-STANDALONE_CSL_TYPES = frozenset(
-    {"book", "report", "dataset", "document", "motion_picture", "thesis", "software", "manuscript"}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Name:

@@ -26,6 +26,7 @@ from socialmission.bibliography.record import Name, Record, RecordError
 from socialmission.bibliography.text import (
     clean,
     decode,
+    doi_key,
     find_pmid,
     join_pages,
     month_number,
@@ -390,7 +391,7 @@ def _identifiers(record: Record, tags: _Tags) -> None:
         (u for u in [*links, *tags.raw.get("M3", [])] if "doi" in u.casefold()), normalize_doi
     )
     # A URL that is only the DOI's resolver link is the DOI, not the work's address.
-    other = [u for u in urls if not record.doi or normalize_doi(u) != record.doi]
+    other = [u for u in urls if not record.doi or doi_key(u) != doi_key(record.doi)]
     record.url = (other or urls or [""])[0]
     record.pmid = _pmid(tags.raw, links)
     record.pmcid = _first_normalized(tags.raw_values(*_PMCID_TAGS), normalize_pmcid)

@@ -3,8 +3,9 @@
 Functions:
 
 - ``clean(value)``: collapse runs of whitespace (including newlines and NBSP) to one space, strip.
-- ``normalize_doi(value)``: a bare, lower-case DOI ("10.1000/xyz") from "https://doi.org/…",
+- ``normalize_doi(value)``: a bare DOI as written ("10.1000/XYZ") from "https://doi.org/…",
   "http://dx.doi.org/…", "doi:…", "DOI …", "… [doi]"; "" when the value holds no DOI.
+- ``doi_key(value)``: the same, lower-cased: DOIs are compared case-insensitively.
 - ``normalize_pmid(value)``: the PubMed id digits from "123", "PMID: 123", "pmid:123",
   "https://pubmed.ncbi.nlm.nih.gov/123/", "123 [pubmed]"; "" when there is none.
 - ``find_pmid(text)``: a PMID mentioned anywhere in free text ("PMID: 123", "{PMID:} 123"); "".
@@ -78,7 +79,11 @@ def clean(value: object) -> str:
 
 
 def normalize_doi(value: object) -> str:
-    """Return the bare lower-case DOI held in ``value`` ("" if none)."""
+    """Return the bare DOI held in ``value`` as it was written ("" if none).
+
+    DOIs are case-insensitive but shown as registered ("10.1056/NEJMoa1715274"): compare them
+    with ``doi_key``.
+    """
     text = clean(value)
     if not text:
         return ""
@@ -92,7 +97,12 @@ def normalize_doi(value: object) -> str:
     doi = doi.rstrip(".,;:)]}>\"'")
     # BibTeX exports escape underscores in DOIs ("10.1000/a\_b").
     doi = doi.replace("\\_", "_")
-    return doi.lower()
+    return doi
+
+
+def doi_key(value: object) -> str:
+    """The DOI held in ``value`` in the form to compare by: bare and lower-case."""
+    return normalize_doi(value).lower()
 
 
 def normalize_pmid(value: object) -> str:

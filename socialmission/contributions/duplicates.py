@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from socialmission.bibliography.text import (
-    normalize_doi,
+    doi_key,
     normalize_pmid,
     normalize_title,
     similarity,
@@ -80,11 +80,11 @@ def find_duplicates(
         queryset = queryset.exclude(pk=exclude_pk)
 
     matches: dict[int, DuplicateMatch] = {}
-    wanted_doi = normalize_doi(doi)
+    wanted_doi = doi_key(doi)
     if wanted_doi:
         # Stored DOIs may still carry a prefix ("https://doi.org/…"), hence contains + re-check.
         for resource in queryset.filter(doi__icontains=wanted_doi)[:MAX_CANDIDATES]:
-            if normalize_doi(resource.doi) == wanted_doi:
+            if doi_key(resource.doi) == wanted_doi:
                 matches.setdefault(resource.pk, DuplicateMatch(resource, "doi"))
     wanted_pmid = normalize_pmid(pmid)
     if wanted_pmid:
@@ -96,7 +96,7 @@ def find_duplicates(
         for resource in _title_candidates(key, queryset):
             if resource.pk in matches or not titles_match(title, resource.title):
                 continue
-            other_doi = normalize_doi(resource.doi)
+            other_doi = doi_key(resource.doi)
             different = bool(wanted_doi and other_doi and wanted_doi != other_doi)
             reason = "title-different-doi" if different else "title"
             matches[resource.pk] = DuplicateMatch(resource, reason)
@@ -116,7 +116,7 @@ def flag_duplicates(
     items = list(items)
     condition = Q()
     for item in items:
-        doi, pmid, words = normalize_doi(item.doi), normalize_pmid(item.pmid), _longest(item.title)
+        doi, pmid, words = doi_key(item.doi), normalize_pmid(item.pmid), _longest(item.title)
         if doi:
             condition |= Q(doi__icontains=doi)
         if pmid:
@@ -141,10 +141,10 @@ def _longest(title: str) -> list[str]:
 
 
 def _first_match(item: Any, candidates: list[tuple[Resource, str]]) -> DuplicateMatch | None:
-    doi, pmid, key = normalize_doi(item.doi), normalize_pmid(item.pmid), normalize_title(item.title)
+    doi, pmid, key = doi_key(item.doi), normalize_pmid(item.pmid), normalize_title(item.title)
     own = getattr(item, "resource_id", None) if not isinstance(item, Resource) else item.pk
     tests = (
-        ("doi", lambda r, _k: bool(doi) and normalize_doi(r.doi) == doi),
+        ("doi", lambda r, _k: bool(doi) and doi_key(r.doi) == doi),
         ("pmid", lambda r, _k: bool(pmid) and normalize_pmid(r.pmid) == pmid),
         (
             "title",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from socialmission.accounts.models import User
-from socialmission.bibliography.text import normalize_doi, normalize_pmid, normalize_title
+from socialmission.bibliography.text import doi_key, normalize_pmid, normalize_title
 from socialmission.contributions.duplicates import DuplicateMatch, flag_duplicates, titles_match
 from socialmission.contributions.models import (
     OPEN_STATUSES,
@@ -111,7 +111,7 @@ def queue_total(filters: QueueFilters, *, user: User) -> int:
 
 def similar_open_suggestions(suggestion: Suggestion) -> list[Suggestion]:
     """Other open suggestions of the same work: two people often suggest the same article."""
-    doi = normalize_doi(suggestion.doi)
+    doi = doi_key(suggestion.doi)
     pmid = normalize_pmid(suggestion.pmid)
     key_words = sorted(set(normalize_title(suggestion.title).split()), key=len, reverse=True)[:3]
     condition = Q()
@@ -127,7 +127,7 @@ def similar_open_suggestions(suggestion: Suggestion) -> list[Suggestion]:
     return [
         other
         for other in candidates
-        if (doi and normalize_doi(other.doi) == doi)
+        if (doi and doi_key(other.doi) == doi)
         or (pmid and normalize_pmid(other.pmid) == pmid)
         or titles_match(suggestion.title, other.title)
     ]

@@ -291,7 +291,8 @@ class _Index:
 
     def add(self, known: _Known, title_key: tuple[str, int | None, str] | None) -> None:
         if known.doi:
-            self.by_doi.setdefault(known.doi, known)
+            # Keyed case-insensitively: a DOI is stored as registered, compared in any case.
+            self.by_doi.setdefault(known.doi.lower(), known)
         if known.pmid:
             self.by_pmid.setdefault(known.pmid, known)
         if title_key:
@@ -300,14 +301,15 @@ class _Index:
     def find(
         self, fields: dict[str, Any], key: tuple[str, int | None, str] | None
     ) -> tuple[_Known, str] | None:
-        doi, pmid = fields["doi"], fields["pmid"]
+        # DOIs are stored as registered and compared case-insensitively.
+        doi, pmid = fields["doi"].lower(), fields["pmid"]
         if doi and doi in self.by_doi:
             return self.by_doi[doi], f"DOI {doi}"
         if pmid and pmid in self.by_pmid:
             return self.by_pmid[pmid], f"PMID {pmid}"
         if key and key in self.by_title:
             known = self.by_title[key]
-            conflicting = (doi and known.doi and doi != known.doi) or (
+            conflicting = (doi and known.doi and doi != known.doi.lower()) or (
                 pmid and known.pmid and pmid != known.pmid
             )
             if not conflicting:

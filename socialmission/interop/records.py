@@ -173,7 +173,7 @@ def _valid_url(value: str) -> str:
 def record_fields_for_resource(record: Record) -> dict[str, Any]:
     """The ``Resource`` field values a Record gives (concrete columns only, no relations).
 
-    Identifiers are normalised (bare lower-case DOI, PMID digits); a URL that is not a valid
+    Identifiers are normalised (a bare DOI as registered, PMID digits); a URL that is not a valid
     http(s) address is dropped rather than stored; text is cut to the column sizes. Keys are
     always all present, with "" / None / [] for what the record lacks, so callers can tell
     "empty" from "unknown" by value.

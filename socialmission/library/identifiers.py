@@ -44,7 +44,7 @@ _ISBN_IN_TEXT = re.compile(r"(?<![0-9])(97[89][0-9\- ]{10,14}[0-9]|[0-9][0-9\- ]
 @dataclass(frozen=True)
 class Identifier:
     kind: str  # "doi" | "pmid" | "pmcid" | "isbn"
-    value: str  # normalised: lower-case DOI, PMID digits, "PMC…", ISBN-13 digits
+    value: str  # normalised: bare DOI as written (matched case-insensitively), PMID digits, "PMC…", ISBN-13 digits
 
 
 def parse(text: str) -> Identifier | None:

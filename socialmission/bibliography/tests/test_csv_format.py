@@ -159,7 +159,7 @@ def test_ieee_quotes_and_semicolon_authors() -> None:
     )
     assert first.authors == [Name(family="Kogge", given="P."), Name(family="Shalf", given="J.")]
     assert first.pages == "16-26"
-    assert first.doi == "10.1109/mcse.2013.95"
+    assert first.doi == "10.1109/MCSE.2013.95"
     assert second.type == "paper-conference"
 
 

@@ -116,7 +116,7 @@ def test_publisher_record_with_several_affiliations_per_author() -> None:
     assert record.authors[3] == Name(family="Kim", given="Tae-Hyung")
     assert record.keywords == []
     assert record.pages == "mbcE22120560"
-    assert record.doi == "10.1091/mbc.e22-12-0560"
+    assert record.doi == "10.1091/mbc.E22-12-0560"
     assert (record.year, record.month, record.day) == (2023, 5, 17)
 
 

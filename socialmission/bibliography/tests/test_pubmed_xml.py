@@ -56,7 +56,7 @@ def test_nejm_article_fields() -> None:
     assert record.extra["container_title_short"] == "N Engl J Med"
     assert (record.volume, record.issue, record.pages) == ("378", "20", "1865-1876")
     assert (record.year, record.month, record.day) == (2018, 5, 17)
-    assert record.doi == "10.1056/nejmoa1715274"
+    assert record.doi == "10.1056/NEJMoa1715274"
     assert len(record.authors) == 10
     assert record.authors[0] == Name(family="O'Byrne", given="Paul M")
     assert record.authors[1] == Name(family="FitzGerald", given="J Mark")

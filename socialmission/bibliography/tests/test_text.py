@@ -17,6 +17,7 @@ from socialmission.bibliography.text import (
     clean,
     decode,
     decode_with_note,
+    doi_key,
     extract_year,
     find_pmid,
     join_pages,
@@ -80,9 +81,9 @@ def test_format_name_and_initials() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("https://doi.org/10.1000/ABC.1", "10.1000/abc.1"),
+        ("https://doi.org/10.1000/ABC.1", "10.1000/ABC.1"),
         ("http://dx.doi.org/10.1186/1479-5868-10-93.", "10.1186/1479-5868-10-93"),
-        ("doi: 10.1016/J.X.2019.01.001", "10.1016/j.x.2019.01.001"),
+        ("doi: 10.1016/J.X.2019.01.001", "10.1016/J.X.2019.01.001"),
         ("10.1016/j.x.2019.01.001 [doi]", "10.1016/j.x.2019.01.001"),
         ("https://doi.org/10.1000%2Fxyz", "10.1000/xyz"),
         ("10.1000/a\\_b", "10.1000/a_b"),
@@ -92,6 +93,12 @@ def test_format_name_and_initials() -> None:
 )
 def test_normalize_doi(raw: object, expected: str) -> None:
     assert normalize_doi(raw) == expected
+
+
+def test_doi_key_compares_in_any_case() -> None:
+    assert doi_key("https://doi.org/10.1056/NEJMoa1715274") == "10.1056/nejmoa1715274"
+    assert doi_key("doi:10.1056/nejmoa1715274.") == doi_key("10.1056/NEJMOA1715274")
+    assert doi_key("no doi here") == ""
 
 
 def test_pmid_and_pmcid() -> None:

@@ -46,7 +46,7 @@ def test_suggest_then_publish_makes_it_searchable(
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/contribute/status/{suggestion.token}/?new=1"
-    assert suggestion.doi == "10.1234/ubuntu.7"
+    assert suggestion.doi == "10.1234/UBUNTU.7"
     assert suggestion.authors == [{"family": "Mullan", "given": "Fitzhugh"}]
     assert list(suggestion.domains.all()) == [domain]
     assert len(mailoutbox) == 1
@@ -80,7 +80,7 @@ def test_suggest_then_publish_makes_it_searchable(
     assert resource.is_published and resource.published_at is not None
     assert resource.curated_by == curator
     assert resource.evidence_level == level
-    assert resource.doi == "10.1234/ubuntu.7"
+    assert resource.doi == "10.1234/UBUNTU.7"
     assert list(resource.domains.all()) == [domain]
     assert searchable_ids("Ubuntu") == [resource.pk]
 

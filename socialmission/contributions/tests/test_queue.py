@@ -106,7 +106,7 @@ def test_editing_saves_and_claims(curator_client: Any, curator: Any) -> None:
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.title == "A better title"
-    assert suggestion.doi == "10.5555/abc"
+    assert suggestion.doi == "10.5555/ABC"
     assert suggestion.authors == [
         {"family": "Smith", "given": "Jo"},
         {"literal": "World Health Organization"},

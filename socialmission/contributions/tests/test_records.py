@@ -65,7 +65,7 @@ def test_bibtex_and_medline_records() -> None:
     assert bib["doi"] == "10.1080/14739879.2015.1128684"
     medline = parse_pasted_record(MEDLINE).data
     assert medline["pmid"] == "28445215"
-    assert medline["doi"] == "10.1097/acm.0000000000001657"
+    assert medline["doi"] == "10.1097/ACM.0000000000001657"
 
 
 def test_unreadable_empty_and_multiple_records_give_clear_errors() -> None:
@@ -98,9 +98,9 @@ def test_fill_with_bad_record_shows_the_error_and_keeps_the_form(client: Any) ->
 
 def test_a_bare_doi_or_pmid_fills_its_field() -> None:
     assert parse_pasted_record("https://doi.org/10.1097/ACM.0000000000001657").data == {
-        "doi": "10.1097/acm.0000000000001657"
+        "doi": "10.1097/ACM.0000000000001657"
     }
-    assert parse_pasted_record("doi:10.1000/XYZ").data == {"doi": "10.1000/xyz"}
+    assert parse_pasted_record("doi:10.1000/XYZ").data == {"doi": "10.1000/XYZ"}
     assert parse_pasted_record("PMID: 28445215").data == {"pmid": "28445215"}
     assert parse_pasted_record("28445215").data == {"pmid": "28445215"}
 

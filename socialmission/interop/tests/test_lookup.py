@@ -83,7 +83,7 @@ def test_a_pmid_is_fetched_from_pubmed(services: LookupServer) -> None:
     record = outcome.record
     assert record is not None
     assert record.pmid == ASTHMA_PMID
-    assert record.doi == "10.1056/nejmoa1715274"
+    assert record.doi == "10.1056/NEJMoa1715274"  # as PubMed writes it
     assert (record.volume, record.issue) == ("378", "20")
     path, _ua, _accept = services.requests[0]
     assert path == "/eutils/efetch.fcgi"
@@ -127,7 +127,7 @@ def test_a_queued_lookup_is_queued_once_however_often_it_is_asked(services: Look
         first = lookup.request_lookup(lookup.DOI, HOLISTIC_DOI)
         second = lookup.request_lookup(lookup.DOI, HOLISTIC_DOI.lower())
     assert first.state == second.state == lookup.PENDING
-    task.enqueue.assert_called_once_with(lookup.DOI, HOLISTIC_DOI.lower())
+    task.enqueue.assert_called_once_with(lookup.DOI, HOLISTIC_DOI)
     assert services.requests == []  # nothing asked inside the "request"
     lookup.lookup(lookup.DOI, HOLISTIC_DOI)  # what the worker does
     cached = lookup.cached_outcome(lookup.DOI, HOLISTIC_DOI)

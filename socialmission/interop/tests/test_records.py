@@ -85,7 +85,7 @@ def test_record_fields_normalise_identifiers_and_drop_bad_urls() -> None:
     fields = record_fields_for_resource(record)
     assert fields["title"] == "A title split"
     assert fields["authors"] == [{"family": "Plato", "given": ""}, {"family": "Doe", "given": "J"}]
-    assert fields["doi"] == "10.1000/abc.123"
+    assert fields["doi"] == "10.1000/ABC.123"
     assert fields["pmid"] == "123"
     assert fields["url"] == ""
     assert fields["keywords"] == "a; b,c"

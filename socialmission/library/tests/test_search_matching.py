@@ -174,7 +174,7 @@ def test_fielded_and_identifier_params_survive_the_url() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("10.1001/JAMA.2017.7286", Identifier("doi", "10.1001/jama.2017.7286")),
+        ("10.1001/JAMA.2017.7286", Identifier("doi", "10.1001/JAMA.2017.7286")),
         ("doi:10.1001/jama.2017.7286", Identifier("doi", "10.1001/jama.2017.7286")),
         ("DOI: 10.1001/jama.2017.7286", Identifier("doi", "10.1001/jama.2017.7286")),
         ("https://doi.org/10.1001/jama.2017.7286", Identifier("doi", "10.1001/jama.2017.7286")),

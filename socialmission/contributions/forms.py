@@ -25,8 +25,12 @@ from socialmission.contributions.models import (
     http_url_validator,
 )
 from socialmission.contributions.records import authors_text, parse_authors
+from socialmission.contributions.services import (
+    SUGGESTION_BIBLIOGRAPHIC,
+    SUGGESTION_SUBMITTED,
+    validate_links,
+)
 from socialmission.contributions.services import SUGGESTION_M2M as TAGS
-from socialmission.contributions.services import SUGGESTION_SUBMITTED, validate_links
 from socialmission.library.facets import FACETS
 from socialmission.library.models import EvidenceLevel, Resource, ResourceType
 
@@ -298,16 +302,7 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
         fields = [
             *_SUGGESTION_IDENTITY,
             "organization",
-            "year",
-            "venue",
-            "venue_short",
-            "volume",
-            "issue",
-            "pages",
-            "issn",
-            "language",
-            "keywords",
-            "description",
+            *SUGGESTION_BIBLIOGRAPHIC,
             "evidence_level",
             "need",
             "intervention",

@@ -46,14 +46,8 @@ SUGGESTION_M2M = tuple(
     if any(m.name == f.field for m in Suggestion._meta.many_to_many)
 )
 SUGGESTION_EDITABLE = (*RESOURCE_FIELDS, "why")
-# What the public suggestion form asks, in the form's order ("authors" is its one-per-line text).
-SUGGESTION_SUBMITTED = (
-    "title",
-    "url",
-    "doi",
-    "pmid",
-    "resource_type",
-    "authors",
+# The bibliographic fields both suggestion forms ask, in their order.
+SUGGESTION_BIBLIOGRAPHIC = (
     "year",
     "venue",
     "venue_short",
@@ -64,6 +58,16 @@ SUGGESTION_SUBMITTED = (
     "language",
     "keywords",
     "description",
+)
+# What the public suggestion form asks, in the form's order ("authors" is its one-per-line text).
+SUGGESTION_SUBMITTED = (
+    "title",
+    "url",
+    "doi",
+    "pmid",
+    "resource_type",
+    "authors",
+    *SUGGESTION_BIBLIOGRAPHIC,
     "why",
     "submitter_name",
     "submitter_email",

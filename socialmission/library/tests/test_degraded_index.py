@@ -123,7 +123,9 @@ def test_damaged_files_finds_a_truncated_segment_and_passes_a_sound_index() -> N
     root = Path(settings.SEARCH_INDEX_DIR)
     generation = root / (root / "CURRENT").read_text().strip()
     assert engine_module.damaged_files(generation) == []
-    truncate_a_segment_file(root)
+    # A copy is damaged: the files this process has mapped stay whole (a truncated mapped file
+    # kills the process that reads it with SIGBUS, here the test worker itself).
+    generation = truncate_a_segment_file(root, copy=True)
     damaged = engine_module.damaged_files(generation)
     assert len(damaged) == 1 and damaged[0].endswith(".store")
 
@@ -153,7 +155,9 @@ def test_a_fresh_process_rebuilds_a_damaged_index_instead_of_crashing(rebuilds: 
     ResourceFactory(title="Survivor")
     titles("survivor")
     root = Path(settings.SEARCH_INDEX_DIR)
-    damaged = truncate_a_segment_file(root)
+    # The damaged generation is a copy made CURRENT: what this test process already mapped
+    # stays whole, as it would in the other processes of a real site (see the test above).
+    damaged = truncate_a_segment_file(root, copy=True)
     indexing.reset_for_tests()  # a new worker: nothing to serve meanwhile
     rebuilds.clear()
     assert titles("survivor") == ["Survivor"]

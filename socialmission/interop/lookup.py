@@ -159,7 +159,8 @@ def _lookup_doi(doi: str) -> Outcome:
 
 
 def _lookup_pmid(pmid: str) -> Outcome:
-    params = {"db": "pubmed", "id": pmid, "retmode": "xml", "tool": settings.SITE_NAME}
+    # NCBI asks for a tool name without spaces, and a contact address.
+    params = {"db": "pubmed", "id": pmid, "retmode": "xml", "tool": "socialmission-library"}
     contact = getattr(settings, "LOOKUP_CONTACT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
     if contact:
         params["email"] = contact

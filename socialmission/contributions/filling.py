@@ -37,13 +37,17 @@ class Fill:
     duplicates: list[DuplicateMatch] = field(default_factory=list)
 
 
+def _label(kind: str) -> str:
+    return "DOI" if kind == lookup.DOI else "PMID"
+
+
 def _service_names(kind: str) -> str:
     return _("Crossref or DataCite") if kind == lookup.DOI else _("PubMed")
 
 
 def describe(outcome: lookup.Outcome) -> str:
     """One plain sentence on what a finished lookup gave, for the visitor."""
-    label = "DOI" if outcome.kind == lookup.DOI else "PMID"
+    label = _label(outcome.kind)
     if outcome.state == lookup.FOUND:
         return _("The form is filled from %(source)s: check each field, then send it.") % {
             "source": outcome.source
@@ -82,7 +86,7 @@ def _lookup(request: HttpRequest, kind: str, value: str, fill: Fill) -> None:
     if known.state == lookup.PENDING:
         fill.pending = (kind, known.value)
         fill.info = _("Looking the %(label)s up in %(services)s…") % {
-            "label": "DOI" if kind == lookup.DOI else "PMID",
+            "label": _label(kind),
             "services": _service_names(kind),
         }
         return

@@ -76,9 +76,12 @@ def normalize(kind: str, value: str) -> str:
     return normalize_doi(value) if kind == DOI else normalize_pmid(value)
 
 
+def contact_address() -> str:
+    return getattr(settings, "LOOKUP_CONTACT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+
+
 def user_agent() -> str:
-    contact = getattr(settings, "LOOKUP_CONTACT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
-    return f"{settings.SITE_NAME} ({settings.SITE_URL}; mailto:{contact})"
+    return f"{settings.SITE_NAME} ({settings.SITE_URL}; mailto:{contact_address()})"
 
 
 def _client() -> httpx.Client:
@@ -161,7 +164,7 @@ def _lookup_doi(doi: str) -> Outcome:
 def _lookup_pmid(pmid: str) -> Outcome:
     # NCBI asks for a tool name without spaces, and a contact address.
     params = {"db": "pubmed", "id": pmid, "retmode": "xml", "tool": "socialmission-library"}
-    contact = getattr(settings, "LOOKUP_CONTACT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    contact = contact_address()
     if contact:
         params["email"] = contact
     url = f"{settings.LOOKUP_EUTILS_URL.rstrip('/')}/efetch.fcgi"

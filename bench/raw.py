@@ -73,20 +73,15 @@ def open_engine(path: Path, timer: Timer | None = None) -> Any:
 
 
 def load_synonyms(database: Path | None) -> dict[str, list[str]]:
-    """The synonym table as ``search._VocabularyCache`` folds it, read once with sqlite3."""
+    """The synonym table grouped as the server's vocabulary cache groups it
+    (``engine.synonym_groups``), read once with sqlite3."""
     from socialmission.library import engine
 
-    synonyms: dict[str, list[str]] = {}
     if database is None or not database.exists():
-        return synonyms
+        return {}
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT term, equivalent FROM library_synonym").fetchall()
-    for term, equivalent in rows:
-        a, b = engine.fold(term), engine.fold(equivalent)
-        if a and b and a != b:
-            synonyms.setdefault(a, []).append(equivalent)
-            synonyms.setdefault(b, []).append(term)
-    return synonyms
+    return engine.synonym_groups(rows)
 
 
 SYNONYMS: dict[str, list[str]] = {}

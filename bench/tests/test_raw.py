@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,18 @@ def test_the_harness_asks_the_raw_engine_query_by_query(tmp_path: Path) -> None:
     finally:
         raw_engine.close()
     assert raw_engine.process.returncode == 0
+
+
+def test_the_raw_engine_groups_synonyms_as_the_server_does(tmp_path: Path) -> None:
+    # Pairs that share a phrase make one group on the server (the vocabulary cache); the raw
+    # floor read them pair by pair, so "under-represented" did not reach "underrepresented
+    # minority" and its totals disagreed with the pages' for such words.
+    database = tmp_path / "library.sqlite3"
+    pairs = [("URM", "underrepresented minority"), ("URM", "under-represented")]
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE library_synonym (term TEXT, equivalent TEXT)")
+        db.executemany("INSERT INTO library_synonym VALUES (?, ?)", pairs)
+    loaded = raw.load_synonyms(database)
+    assert loaded == engine.synonym_groups(pairs)
+    assert "underrepresented minority" in loaded[engine.fold("under-represented")]
+    assert raw.load_synonyms(tmp_path / "missing.sqlite3") == {}

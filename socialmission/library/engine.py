@@ -306,6 +306,43 @@ def expand_synonyms(clauses: list[Clause], synonyms: dict[str, list[str]]) -> li
     return result
 
 
+def synonym_groups(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each phrase (folded) → the other members of its group, as written.
+
+    Pairs that share a phrase join one group (URM ↔ underrepresented in medicine and URM ↔
+    underrepresented minority make one group of three), so a search for any member matches
+    every member.
+    """
+    parent: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for term, equivalent in pairs:
+        a, b = fold(term), fold(equivalent)
+        if not a or not b or a == b:
+            continue
+        for key, text in ((a, term), (b, equivalent)):
+            parent.setdefault(key, key)
+            spelled.setdefault(key, text)
+        parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for key in parent:
+        groups.setdefault(root(key), []).append(key)
+    result: dict[str, list[str]] = {}
+    for members in groups.values():
+        for key in members:
+            others = [spelled[other] for other in sorted(members) if other != key]
+            result[key] = others
+            # Also under the analysed form, so "dentists" finds the group of "dentist".
+            result.setdefault(synonym_key(spelled[key]), others)
+    return result
+
+
 def synonym_key(text: str) -> str:
     """A phrase as analysed (stemmed): "dentists" finds the synonyms of "dentist"."""
     return " ".join(analyze(text))

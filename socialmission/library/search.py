@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -356,49 +356,14 @@ class _VocabularyCache:
                 )
                 terms[facet.key] = [(slug, name) for slug, name, active in rows if active]
                 labels[facet.key] = {slug: name for slug, name, _ in rows}
-            synonyms = synonym_groups(Synonym.objects.values_list("term", "equivalent"))
+            synonyms = engine_module.synonym_groups(
+                Synonym.objects.values_list("term", "equivalent")
+            )
             self.terms, self.labels, self.synonyms = terms, labels, synonyms
             self.version = version
 
 
 _vocabulary = _VocabularyCache()
-
-
-def synonym_groups(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Each phrase (folded) → the other members of its group, as written.
-
-    Pairs that share a phrase join one group (URM ↔ underrepresented in medicine and URM ↔
-    underrepresented minority make one group of three), so a search for any member matches
-    every member.
-    """
-    parent: dict[str, str] = {}
-    spelled: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for term, equivalent in pairs:
-        a, b = engine_module.fold(term), engine_module.fold(equivalent)
-        if not a or not b or a == b:
-            continue
-        for key, text in ((a, term), (b, equivalent)):
-            parent.setdefault(key, key)
-            spelled.setdefault(key, text)
-        parent[root(a)] = root(b)
-    groups: dict[str, list[str]] = {}
-    for key in parent:
-        groups.setdefault(root(key), []).append(key)
-    result: dict[str, list[str]] = {}
-    for members in groups.values():
-        for key in members:
-            others = [spelled[other] for other in sorted(members) if other != key]
-            result[key] = others
-            # Also under the analysed form, so "dentists" finds the group of "dentist".
-            result.setdefault(engine_module.synonym_key(spelled[key]), others)
-    return result
 
 
 def vocabulary_terms() -> dict[str, list[tuple[str, str]]]:

@@ -13,7 +13,6 @@ from socialmission.library.search import (
     SearchParams,
     identifier_target,
     search,
-    synonym_groups,
 )
 from socialmission.library.tests.factories import ResourceFactory
 
@@ -71,7 +70,7 @@ def test_synonyms_match_plural_forms() -> None:
 
 
 def test_synonym_groups_join_pairs_that_share_a_phrase() -> None:
-    groups = synonym_groups([("URM", "underrepresented minority"), ("URM", "under-represented")])
+    groups = engine.synonym_groups([("URM", "underrepresented minority"), ("URM", "under-represented")])
     assert sorted(groups["urm"]) == ["under-represented", "underrepresented minority"]
     assert sorted(groups["underrepresented minority"]) == ["URM", "under-represented"]
 

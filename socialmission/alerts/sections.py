@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from socialmission.core import sections
 
-PANEL = "alerts/includes/search_panel.html"
+PANEL = "alerts/search_panel.jinja"
 
 
 def register() -> None:

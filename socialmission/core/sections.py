@@ -6,10 +6,12 @@ adds to a slot in its ``AppConfig.ready()``, the way the admin collects ModelAdm
     sections.register("resource.after_details", name="interop-exports",
                       template="interop/resource_exports.html", order=20)
 
-A template renders a slot with ``{% load sections %}{% sections "resource.after_details" %}``:
-each section's template, in ``order`` then ``name`` order, with the page's context plus what the
-section's ``context`` callable returns (called with the request and the page's context; returning
-``None`` leaves the section out). So a lower app offers the slot and a higher app fills it, and
+A template renders a slot with ``{% load sections %}{% sections "resource.after_details" %}``
+(Django) or ``{{ sections("search.head") }}`` (Jinja2, ``core.jinja``): each section's template,
+in ``order`` then ``name`` order, with the page's context plus what the section's ``context``
+callable returns (called with the request and the page's context; returning ``None`` leaves
+the section out). A section's template is a Jinja2 one if its name ends in ``.jinja``
+(``socialmission/jinja2/``), a Django one otherwise, whichever engine the page uses. So a lower app offers the slot and a higher app fills it, and
 imports only ever go down the layers of docs/architecture.md.
 
 The slots are listed in ``SLOTS`` so a typo in a registration fails at start-up instead of
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
 
 SectionContext = Callable[[HttpRequest | None, Mapping[str, Any]], Mapping[str, Any] | None]
 
@@ -73,3 +77,27 @@ def register(
 def sections_of(slot: str) -> list[Section]:
     """The sections of ``slot`` in page order."""
     return sorted(_registry.get(slot, {}).values(), key=lambda s: (s.order, s.name))
+
+
+def engine_of(template: str) -> str:
+    """The template engine (settings ``TEMPLATES`` alias) a section's template belongs to."""
+    return "jinja2" if template.endswith(".jinja") else "django"
+
+
+def render_slot(slot: str, request: HttpRequest | None, page: Mapping[str, Any]) -> SafeString:
+    """Every section of ``slot``, each rendered by its own engine with ``page`` (the page's
+    context as a mapping) plus its own context."""
+    parts = []
+    for section in sections_of(slot):
+        extra = section.context(request, page) if section.context else {}
+        if extra is None:
+            continue
+        template = engines[engine_of(section.template)].get_template(section.template)
+        context = {**page, **extra, "request": request}
+        if hasattr(template, "template") and engine_of(section.template) == "jinja2":
+            # Jinja2 straight away: the backend's wrapper adds CSRF values no section uses.
+            parts.append(template.template.render(context))
+        else:
+            parts.append(template.render(context, request))
+    # Each part is the output of a template engine, which escaped what it inserted.
+    return mark_safe("".join(parts))  # noqa: S308

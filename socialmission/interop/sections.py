@@ -15,7 +15,10 @@ from django.utils.safestring import mark_safe
 
 from socialmission.bibliography.citations import STYLES, format_citation
 from socialmission.core import sections
+from socialmission.core.reversing import cached_reverse
+from socialmission.interop.exports import EXPORTS, FILE_FORMATS, STYLE_FORMATS, search_export_cap
 from socialmission.interop.records import resource_to_record
+from socialmission.library.search import SearchParams
 
 DEFAULT_STYLE = "ama"
 
@@ -36,14 +39,68 @@ def citation_context(request: HttpRequest | None, page: Mapping[str, Any]) -> di
     }
 
 
+def search_feed_url(params: SearchParams | None, kind: str = "atom") -> str:
+    """The feed of a search's new resources, or "" when the search is the whole library.
+    Page and sort are left out: a feed always lists the newest additions first.
+    """
+    if not isinstance(params, SearchParams):
+        return ""
+    query = params.with_changes(sort="relevance").urlencode(page=False)
+    if not query:
+        return ""
+    return f"{cached_reverse(f'interop:feed-search-{kind}')}?{query}"
+
+
+def feeds_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any]:
+    """The search's own feeds (Atom, RSS) for the head of a page, or None outside a search."""
+    atom = search_feed_url(page.get("params"))
+    return {"search_feeds": (atom, search_feed_url(page.get("params"), "rss")) if atom else None}
+
+
+def search_export_links(params: SearchParams, total: int | None = None) -> list[dict[str, object]]:
+    """[{label, url, cap, over}] for every export format, carrying the search's query and
+    filters; ``over`` when ``total`` results are more than that format's export holds."""
+    query = params.urlencode(page=False)
+    links: list[dict[str, object]] = []
+    for key in (*FILE_FORMATS, *STYLE_FORMATS):
+        url = cached_reverse("exports:search", fmt=key)
+        cap = search_export_cap(key)
+        links.append(
+            {
+                "label": EXPORTS[key].label,
+                "url": f"{url}?{query}" if query else url,
+                "cap": cap,
+                "over": total is not None and total > cap,
+            }
+        )
+    return links
+
+
+def search_exports_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any]:
+    """The export links of the search shown, and the most records a search export holds: as
+    files, and as formatted references."""
+    records = search_export_cap(FILE_FORMATS[0])
+    citations = search_export_cap(STYLE_FORMATS[0])
+    return {
+        "export_links": search_export_links(page["params"], page["results"].total),
+        "caps": {"records": records, "citations": citations, "lowest": min(records, citations)},
+    }
+
+
 def register() -> None:
     for page in ("home", "search"):
         sections.register(
-            f"{page}.head", name="interop-feeds", template="interop/includes/feed_links.html"
+            f"{page}.head",
+            name="interop-feeds",
+            template="interop/feed_links.jinja",
+            context=feeds_context,
         )
     sections.register("home.end", name="interop-exports", template="interop/library_exports.html")
     sections.register(
-        "search.before_results", name="interop-exports", template="interop/search_exports.html"
+        "search.before_results",
+        name="interop-exports",
+        template="interop/search_exports.jinja",
+        context=search_exports_context,
     )
     sections.register("resource.head", name="interop-meta", template="interop/resource_meta.html")
     sections.register(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import (
     Http404,
@@ -16,14 +18,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import urlencode as urlencode_filter
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from socialmission.accounts.roles import is_curator
+from socialmission.core import frames, jinja
+from socialmission.core.reversing import cached_reverse
 from socialmission.library import indexing, selectors
 from socialmission.library.facets import FACETS
 from socialmission.library.models import ActionArea, Resource
@@ -38,6 +44,7 @@ from socialmission.library.search import (
     search,
     vocabulary_terms,
 )
+from socialmission.library.templatetags import library_html
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -45,11 +52,14 @@ class HtmxHttpRequest(HttpRequest):
 
 
 SORT_LABELS = {
-    "relevance": "Relevance",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "title": "Title A–Z",
+    "relevance": gettext_lazy("Relevance"),
+    "newest": gettext_lazy("Newest first"),
+    "oldest": gettext_lazy("Oldest first"),
+    "title": gettext_lazy("Title A–Z"),
 }
+# The search page's content and its in-place (htmx) region: Jinja2 (socialmission/jinja2/).
+SEARCH_PAGE = "library/search.jinja"
+SEARCH_REGION = "library/search_region.jinja"
 
 # At most this many filters get a "without this filter: N" offer when nothing matched: one
 # counting search each (a facet's values count as one filter, the year range as one).
@@ -99,6 +109,10 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         unfiltered = count_without_filters(params)
         drop_offers = _drop_offers(params, results)
     context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "search_url": cached_reverse("library:search"),
+        "facet_values": library_html.facet_values,
+        "result_item": library_html.result_item,
         "params": params,
         "results": results,
         "sort_options": [(key, SORT_LABELS[key]) for key in SORTS],
@@ -119,8 +133,16 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
             else ""
         ),
     }
-    template = "library/includes/search_region.html" if request.htmx else "library/search.html"
-    return render(request, template, context)
+    if request.htmx:
+        return HttpResponse(jinja.render(SEARCH_REGION, context, request))
+    page = jinja.module(SEARCH_PAGE, context, request)
+    holes = {
+        "title": page.title,
+        "head": page.head,
+        "content": page.__html__(),
+        "sign_in_next": escape(urlencode_filter(request.get_full_path())),
+    }
+    return frames.render(request, "library/search.html", holes)
 
 
 @require_GET
@@ -136,7 +158,7 @@ def gap_map(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _gap_map_csv(data)
     terms = vocabulary_terms()
-    filters = [
+    filters: list[dict[str, Any]] = [
         {
             "key": facet.key,
             "label": facet.label,

@@ -8,17 +8,21 @@ from typing import Any, cast
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from socialmission.core.sections import sections_of
+from socialmission.core.sections import engine_of, render_slot, sections_of
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def sections(context: template.Context, slot: str) -> SafeString:
-    parts = []
     request = context.get("request")
+    found = sections_of(slot)
+    if any(engine_of(section.template) != "django" for section in found):
+        # A Jinja2 section gets the page's context as a mapping.
+        return render_slot(slot, request, cast(Mapping[str, Any], context.flatten()))
+    parts = []
     page: Mapping[str, Any] | None = None
-    for section in sections_of(slot):
+    for section in found:
         extra: Mapping[str, Any] | None = {}
         if section.context:
             # Flattened once per slot, and only for sections that read it.

@@ -21,7 +21,7 @@ def test_templates(tmp_path: Path) -> Iterator[Path]:
     """A template folder searched before the package's own."""
     engine = dict(settings.TEMPLATES[0])
     engine["DIRS"] = [tmp_path, *engine.get("DIRS", [])]
-    with override_settings(TEMPLATES=[engine]):
+    with override_settings(TEMPLATES=[engine, *settings.TEMPLATES[1:]]):
         yield tmp_path
 
 

@@ -8,6 +8,7 @@ per-address rate limit.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.test import Client
 
-from socialmission.core import schedule
+from socialmission.core import schedule, sections
 from socialmission.guides.tests.factories import guide_with
 from socialmission.interop import dumps, exports
 from socialmission.interop.tasks import build_library_dumps
@@ -285,8 +286,10 @@ def test_the_search_page_offers_only_the_exports_within_the_cap(settings: Any) -
     params = SearchParams.from_query({"q": "rural"})
 
     def links(total: int) -> str:
-        return render_to_string(
-            "interop/search_exports.html", {"params": params, "results": {"total": total}}
+        return sections.render_slot(
+            "search.before_results",
+            None,
+            {"params": params, "results": SimpleNamespace(total=total)},
         )
 
     small = links(10)

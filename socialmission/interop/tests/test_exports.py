@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import bibtexparser
 import jsonschema
@@ -17,6 +18,7 @@ from django.test import Client
 from socialmission.accounts.roles import CURATOR
 from socialmission.bibliography import formats
 from socialmission.bibliography.record import Record
+from socialmission.core import sections
 from socialmission.interop import exports
 from socialmission.interop.importer import import_file
 from socialmission.interop.records import record_fields_for_resource
@@ -324,13 +326,11 @@ def test_records_carry_library_tags_through_csv(client: Client) -> None:
 
 
 def test_search_export_links_carry_the_search_but_not_the_page() -> None:
-    from django.template.loader import render_to_string
-
     params = SearchParams.from_query(
         {"q": "rural <b>", "domain": "community-engagement", "page": "3"}
     )
-    html = render_to_string(
-        "interop/search_exports.html", {"params": params, "results": {"total": 41}}
+    html = sections.render_slot(
+        "search.before_results", None, {"params": params, "results": SimpleNamespace(total=41)}
     )
     assert "Export all 41 results" in html
     assert 'href="/search/export/ris/?q=rural+%3Cb%3E&amp;domain=community-engagement"' in html

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
-from django.template.loader import render_to_string
 from django.test import Client
 from lxml import etree
 from lxml import html as lxml_html
 
+from socialmission.core import sections
 from socialmission.interop import feeds
 from socialmission.interop.tests.protocol_data import tagged_resource
 from socialmission.library import models as m
@@ -106,20 +106,25 @@ def test_search_feed_follows_the_search(client: Client) -> None:
 
 
 def test_feed_links_snippet() -> None:
-    plain = render_to_string("interop/includes/feed_links.html", {"params": None})
+    def head(context: dict[str, object]) -> str:
+        return sections.render_slot("search.head", None, {"SITE_NAME": "Library", **context})
+
+    plain = head({"params": None})
     assert 'href="/feeds/new.atom"' in plain
     assert 'href="/feeds/new.rss"' in plain
+    assert 'title="Library: new resources (Atom)"' in plain
     assert "search.atom" not in plain
     params = SearchParams.from_query(
         {"q": 'equity "<b>"', "domain": "community-engagement", "page": "2", "sort": "title"}
     )
-    html = render_to_string("interop/includes/feed_links.html", {"params": params})
+    html = head({"params": params})
     assert (
         'href="/feeds/search.atom?q=equity+%22%3Cb%3E%22&amp;domain=community-engagement"' in html
     )
+    assert 'href="/feeds/search.rss?q=equity+%22%3Cb%3E%22&amp;domain=community-engagement"' in html
     assert "<b>" not in html
     assert 'type="application/atom+xml"' in html
-    assert render_to_string("interop/includes/feed_links.html", {}).count("<link") == 2
+    assert head({}).count("<link") == 2
 
 
 def test_sitemap(client: Client) -> None:

@@ -70,7 +70,9 @@ def test_synonyms_match_plural_forms() -> None:
 
 
 def test_synonym_groups_join_pairs_that_share_a_phrase() -> None:
-    groups = engine.synonym_groups([("URM", "underrepresented minority"), ("URM", "under-represented")])
+    groups = engine.synonym_groups(
+        [("URM", "underrepresented minority"), ("URM", "under-represented")]
+    )
     assert sorted(groups["urm"]) == ["under-represented", "underrepresented minority"]
     assert sorted(groups["underrepresented minority"]) == ["URM", "under-represented"]
 

@@ -58,9 +58,11 @@ def test_search_page_renders_results_facets_and_state(client: Client) -> None:
 def test_htmx_request_gets_the_partial_only(client: Client) -> None:
     ResourceFactory(title="Rural track")
     response = client.get("/search/", {"q": "rural"}, HTTP_HX_REQUEST="true")
-    assert response.templates[0].name == "library/includes/search_region.html"
     body = text(response)
-    assert "<html" not in body
+    assert "<html" not in body and 'id="search-form"' not in body
+    assert body.count('class="search-layout"') == 1 and "<mark>Rural</mark> track" in body
+    # htmx takes the document's title from the partial.
+    assert "<title>“rural” · Search · " in body
     assert 'id="results-status"' in body and 'hx-swap-oob="true"' in body
 
 

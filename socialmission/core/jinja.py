@@ -1,0 +1,103 @@
+"""Jinja2 for the most rendered markup: the search page's content and the sections on it.
+
+Django's template engine spent about a third of a search page's CPU time walking some 9,000
+template nodes a page (issue 12). The search page's content, its in-place (htmx) region and
+the sections other apps add to it are Jinja2 templates under ``socialmission/jinja2/``,
+compiled to Python once; the page frame (``base.html``) stays a Django template, so every
+other page is unchanged.
+
+The environment (settings ``TEMPLATES``, the ``jinja2`` backend) has:
+
+- autoescaping, as Django's engine: Django's ``SafeString`` and Jinja2's ``Markup`` both carry
+  ``__html__``, so markup built in Python passes through either engine unescaped, and
+  anything else is escaped;
+- Django's translations: ``{% trans %}`` blocks and ``_()``/``ngettext()`` call Django's
+  ``gettext``/``ngettext`` in the language active when the render began (``LANGUAGE_CODE``,
+  set by ``render``/``module``), each answer kept per process (``jinja2.ext.i18n``,
+  new-style: the ``%(name)s`` placeholders are filled and escaped by Jinja2). Babel's Jinja2
+  extractor reads these templates' messages;
+- ``url(name, *args, **kwargs)`` (``reverse``, once per process: ``core.reversing``),
+  ``static(path)`` and ``sections(slot)`` (``core.sections``, which renders each app's section
+  with its own engine).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+from django.template import engines
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.safestring import SafeString
+from jinja2 import Environment, Template, pass_context
+from jinja2.runtime import Context
+
+from socialmission.core import sections
+from socialmission.core.reversing import cached_reverse
+
+ENGINE = "jinja2"
+
+
+@functools.lru_cache(maxsize=8192)
+def _translated(language: str, singular: str, plural: str | None, number: int) -> str:
+    with translation.override(language):
+        if plural is None:
+            return translation.gettext(singular)
+        return translation.ngettext(singular, plural, number)
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    # Django's gettext looks the active language up in a context-local on every call (some 30
+    # calls a search page); a template's language is fixed while it renders.
+    return _translated(_language(context), message, None, 0)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, number: int) -> str:
+    return _translated(_language(context), singular, plural, number)
+
+
+def _language(context: Context) -> str:
+    # Set by render()/module(); a section rendered inside a Django page looks it up.
+    return context.get("LANGUAGE_CODE") or translation.get_language()
+
+
+@pass_context
+def _sections(context: Context, slot: str) -> SafeString:
+    return sections.render_slot(slot, context.get("request"), context.get_all())
+
+
+def environment(**options: Any) -> Environment:
+    # Always escaping, whatever the backend passes (Django's backend turns it on too).
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Multi-line {% trans %} blocks read as one message, as {% blocktranslate trimmed %} does.
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals.update(url=cached_reverse, static=static, sections=_sections)
+    return env
+
+
+def get_template(name: str) -> Template:
+    """The compiled Jinja2 template ``name`` (from ``socialmission/jinja2/``)."""
+    return engines[ENGINE].env.get_template(name)  # type: ignore[attr-defined, no-any-return]
+
+
+def render(name: str, context: Mapping[str, Any], request: HttpRequest | None = None) -> str:
+    """``name`` rendered with ``context`` and the request: what Django's backend does, without
+    its per-render CSRF and context-processor wrappers (these templates have no POST form)."""
+    return get_template(name).render(_with_request(context, request))
+
+
+def module(name: str, context: Mapping[str, Any], request: HttpRequest | None = None) -> Any:
+    """``name`` rendered once, as a module: its output is ``__html__()``/``str()``, and each
+    top-level ``{% set x %}…{% endset %}`` is an attribute (a page's title and head)."""
+    return get_template(name).make_module(_with_request(context, request))
+
+
+def _with_request(context: Mapping[str, Any], request: HttpRequest | None) -> dict[str, Any]:
+    return {**context, "request": request, "LANGUAGE_CODE": translation.get_language()}

@@ -92,12 +92,12 @@ def render_slot(slot: str, request: HttpRequest | None, page: Mapping[str, Any])
         extra = section.context(request, page) if section.context else {}
         if extra is None:
             continue
-        template = engines[engine_of(section.template)].get_template(section.template)
         context = {**page, **extra, "request": request}
-        if hasattr(template, "template") and engine_of(section.template) == "jinja2":
-            # Jinja2 straight away: the backend's wrapper adds CSRF values no section uses.
-            parts.append(template.template.render(context))
+        if engine_of(section.template) == "jinja2":
+            # Jinja2's own template: the backend's wrapper would add CSRF values no section uses.
+            env = engines["jinja2"].env  # type: ignore[attr-defined]
+            parts.append(env.get_template(section.template).render(context))
         else:
-            parts.append(template.render(context, request))
+            parts.append(engines["django"].get_template(section.template).render(context, request))
     # Each part is the output of a template engine, which escaped what it inserted.
     return mark_safe("".join(parts))  # noqa: S308

@@ -198,7 +198,14 @@ class ResultItem:
     url: str
     tag_links: list[tuple[str, str]]  # (label, search URL), ready for the template
     byline: str  # up to three authors, or the organisation
-    summary: str  # the first 40 words of the description, for results without a snippet
+
+    @property
+    def summary(self) -> str:
+        """The first 40 words of the description, for results without a snippet (made only
+        for those: most results of a search with words have a snippet)."""
+        words = self.description.split(maxsplit=SUMMARY_WORDS)
+        more = len(words) > SUMMARY_WORDS
+        return " ".join(words[:SUMMARY_WORDS]) + (" …" if more else "")
 
     @classmethod
     def from_display(cls, hit: Any, labels: dict[str, dict[str, str]]) -> ResultItem:
@@ -209,10 +216,8 @@ class ResultItem:
 
         tags = {k: [labelled(k, s) for s in v] for k, v in d.get("tags", {}).items()}
         authors = d.get("authors", [])
-        # Byline and summary are made here rather than with template filters: the result list
-        # is the most rendered markup of the site.
-        words = d.get("description", "").split()
-        summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
+        # The byline is made here rather than with template filters: the result list is the
+        # most rendered markup of the site.
         search_url = _urls()["search"]
         slug = d.get("slug") or "resource"
         return cls(
@@ -238,7 +243,6 @@ class ResultItem:
                 for value, label in values
             ],
             byline=byline(authors, d.get("organization", "")),
-            summary=summary,
         )
 
     def get_absolute_url(self) -> str:

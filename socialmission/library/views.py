@@ -221,7 +221,7 @@ FIELD_LABELS = {
 
 def _advanced_url(params: SearchParams) -> str:
     query = params.urlencode(page=False)
-    return reverse("library:advanced-search") + (f"?{query}" if query else "")
+    return cached_reverse("library:advanced-search") + (f"?{query}" if query else "")
 
 
 def _fielded_terms(params: SearchParams) -> list[dict[str, str]]:
@@ -239,7 +239,7 @@ def _fielded_terms(params: SearchParams) -> list[dict[str, str]]:
                 "name": key,
                 "label": str(FIELD_LABELS[key]),
                 "value": value,
-                "remove_url": f"{reverse('library:search')}?{rest.urlencode()}",
+                "remove_url": f"{cached_reverse('library:search')}?{rest.urlencode()}",
             }
         )
     return terms

@@ -112,7 +112,6 @@ def test_result_markup_is_escaped_as_format_html_escapes_it(  # type: ignore[no-
         url=f"/resources/1-{title}/",
         tag_links=[(label, f"/search/?topic={href}&x=<y>") for label, href in tags],
         byline=byline,
-        summary=summary,
     )
     assert str(result_item(item)) == str(reference_result_item(item))
     assert isinstance(result_item(item), SafeString)
@@ -136,7 +135,6 @@ def test_a_label_marked_safe_is_not_escaped_twice() -> None:
         url="/r/",
         tag_links=[(mark_safe("<b>x</b>"), "/search/?a=1")],
         byline="",
-        summary="",
     )
     assert str(result_item(item)) == str(reference_result_item(item))
     # The same text, not marked safe, after it: escaped (the tag cache tells the two apart).

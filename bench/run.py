@@ -53,6 +53,8 @@ PUBMED_RECORDS = 20_000
 WARMUP_SEED_OFFSET = 1_000
 CONCURRENT_SEED_OFFSET = 2_000
 MISSPELLED_SEED_OFFSET = 3_000
+# Requests to the smallest page (robots.txt), for the server's cost of any page.
+FLOOR_REQUESTS = 200
 # Large enough that the concurrent run rarely comes back to a query it already sent.
 CONCURRENT_MIX_SIZE = 2_000
 
@@ -716,6 +718,13 @@ def print_table(results: dict[str, Any]) -> None:
                         else ""
                     )
                 )
+        split = page_breakdown(results["scenarios"], raw)
+        if split:
+            console.print(
+                f"Of a search page's {split['page']:.2f} ms CPU: the raw engine's "
+                f"{split['engine']:.2f}, what any page costs on this server (robots.txt) "
+                f"{split['any_page']:.2f}, the page's own work {split['own']:.2f}."
+            )
         if "ratio" in raw:
             # On a line of its own, exactly so: the headline figure of issue 12.
             print(f"ratio to raw engine (CPU per search page): {raw['ratio']:.2f}x", flush=True)
@@ -728,6 +737,23 @@ def print_table(results: dict[str, Any]) -> None:
     for check in results["targets"]:
         mark = "[green]met[/green]" if check["met"] else "[red]MISSED[/red]"
         console.print(f"Target {check['what']} ≤ {check['limit']}: {check['measured']} {mark}")
+
+
+def page_breakdown(scenarios: dict[str, Any], raw: dict[str, Any]) -> dict[str, float] | None:
+    """A search page's server CPU (ms) split into the raw engine's, what any page costs on the
+    same server (the smallest page: gunicorn, Django, every middleware) and the rest: the
+    search page's own work (parameters, results, templates)."""
+    page = scenarios.get("search", {}).get("server_cpu_ms_per_request")
+    any_page = scenarios.get("django_floor", {}).get("server_cpu_ms_per_request")
+    engine = raw.get("cpu_ms_per_search_page")
+    if not (page and any_page and engine):
+        return None
+    return {
+        "page": page,
+        "engine": engine,
+        "any_page": any_page,
+        "own": round(page - engine - any_page, 3),
+    }
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
@@ -810,6 +836,19 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 base_url, "home", [BenchQuery("home", "", ())] * args.home_requests, 1, base="/"
             )
         scenarios["home"] = describe(home, cpu_seconds=cpu.lap())
+        with console.status("The smallest page (robots.txt)…"):
+            # What any page costs on this server: gunicorn, Django's handler and every
+            # middleware around a view that does almost nothing. The search page's own work is
+            # what it costs beyond this and the raw engine.
+            cpu.lap()
+            floor = run_sequential(
+                base_url,
+                "django_floor",
+                [BenchQuery("floor", "", ())] * FLOOR_REQUESTS,
+                1,
+                base="/robots.txt",
+            )
+        scenarios["django_floor"] = describe(floor, cpu_seconds=cpu.lap())
         with console.status("Search pages with no hits (misspelled words)…"):
             typos = misspelled(query_mix(args.queries, args.query_seed + MISSPELLED_SEED_OFFSET))
             cpu.lap()

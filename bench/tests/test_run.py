@@ -225,3 +225,15 @@ def test_misspelled_queries_are_one_edit_from_the_mix() -> None:
         assert all(
             a != b and abs(len(a) - len(b)) == 1 for a, b in zip(words, changed, strict=True)
         )
+
+
+def test_a_search_page_is_split_into_engine_any_page_and_its_own_work() -> None:
+    scenarios = {
+        "search": {"server_cpu_ms_per_request": 12.5},
+        "django_floor": {"server_cpu_ms_per_request": 1.5},
+    }
+    split = run.page_breakdown(scenarios, {"cpu_ms_per_search_page": 8.0})
+    assert split == {"page": 12.5, "engine": 8.0, "any_page": 1.5, "own": 3.0}
+    assert (
+        run.page_breakdown({"search": scenarios["search"]}, {"cpu_ms_per_search_page": 8}) is None
+    )

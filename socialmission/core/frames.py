@@ -57,7 +57,16 @@ def render(request: HttpRequest, template: str, holes: Mapping[str, SafeString])
     request allows (``reusable``)."""
     if not reusable(request):
         return django_render(request, template, dict(holes))
-    key = (template, translation.get_language(), request.scheme, request.get_host(), tuple(holes))
+    # The frame marks the current page in the navigation (aria-current) by the view's name.
+    view = getattr(request.resolver_match, "view_name", "")
+    key = (
+        template,
+        view,
+        translation.get_language(),
+        request.scheme,
+        request.get_host(),
+        tuple(holes),
+    )
     with _lock:
         pieces = _frames.get(key)
         if pieces is not None:

@@ -286,14 +286,19 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
                 }
             )
     if params.year_from is not None or params.year_to is not None:
-        span = f"{params.year_from or '…'}–{params.year_to or '…'}"
         chips.append(
             {
-                "label": f"Years: {span}",
+                "label": _years_label(params),
                 "url": "?" + params.with_changes(year_from=None, year_to=None, page=1).urlencode(),
             }
         )
     return chips
+
+
+def _years_label(params: SearchParams) -> str:
+    """The year range of a search as a filter's label: "Years: 2010–…"."""
+    span = f"{params.year_from or '…'}–{params.year_to or '…'}"
+    return _("Years: %(span)s") % {"span": span}
 
 
 def _page_url(params: SearchParams, number: int, base: str | None = None) -> str:
@@ -317,10 +322,9 @@ def _drop_offers(params: SearchParams, results: SearchResults) -> list[dict[str,
         names = _(" or ").join(labels.get(key, {}).get(v, v) for v in values)
         groups.append((f"{facet_labels.get(key, key)}: {names}", params.without_filter(key)))
     if params.year_from is not None or params.year_to is not None:
-        span = f"{params.year_from or '…'}–{params.year_to or '…'}"
         groups.append(
             (
-                _("Years: %(span)s") % {"span": span},
+                _years_label(params),
                 params.with_changes(year_from=None, year_to=None),
             )
         )

@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from jinja2 import Environment, Template, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from socialmission.core import sections
 from socialmission.core.reversing import cached_reverse
@@ -41,24 +42,30 @@ from socialmission.core.reversing import cached_reverse
 ENGINE = "jinja2"
 
 
-@functools.lru_cache(maxsize=8192)
-def _translated(language: str, singular: str, plural: str | None, number: int) -> str:
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str, message: str) -> str:
     with translation.override(language):
-        if plural is None:
-            return translation.gettext(singular)
-        return translation.ngettext(singular, plural, number)
+        return translation.gettext(message)
+
+
+# Jinja2's new-style gettext, without its wrappers around wrappers: the message translated,
+# then its %(name)s placeholders filled with the variables, escaped (the environment always
+# escapes). ``num`` is ngettext's count, as in Jinja2's own.
 
 
 @pass_context
-def _gettext(context: Context, message: str) -> str:
+def _gettext(context: Context, message: str, **variables: Any) -> Markup:
     # Django's gettext looks the active language up in a context-local on every call (some 30
     # calls a search page); a template's language is fixed while it renders.
-    return _translated(_language(context), message, None, 0)
+    # Messages are the templates' own text (Jinja2 marks them safe too); variables are escaped.
+    return Markup(_translated(_language(context), message)) % variables  # noqa: S704
 
 
 @pass_context
-def _ngettext(context: Context, singular: str, plural: str, number: int) -> str:
-    return _translated(_language(context), singular, plural, number)
+def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    # Rendered in the request's thread, in its active language.
+    variables.setdefault("num", num)
+    return Markup(translation.ngettext(singular, plural, num)) % variables  # noqa: S704
 
 
 def _language(context: Context) -> str:
@@ -75,7 +82,10 @@ def environment(**options: Any) -> Environment:
     # Always escaping, whatever the backend passes (Django's backend turns it on too).
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # The i18n extension compiles {% trans %} blocks to calls of gettext/ngettext (new style);
+    # the globals it installs are then replaced by the ones above.
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     # Multi-line {% trans %} blocks read as one message, as {% blocktranslate trimmed %} does.
     env.policies["ext.i18n.trimmed"] = True
     env.globals.update(url=cached_reverse, static=static, sections=_sections)

@@ -45,7 +45,9 @@ def search_feed_url(params: SearchParams | None, kind: str = "atom") -> str:
     """
     if not isinstance(params, SearchParams):
         return ""
-    query = params.with_changes(sort="relevance").urlencode(page=False)
+    if params.sort != "relevance":
+        params = params.with_changes(sort="relevance")
+    query = params.urlencode(page=False)
     if not query:
         return ""
     return f"{cached_reverse(f'interop:feed-search-{kind}')}?{query}"
@@ -54,7 +56,10 @@ def search_feed_url(params: SearchParams | None, kind: str = "atom") -> str:
 def feeds_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any]:
     """The search's own feeds (Atom, RSS) for the head of a page, or None outside a search."""
     atom = search_feed_url(page.get("params"))
-    return {"search_feeds": (atom, search_feed_url(page.get("params"), "rss")) if atom else None}
+    if not atom:
+        return {"search_feeds": None}
+    query = atom.partition("?")[2]
+    return {"search_feeds": (atom, f"{cached_reverse('interop:feed-search-rss')}?{query}")}
 
 
 def search_export_links(params: SearchParams, total: int | None = None) -> list[dict[str, object]]:

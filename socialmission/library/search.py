@@ -167,7 +167,12 @@ class SearchParams:
         return items
 
     def urlencode(self, *, page: bool = True) -> str:
-        return urlencode(self.to_query_list(page=page))
+        # A search page asks for the same encoding some ten times (its page links, exports,
+        # feeds, alert and advanced-search links): made once per (immutable) instance.
+        encoded: dict[bool, str] = self.__dict__.setdefault("_encoded", {})
+        if page not in encoded:
+            encoded[page] = urlencode(self.to_query_list(page=page))
+        return encoded[page]
 
 
 @dataclass

@@ -4,6 +4,7 @@ is in search.py and indexing.py."""
 from __future__ import annotations
 
 import csv
+import functools
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -22,8 +23,8 @@ from django.template.defaultfilters import urlencode as urlencode_filter
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -115,11 +116,13 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         "result_item": library_html.result_item,
         "params": params,
         "results": results,
-        "sort_options": [(key, SORT_LABELS[key]) for key in SORTS],
+        "sort_options": _sort_options(get_language()),
         "active_filters": _active_filters(params, results),
         "pages": _page_links(params, results.page_count),
         "unfiltered_count": unfiltered,
-        "unfiltered_query": SearchParams(q=params.q, sort=params.sort).urlencode(),
+        "unfiltered_query": (
+            SearchParams(q=params.q, sort=params.sort).urlencode() if results.total == 0 else ""
+        ),
         "drop_offers": drop_offers,
         "suggest_query": _suggest_query(params) if results.total == 0 else "",
         "start_index": (params.page - 1) * params.per_page + 1,
@@ -293,6 +296,12 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
             }
         )
     return chips
+
+
+@functools.lru_cache(maxsize=16)
+def _sort_options(language: str) -> list[tuple[str, str]]:
+    """The sort menu's (key, label), translated once per language."""
+    return [(key, str(SORT_LABELS[key])) for key in SORTS]
 
 
 def _years_label(params: SearchParams) -> str:

@@ -236,3 +236,40 @@ def test_page_links_are_built_as_with_changes_builds_them(  # type: ignore[no-un
     expected = "?" + params.with_changes(page=number).urlencode()
     assert _page_url(params, number) == expected
     assert _page_url(params, number, params.urlencode(page=False)) == expected
+
+
+def test_a_search_page_encodes_its_query_once_and_leaves_the_frame_to_the_cache(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Page links, exports, feeds, the alert and advanced-search links all carry the search's
+    # query: encoded once per page (with and without the page number), not once per link.
+    # The Django template engine renders the page frame once, then it is reused.
+    from django.template.backends.django import Template as DjangoTemplate
+
+    from socialmission.core import frames
+
+    resource = make_library(40)
+    word = resource.title.split()[0].lower()
+    domain = resource.domains.first().slug  # type: ignore[union-attr]
+    frames.forget()
+    calls = {"encode": 0, "django": 0}
+    to_query_list = SearchParams.to_query_list
+    django_render = DjangoTemplate.render
+
+    def counting_encode(self: SearchParams, *, page: bool = True) -> list[tuple[str, str]]:
+        calls["encode"] += 1
+        return to_query_list(self, page=page)
+
+    def counting_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls["django"] += 1
+        return django_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchParams, "to_query_list", counting_encode)
+    monkeypatch.setattr(DjangoTemplate, "render", counting_render)
+    client.get("/search/?q=rural&page=2")
+    calls.update(encode=0, django=0)
+    response = client.get(f"/search/?q={word}&domain={domain}&sort=title")
+    assert response.status_code == 200 and "No resources match" not in response.content.decode()
+    # The page's own (with and without page number), the feeds' (without the sort) and one per
+    # filter chip.
+    assert calls == {"encode": 4, "django": 0}

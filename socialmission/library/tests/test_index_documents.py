@@ -4,8 +4,10 @@ path), it must equal the same values read through the models."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -141,6 +143,33 @@ def test_a_rebuild_reads_each_chunk_with_one_query_per_many_valued_facet() -> No
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
     # The ids, then per chunk the resources and one query per many-valued facet.
     assert len(queries) == 1 + 3 * (1 + len(FACETS.multiple()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_rebuild_pauses_the_cycle_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    ResourceFactory()
+    seen: list[bool] = []
+    real = indexing.iter_all_documents
+
+    def spy(chunk: int = indexing.APPLY_BATCH) -> Iterator[list[IndexDocument]]:
+        for documents in real(chunk):
+            seen.append(gc.isenabled())
+            yield documents
+        if fails:
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(indexing, "iter_all_documents", spy)
+    assert gc.isenabled()
+    if fails:
+        with pytest.raises(RuntimeError):
+            indexing.rebuild()
+    else:
+        assert indexing.rebuild().documents == 1
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_no_documents_for_no_ids() -> None:

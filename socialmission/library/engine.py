@@ -118,6 +118,10 @@ _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _TITLE_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+_TITLE_VALUES = {ch: value for value, ch in enumerate(_TITLE_ALPHABET)}
+_NOT_TITLE_CHARS = re.compile(r"[^a-z0-9 ]+")
+
+
 def title_sort_key(title: str) -> int:
     """An integer that sorts like the first 12 letters of the title, articles ignored.
 
@@ -125,14 +129,22 @@ def title_sort_key(title: str) -> int:
     int64 (37**12 < 2**63). Titles equal in their first 12 letters tie; that is acceptable
     for browsing.
     """
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    # ASCII is its own NFKD form: most titles skip the normalisation.
+    if title.isascii():
+        text = title.lower()
+    else:
+        text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     text = _LEADING_ARTICLE.sub("", text.strip())
-    text = re.sub(r"[^a-z0-9 ]+", "", text)
+    text = _NOT_TITLE_CHARS.sub("", text)
     text = " ".join(text.split())[:12].ljust(12)
     key = 0
     for ch in text:
-        key = key * 37 + _TITLE_ALPHABET.index(ch)
+        key = key * 37 + _TITLE_VALUES[ch]
     return key
+
+
+# One encoder for every document: ``json.dumps`` with options builds a new one per call.
+_DISPLAY_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 @dataclass
@@ -174,7 +186,7 @@ class IndexDocument:
                 )
             ),
         )
-        doc.add_bytes("display", json.dumps(self.display, separators=(",", ":")).encode())
+        doc.add_bytes("display", _DISPLAY_JSON.encode(self.display).encode())
         for value in self.facets:
             doc.add_text("facets", value)
         year = self.year or 0

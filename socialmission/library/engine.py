@@ -116,6 +116,8 @@ def fold(text: str) -> str:
 
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _TITLE_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
+_TITLE_DIGITS = {ch: digit for digit, ch in enumerate(_TITLE_ALPHABET)}
+_NOT_TITLE_ALPHABET = re.compile(r"[^a-z0-9 ]+")
 
 
 def title_sort_key(title: str) -> int:
@@ -127,11 +129,11 @@ def title_sort_key(title: str) -> int:
     """
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     text = _LEADING_ARTICLE.sub("", text.strip())
-    text = re.sub(r"[^a-z0-9 ]+", "", text)
+    text = _NOT_TITLE_ALPHABET.sub("", text)
     text = " ".join(text.split())[:12].ljust(12)
     key = 0
     for ch in text:
-        key = key * 37 + _TITLE_ALPHABET.index(ch)
+        key = key * 37 + _TITLE_DIGITS[ch]
     return key
 
 

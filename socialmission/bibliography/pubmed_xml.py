@@ -128,7 +128,11 @@ def _date(node: etree._Element | None) -> tuple[int | None, int | None, int | No
     parts = _children(node)
     year_text = _raw(parts.get("Year"))
     if year_text:
-        year, _, _ = parse_date(year_text)
+        if len(year_text) == 4 and year_text.isascii() and year_text.isdigit():
+            # What parse_date gives for a plain year, without its general parsing.
+            year = int(year_text) if 1500 <= int(year_text) <= 2100 else None
+        else:
+            year, _, _ = parse_date(year_text)
         month_text = _raw(parts.get("Month"))
         month = month_number(month_text) if month_text else None
         day_text = clean(_raw(parts.get("Day")))

@@ -243,6 +243,9 @@ def _family_key(authors: list[dict[str, str]]) -> str:
         return ""
     first = authors[0]
     name = first.get("family") or first.get("literal") or ""
+    if name.isascii():
+        # No accents to strip (strip_accents walks the name character by character).
+        return name.casefold().strip()
     return strip_accents(name).casefold().strip()
 
 
@@ -544,6 +547,7 @@ class _Importer:
         # Worked out once per import rather than per record.
         self.resource_fields = ResourceFields()
         self.type_key = _type_facet().key
+        self.types = self.vocab.types
         self.single_facets = [
             (
                 facet,
@@ -642,24 +646,24 @@ class _Importer:
     ) -> Vocabulary:
         named = next(iter(names[self.type_key]), "")
         if named:
-            term = self.vocab.types.get(named)
+            term = self.types.get(named)
             if term is not None:
                 return term
             warnings.append(f'unknown resource type "{named}" ignored')
         if self.defaults.resource_type is not None:
             return self.defaults.resource_type
         slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
-        term = self.vocab.types.get(slug) if slug else None
+        term = self.types.get(slug) if slug else None
         if term is None:
             term = next(
                 (
                     t
-                    for t in self.vocab.types.by_key.values()
+                    for t in self.types.by_key.values()
                     if getattr(t, "csl_type", "") == record.type
                 ),
                 None,
             )
-        return term or self.vocab.types.require(FALLBACK_RESOURCE_TYPE)
+        return term or self.types.require(FALLBACK_RESOURCE_TYPE)
 
     def _create(
         self,

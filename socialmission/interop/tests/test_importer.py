@@ -291,3 +291,21 @@ def test_outbox_rows_for_many_resources_take_one_statement_per_thousand() -> Non
     assert set(rows.values_list("kind", flat=True)) == {IndexChange.Kind.RESOURCE}
     assert not rows.filter(applied_at__isnull=False).exists()
     assert not rows.filter(created_at__isnull=True).exists()
+
+
+def test_the_ascii_fast_paths_of_the_match_key_agree_with_the_general_functions() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from socialmission.bibliography.text import normalize_title, strip_accents
+    from socialmission.interop import importer
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.characters(max_codepoint=127)))
+    def agree(text: str) -> None:
+        assert importer._normal_title(text) == normalize_title(text)
+        family = importer._family_key([{"family": text}])
+        assert family == strip_accents(text).casefold().strip()
+
+    agree()
+    assert importer._family_key([{"family": "Gödel "}]) == "godel"

@@ -359,7 +359,7 @@ def _mark_applied(ids: list[int]) -> None:
     # Plain SQL: the ORM prepared each of thousands of ids one by one (a twentieth of an import).
     qn = connection.ops.quote_name
     table = qn(IndexChange._meta.db_table)
-    applied_at = qn(IndexChange._meta.get_field("applied_at").column)
+    applied_at = qn(str(IndexChange._meta.get_field("applied_at").column))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 900):  # under SQLite's limit on query parameters

@@ -54,9 +54,8 @@ def enqueue_resources(resource_ids: list[int] | set[int]) -> None:
     ids = list(resource_ids)
     model = m.IndexChange
     qn = connection.ops.quote_name
-    columns = ", ".join(
-        qn(model._meta.get_field(name).column) for name in ("kind", "resource_id", "created_at")
-    )
+    column = {f.name: str(f.column) for f in model._meta.concrete_fields}
+    columns = ", ".join(qn(column[name]) for name in ("kind", "resource_id", "created_at"))
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
     kind = m.IndexChange.Kind.RESOURCE.value
     with connection.cursor() as cursor:

@@ -35,6 +35,7 @@ _ORGANISATION_WORDS = frozenset(
 _PARTICLES = frozenset("da de del della der di dos du la le st ten ter van von zu".split())
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv 2nd 3rd".split())
 _INITIALS_RE = re.compile(r"^[A-Z]{1,3}$")
+_INITIALS_SPLIT_RE = re.compile(r"[\s.\-]+")
 # Vancouver initials as Embase and EndNote write them: "JA", "J.A.", "D.-G.", "E."
 _TRAILING_INITIALS_RE = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
@@ -114,11 +115,12 @@ def format_name(name: Name, inverted: bool = True) -> str:
 
 def initials(given: str) -> str:
     """Initials without periods or spaces: "John Andrew" → "JA", "J.-A." → "JA"."""
-    letters = [part[0] for part in re.split(r"[\s.\-]+", clean(given)) if part]
+    given = clean(given)
+    letters = [part[0] for part in _INITIALS_SPLIT_RE.split(given) if part]
     # Already-compact initials ("JA") stay as they are.
-    if len(letters) == 1 and _INITIALS_RE.match(clean(given)):
-        return clean(given)
-    return "".join(letter.upper() for letter in letters)
+    if len(letters) == 1 and _INITIALS_RE.match(given):
+        return given
+    return "".join(letters).upper()
 
 
 def name_key(name: Name) -> str:

@@ -57,12 +57,27 @@ def sniff(head: bytes) -> bool:
     return bool(_SNIFF_RE.search(head[:8192]))
 
 
+def _children(element: etree._Element | None) -> dict[object, etree._Element]:
+    """The first child of ``element`` of each tag, by tag (empty for no element).
+
+    One pass over the children instead of one ``find`` per field: ElementPath lookups were
+    most of the parser's time. PubMed's DTD allows each of these children once; where a list
+    may repeat (authors, abstract sections, keyword lists, ids), the callers iterate it.
+    """
+    children: dict[object, etree._Element] = {}
+    if element is not None:
+        for child in element:
+            children.setdefault(child.tag, child)
+    return children
+
+
 def _text(element: etree._Element | None) -> str:
     """All text inside ``element`` with inline markup (<i>, <sub>, MathML) flattened."""
     if element is None:
         return ""
     if len(element) == 0:
-        return clean(element.text)
+        text = element.text
+        return " ".join(text.split()) if text else ""
     return clean("".join(_flatten(element)))
 
 
@@ -81,17 +96,18 @@ def _names(author_list: etree._Element | None) -> list[Name]:
     names: list[Name] = []
     if author_list is None:
         return names
-    for author in author_list.iterfind("Author"):
+    for author in author_list.iterchildren("Author"):
         # ValidYN="N" marks a name the publisher got wrong and later corrected in the list.
         if author.get("ValidYN") == "N":
             continue
-        collective = _text(author.find("CollectiveName"))
+        parts = _children(author)
+        collective = _text(parts.get("CollectiveName"))
         if collective:
             names.append(Name(literal=collective))
             continue
-        family = _text(author.find("LastName"))
-        given = _text(author.find("ForeName")) or _text(author.find("Initials"))
-        suffix = _text(author.find("Suffix"))
+        family = _text(parts.get("LastName"))
+        given = _text(parts.get("ForeName")) or _text(parts.get("Initials"))
+        suffix = _text(parts.get("Suffix"))
         if suffix:
             given = f"{given}, {suffix}" if given else suffix
         if family:
@@ -99,26 +115,37 @@ def _names(author_list: etree._Element | None) -> list[Name]:
     return names
 
 
+def _raw(element: etree._Element | None) -> str:
+    """What ``findtext`` gives for a found or missing element: its text or ""."""
+    return (element.text or "") if element is not None else ""
+
+
 def _date(node: etree._Element | None) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) from a PubDate-like element: Year/Month/Day or a MedlineDate string
     such as "2019 Jan-Feb" or "2015 Oct-Dec" (first month kept)."""
     if node is None:
         return None, None, None
-    year_text = node.findtext("Year")
+    parts = _children(node)
+    year_text = _raw(parts.get("Year"))
     if year_text:
-        year, _, _ = parse_date(year_text)
-        month = month_number(node.findtext("Month") or "") if node.findtext("Month") else None
-        day_text = clean(node.findtext("Day") or "")
+        if len(year_text) == 4 and year_text.isascii() and year_text.isdigit():
+            # What parse_date gives for a plain year, without its general parsing.
+            year = int(year_text) if 1500 <= int(year_text) <= 2100 else None
+        else:
+            year, _, _ = parse_date(year_text)
+        month_text = _raw(parts.get("Month"))
+        month = month_number(month_text) if month_text else None
+        day_text = clean(_raw(parts.get("Day")))
         day = int(day_text) if month and day_text.isdigit() and 1 <= int(day_text) <= 31 else None
         return year, month, day
-    return parse_date(node.findtext("MedlineDate") or "")
+    return parse_date(_raw(parts.get("MedlineDate")))
 
 
 def _abstract(abstract: etree._Element | None) -> str:
     if abstract is None:
         return ""
     parts: list[str] = []
-    for section in abstract.iterfind("AbstractText"):
+    for section in abstract.iterchildren("AbstractText"):
         text = _text(section)
         if not text:
             continue
@@ -131,10 +158,10 @@ def _article_ids(pubmed_data: etree._Element | None) -> dict[str, str]:
     ids: dict[str, str] = {}
     if pubmed_data is None:
         return ids
-    id_list = pubmed_data.find("ArticleIdList")
+    id_list = _children(pubmed_data).get("ArticleIdList")
     if id_list is None:
         return ids
-    for article_id in id_list.iterfind("ArticleId"):
+    for article_id in id_list.iterchildren("ArticleId"):
         id_type = article_id.get("IdType", "")
         if id_type and id_type not in ids and article_id.text:
             ids[id_type] = clean(article_id.text)
@@ -143,12 +170,18 @@ def _article_ids(pubmed_data: etree._Element | None) -> dict[str, str]:
 
 def _keywords(citation: etree._Element) -> tuple[list[str], list[str]]:
     """(keywords, MeSH headings): author keywords, then MeSH descriptors."""
-    mesh = [
-        _text(d)
-        for d in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")
-        if _text(d)
+    mesh = []
+    for heading_list in citation.iterchildren("MeshHeadingList"):
+        for heading in heading_list.iterchildren("MeshHeading"):
+            for descriptor in heading.iterchildren("DescriptorName"):
+                text = _text(descriptor)
+                if text:
+                    mesh.append(text)
+    author_keywords = [
+        _text(keyword)
+        for keyword_list in citation.iterchildren("KeywordList")
+        for keyword in keyword_list.iterchildren("Keyword")
     ]
-    author_keywords = [_text(k) for k in citation.iterfind("KeywordList/Keyword")]
     return unique([mesh_keyword(m) for m in mesh] + author_keywords), mesh
 
 
@@ -161,13 +194,6 @@ def _find(node: etree._Element | None, path: str) -> etree._Element | None:
     return node.find(path) if node is not None else None
 
 
-# Record attribute -> (path under MedlineCitation, cleaner).
-_CITATION_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
-    "volume": ("Article/Journal/JournalIssue/Volume", clean),
-    "issue": ("Article/Journal/JournalIssue/Issue", clean),
-    "issn": ("Article/Journal/ISSN", clean),
-    "language": ("Article/Language", language_code),
-}
 # Record attribute -> (path under a BookDocument's Book, cleaner).
 _BOOK_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "publisher": ("Publisher/PublisherName", clean),
@@ -176,24 +202,27 @@ _BOOK_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
 }
 
 
-def _article_title(article: etree._Element) -> str:
-    title = strip_final_period(_text(article.find("ArticleTitle")))
+def _article_title(parts: dict[object, etree._Element]) -> str:
+    title = strip_final_period(_text(parts.get("ArticleTitle")))
     if not title or title in ("[Not Available]", "Not Available"):
-        title = strip_final_period(_text(article.find("VernacularTitle")))
+        title = strip_final_period(_text(parts.get("VernacularTitle")))
     return title
 
 
-def _pages(article: etree._Element) -> str:
-    pages = _at(article, "Pagination/MedlinePgn")
-    start, end = _at(article, "Pagination/StartPage"), _at(article, "Pagination/EndPage")
+def _pages(pagination: etree._Element | None) -> str:
+    parts = _children(pagination)
+    pages = clean(_raw(parts.get("MedlinePgn")))
+    start, end = clean(_raw(parts.get("StartPage"))), clean(_raw(parts.get("EndPage")))
     return pages or (f"{start}-{end}" if start and end else start)
 
 
 def _article_doi(article: etree._Element, ids: dict[str, str]) -> str:
-    locations = (e.text or "" for e in article.iterfind("ELocationID[@EIdType='doi']"))
-    return next((d for d in map(normalize_doi, locations) if d), "") or normalize_doi(
-        ids.get("doi", "")
-    )
+    for location in article.iterchildren("ELocationID"):
+        if location.get("EIdType") == "doi":
+            doi = normalize_doi(location.text or "")
+            if doi:
+                return doi
+    return normalize_doi(ids.get("doi", ""))
 
 
 def _citation_extra(short: str, publication_types: list[str], mesh: list[str]) -> dict[str, str]:
@@ -209,41 +238,50 @@ def _citation_record(
     citation: etree._Element, pubmed_data: etree._Element | None, position: str
 ) -> Record | RecordError:
     """Map a MedlineCitation (with its PubmedData sibling when there is one)."""
-    pmid = normalize_pmid(citation.findtext("PMID") or "")
-    article = citation.find("Article")
+    parts = _children(citation)
+    pmid = normalize_pmid(_raw(parts.get("PMID")))
+    article = parts.get("Article")
     if article is None:
         return RecordError(position=position, reason=f"PMID {pmid or '?'} has no <Article>")
-    title = _article_title(article)
+    fields = _children(article)
+    title = _article_title(fields)
     if not title:
         return RecordError(position=position, reason=f"PMID {pmid or '?'} has no ArticleTitle")
-    year, month, day = _date(article.find("Journal/JournalIssue/PubDate"))
+    journal = _children(fields.get("Journal"))
+    issue = _children(journal.get("JournalIssue"))
+    year, month, day = _date(issue.get("PubDate"))
     if year is None:
-        year, month, day = _date(article.find("ArticleDate"))
-    medline_ta = _at(citation, "MedlineJournalInfo/MedlineTA")
+        year, month, day = _date(fields.get("ArticleDate"))
+    medline_ta = clean(_raw(_children(parts.get("MedlineJournalInfo")).get("MedlineTA")))
     ids = _article_ids(pubmed_data)
-    publication_types = [_text(p) for p in article.iterfind("PublicationTypeList/PublicationType")]
+    publication_types = [
+        _text(publication_type)
+        for type_list in article.iterchildren("PublicationTypeList")
+        for publication_type in type_list.iterchildren("PublicationType")
+    ]
     keywords, mesh = _keywords(citation)
-    record = Record(
+    return Record(
         title=title,
         type=csl_type(publication_types),
-        authors=_names(article.find("AuthorList")),
+        authors=_names(fields.get("AuthorList")),
         year=year,
         month=month,
         day=day,
-        container_title=_text(article.find("Journal/Title")) or medline_ta,
-        pages=_pages(article),
+        container_title=_text(journal.get("Title")) or medline_ta,
+        volume=clean(_raw(issue.get("Volume"))),
+        issue=clean(_raw(issue.get("Issue"))),
+        pages=_pages(fields.get("Pagination")),
         doi=_article_doi(article, ids),
         pmid=pmid,
         pmcid=normalize_pmcid(ids.get("pmc", "")),
-        abstract=_abstract(article.find("Abstract")),
+        issn=clean(_raw(journal.get("ISSN"))),
+        abstract=_abstract(fields.get("Abstract")),
         keywords=keywords,
+        language=language_code(_raw(fields.get("Language"))),
         id=f"pmid:{pmid}" if pmid else "",
         source=f"{FORMAT} {position}",
         extra=_citation_extra(medline_ta, publication_types, mesh),
     )
-    for attribute, (path, cleaner) in _CITATION_FIELDS.items():
-        setattr(record, attribute, cleaner(_at(citation, path)))
-    return record
 
 
 def _book_people(document: etree._Element, book: etree._Element | None) -> list[Name]:
@@ -347,13 +385,14 @@ def parse(stream: BinaryIO) -> Iterator[Record | RecordError]:
             elif tag == "PubmedArticle":
                 counts[tag] += 1
                 position = f"{tag} {counts[tag]}"
-                citation = element.find("MedlineCitation")
+                parts = _children(element)
+                citation = parts.get("MedlineCitation")
                 if citation is None:
                     yield RecordError(
                         position=position, reason="PubmedArticle without <MedlineCitation>"
                     )
                 else:
-                    yield _citation_record(citation, element.find("PubmedData"), position)
+                    yield _citation_record(citation, parts.get("PubmedData"), position)
             else:
                 counts[tag] += 1
                 yield _book_record(element, f"{tag} {counts[tag]}")

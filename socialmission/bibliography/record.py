@@ -122,12 +122,46 @@ def _clean_value(value: object, label: str, warnings: list[str]) -> object:
     return value
 
 
+# The fields ``strip_control_characters`` cleans: everything but its own output and the position.
+_CLEANED_FIELDS = tuple(f.name for f in fields(Record) if f.name not in ("warnings", "source"))
+
+
+def _has_control_characters(record: Record) -> bool:
+    """Whether any text of ``record`` holds a control character, by one regex search over all
+    of it; True as well for a value of a shape this does not know (the careful path decides)."""
+    parts: list[str] = []
+    append = parts.append
+    for name in _CLEANED_FIELDS:
+        value = getattr(record, name)
+        kind = type(value)
+        if kind is str:
+            append(value)
+        elif kind is list or kind is dict:
+            for item in value.values() if kind is dict else value:
+                item_kind = type(item)
+                if item_kind is str:
+                    append(item)
+                elif item_kind is Name:
+                    append(item.family)
+                    append(item.given)
+                    append(item.literal)
+                elif item_kind is list and all(type(part) is str for part in item):
+                    parts.extend(item)
+                else:
+                    return True
+        elif kind is Name or (value is not None and kind is not int):
+            return True
+    return _CONTROL_RE.search("".join(parts)) is not None
+
+
 def strip_control_characters(record: Record) -> Record:
     """The record without control characters in any of its text, each removal in ``warnings``
     with the field and the character's position."""
-    for item in fields(record):
-        if item.name in ("warnings", "source"):
-            continue
-        value = getattr(record, item.name)
-        setattr(record, item.name, _clean_value(value, item.name, record.warnings))
+    # Almost every record has none: one search over its text answers that, and only a record
+    # that has some is walked field by field (the walk was a seventh of an import's time).
+    if not _has_control_characters(record):
+        return record
+    for name in _CLEANED_FIELDS:
+        value = getattr(record, name)
+        setattr(record, name, _clean_value(value, name, record.warnings))
     return record

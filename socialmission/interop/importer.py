@@ -55,7 +55,7 @@ from socialmission.bibliography.text import (
     strip_accents,
 )
 from socialmission.core.diskfull import is_disk_full
-from socialmission.interop.records import record_fields_for_resource, record_vocabulary_names
+from socialmission.interop.records import ResourceFields, record_vocabulary_names
 from socialmission.library import signals
 from socialmission.library.facets import FACETS, Facet
 from socialmission.library.fields import Use, fields_for
@@ -243,6 +243,9 @@ def _family_key(authors: list[dict[str, str]]) -> str:
         return ""
     first = authors[0]
     name = first.get("family") or first.get("literal") or ""
+    if name.isascii():
+        # No accents to strip (strip_accents walks the name character by character).
+        return name.casefold().strip()
     return strip_accents(name).casefold().strip()
 
 
@@ -400,18 +403,23 @@ class _Writer:
             for f in self.fields
             if f.attname in values
         }
+        # A row starts as a copy of this; a record's own values then replace their columns.
+        self.template = [self.constants.get(f.attname) for f in self.fields]
+        self.position = {f.attname: index for index, f in enumerate(self.fields)}
+        self.converted = [
+            (f.attname, index, f)
+            for index, (f, prepare) in enumerate(zip(self.fields, self.prepare, strict=True))
+            if prepare is not None
+        ]
 
     def _row(self, values: dict[str, Any]) -> list[Any]:
-        row = []
-        for model_field, prepare in zip(self.fields, self.prepare, strict=True):
-            name = model_field.attname
+        row = self.template.copy()
+        position = self.position
+        for name, value in values.items():
+            row[position[name]] = value
+        for name, index, model_field in self.converted:
             if name in values:
-                value = values[name]
-                if prepare is not None:
-                    value = prepare.get_db_prep_save(value, connection)
-            else:
-                value = self.constants[name]
-            row.append(value)
+                row[index] = model_field.get_db_prep_save(values[name], connection)
         return row
 
     def insert_resources(self, rows: list[dict[str, Any]]) -> list[int]:
@@ -536,13 +544,26 @@ class _Importer:
             updated_at=self.now,
         )
         self.writer.set_constants(self.constant_values)
+        # Worked out once per import rather than per record.
+        self.resource_fields = ResourceFields()
+        self.type_key = _type_facet().key
+        self.types = self.vocab.types
+        self.single_facets = [
+            (
+                facet,
+                cast("models.ForeignKey[Any]", Resource._meta.get_field(facet.field)).attname,
+                self.vocab.terms[facet.key],
+            )
+            for facet in FACETS.single()
+        ]
+        self.multiple_facets = [(facet, self.vocab.terms[facet.key]) for facet in FACETS.multiple()]
 
     def add(self, item: Record | RecordError, number: int) -> None:
         if isinstance(item, RecordError):
             self.report.rejected.append(ReportEntry(position=item.position, reason=item.reason))
             return
         position = item.source or f"record {number}"
-        fields = record_fields_for_resource(item)
+        fields = self.resource_fields(item)
         if not fields["title"]:
             self.report.rejected.append(ReportEntry(position=position, reason="no title"))
             return
@@ -620,27 +641,29 @@ class _Importer:
                 found.append(term)
         return found
 
-    def _resource_type(self, record: Record, warnings: list[str]) -> Vocabulary:
-        named = next(iter(record_vocabulary_names(record)[_type_facet().key]), "")
+    def _resource_type(
+        self, record: Record, names: dict[str, list[str]], warnings: list[str]
+    ) -> Vocabulary:
+        named = next(iter(names[self.type_key]), "")
         if named:
-            term = self.vocab.types.get(named)
+            term = self.types.get(named)
             if term is not None:
                 return term
             warnings.append(f'unknown resource type "{named}" ignored')
         if self.defaults.resource_type is not None:
             return self.defaults.resource_type
         slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
-        term = self.vocab.types.get(slug) if slug else None
+        term = self.types.get(slug) if slug else None
         if term is None:
             term = next(
                 (
                     t
-                    for t in self.vocab.types.by_key.values()
+                    for t in self.types.by_key.values()
                     if getattr(t, "csl_type", "") == record.type
                 ),
                 None,
             )
-        return term or self.vocab.types.require(FALLBACK_RESOURCE_TYPE)
+        return term or self.types.require(FALLBACK_RESOURCE_TYPE)
 
     def _create(
         self,
@@ -656,22 +679,20 @@ class _Importer:
             # What Resource.save() would set.
             "slug": slugify(fields["title"])[:100] or "resource",
         }
-        for facet in FACETS.single():
-            attname = cast("models.ForeignKey[Any]", Resource._meta.get_field(facet.field)).attname
+        for facet, attname, terms in self.single_facets:
             if facet.field == TYPE_FIELD:
-                values[attname] = self._resource_type(record, warnings).pk
+                values[attname] = self._resource_type(record, names, warnings).pk
             else:
-                found = self._tags(self.vocab.terms[facet.key], names[facet.key][:1], warnings)
+                found = self._tags(terms, names[facet.key][:1], warnings)
                 values[attname] = found[0].pk if found else None
         pending = _Pending(
             values=values,
             entry=ReportEntry(position=position, title=fields["title"]),
             tags={
                 facet.key: _merge(
-                    self.defaults.tags[facet.key],
-                    self._tags(self.vocab.terms[facet.key], names[facet.key], warnings),
+                    self.defaults.tags[facet.key], self._tags(terms, names[facet.key], warnings)
                 )
-                for facet in FACETS.multiple()
+                for facet, terms in self.multiple_facets
             },
             known=_Known(None, fields["doi"], fields["pmid"], position=position),
         )

@@ -58,6 +58,8 @@ class FacetRegistry:
 
     def __init__(self, *facets: Facet) -> None:
         self._facets: dict[str, Facet] = {}
+        # The facets in their order, kept until one is registered or removed (Facet is frozen).
+        self._ordered: tuple[Facet, ...] | None = None
         for facet in facets:
             self.register(facet)
 
@@ -67,12 +69,17 @@ class FacetRegistry:
         if any(f.field == facet.field for f in self._facets.values()):
             raise ValueError(f"field {facet.field!r} already belongs to a facet")
         self._facets[facet.key] = facet
+        self._ordered = None
 
     def unregister(self, key: str) -> None:
         del self._facets[key]
+        self._ordered = None
 
     def __iter__(self) -> Iterator[Facet]:
-        return iter(sorted(self._facets.values(), key=lambda f: (f.order, f.key)))
+        # Sorted once, not on every loop: imports and index syncs iterate per record.
+        if self._ordered is None:
+            self._ordered = tuple(sorted(self._facets.values(), key=lambda f: (f.order, f.key)))
+        return iter(self._ordered)
 
     def __len__(self) -> int:
         return len(self._facets)

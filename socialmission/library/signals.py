@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from socialmission.library import models as m
 from socialmission.library.facets import FACETS
@@ -41,13 +42,30 @@ def _after_commit() -> None:
     transaction.on_commit(indexing.sync_quietly)
 
 
+# Outbox rows per INSERT statement (three parameters each: well within every backend's limit).
+OUTBOX_ROWS_PER_INSERT = 1000
+
+
 def enqueue_resources(resource_ids: list[int] | set[int]) -> None:
+    """One outbox row per resource, by plain multi-row INSERTs: an import enqueues thousands,
+    and building a model instance for each (``bulk_create``) cost a tenth of the import."""
     if not resource_ids:
         return
-    m.IndexChange.objects.bulk_create(
-        [m.IndexChange(kind=m.IndexChange.Kind.RESOURCE, resource_id=pk) for pk in resource_ids],
-        batch_size=1000,
-    )
+    ids = list(resource_ids)
+    model = m.IndexChange
+    qn = connection.ops.quote_name
+    column = {f.name: str(f.column) for f in model._meta.concrete_fields}
+    columns = ", ".join(qn(column[name]) for name in ("kind", "resource_id", "created_at"))
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    kind = m.IndexChange.Kind.RESOURCE.value
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), OUTBOX_ROWS_PER_INSERT):
+            part = ids[start : start + OUTBOX_ROWS_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s, %s)"] * len(part)),
+                [value for pk in part for value in (kind, pk, created_at)],
+            )
     _after_commit()
 
 

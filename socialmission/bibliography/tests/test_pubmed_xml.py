@@ -269,3 +269,46 @@ def test_the_throughput_benchmark_parses_every_record_it_makes() -> None:
 def test_any_bytes_give_errors_never_an_exception(data: bytes) -> None:
     items = list(pubmed_xml.parse(io.BytesIO(b"<PubmedArticleSet>" + data)))
     assert all(isinstance(item, Record | RecordError) for item in items)
+
+
+def test_articles_are_mapped_without_element_path_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each field is read from one pass over its parent's children, not by a ``find``: an
+    ElementPath lookup per field (~40 an article) was most of the parser's time."""
+    from lxml import _elementpath
+
+    calls = {"n": 0}
+    for name in ("find", "findtext", "findall", "iterfind"):
+        original = getattr(_elementpath, name)
+
+        def counted(*args: object, _original: object = original, **kwargs: object) -> object:
+            calls["n"] += 1
+            return _original(*args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(_elementpath, name, counted)
+    data = b"".join(synthetic_pubmed_articles(50))
+    records = [r for r in pubmed_xml.parse(io.BytesIO(data)) if isinstance(r, Record)]
+    assert len(records) == 50
+    assert records[0].doi == "10.5555/synthetic.10000000"
+    assert calls["n"] == 0
+
+
+def test_only_the_first_of_a_single_element_counts_and_every_list_entry_does() -> None:
+    xml = b"""<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID><Article>
+    <Journal><ISSN>1111-2222</ISSN><ISSN>3333-4444</ISSN><JournalIssue><Volume>3</Volume>
+    <PubDate><Year>2001</Year><Month>02</Month><Day>3</Day></PubDate></JournalIssue>
+    <Title>J</Title></Journal><ArticleTitle>First.</ArticleTitle><ArticleTitle>Second</ArticleTitle>
+    <ELocationID EIdType="pii">S1</ELocationID><ELocationID EIdType="doi"> </ELocationID>
+    <ELocationID EIdType="doi">10.1000/Two</ELocationID>
+    <PublicationTypeList><PublicationType>Journal Article</PublicationType></PublicationTypeList>
+    <PublicationTypeList><PublicationType>Dataset</PublicationType></PublicationTypeList>
+    </Article><KeywordList><Keyword>a</Keyword></KeywordList>
+    <KeywordList Owner="NLM"><Keyword>b</Keyword><Keyword>a</Keyword></KeywordList>
+    </MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+    (record,) = list(pubmed_xml.parse(io.BytesIO(xml)))
+    assert isinstance(record, Record)
+    assert (record.title, record.issn, record.volume) == ("First", "1111-2222", "3")
+    assert (record.year, record.month, record.day) == (2001, 2, 3)
+    assert record.doi == "10.1000/Two"
+    assert record.type == "dataset"
+    assert record.keywords == ["a", "b"]
+    assert record.extra["publication_types"] == "Journal Article; Dataset"

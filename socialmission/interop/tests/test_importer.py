@@ -251,3 +251,62 @@ def test_imported_resources_are_found_by_search() -> None:
     )
     found = search_ids(SearchParams.from_query({"q": "clerkships Minnesota"}))
     assert found == [report.created[0].resource_id]
+
+
+def test_queries_grow_with_batches_not_with_records() -> None:
+    """New resources, their tags, history rows and outbox rows are written a batch at a time:
+    a few statements per ``BATCH_SIZE`` records, whatever the number of records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from socialmission.interop.importer import BATCH_SIZE
+
+    defaults = ImportDefaults(tags={"domain": ["community-engagement"], "profession": ["medicine"]})
+    counts = []
+    for first, n in ((1, BATCH_SIZE), (BATCH_SIZE + 1, 3 * BATCH_SIZE)):
+        records = [article(i) for i in range(first, first + n)]
+        with CaptureQueriesContext(connection) as queries:
+            report = import_records(records, defaults=defaults, status="published")
+        assert len(report.created) == n
+        counts.append(len(queries))
+    one_batch, three_batches = counts
+    # Per batch: resources, history, each tag relation and its history copy, the outbox.
+    per_batch = 1 + 1 + 2 * 2 + 1
+    assert three_batches - one_batch == 2 * per_batch
+    # Before: the savepoint, PostgreSQL's import lock, the vocabularies, the library's keys.
+    assert one_batch <= 9 + per_batch
+
+
+def test_outbox_rows_for_many_resources_take_one_statement_per_thousand() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from socialmission.library.signals import OUTBOX_ROWS_PER_INSERT, enqueue_resources
+
+    ids = list(range(10_000_001, 10_000_001 + 2 * OUTBOX_ROWS_PER_INSERT + 5))
+    with CaptureQueriesContext(connection) as queries:
+        enqueue_resources(ids)
+    assert len(queries) == 3
+    rows = IndexChange.objects.filter(resource_id__gte=ids[0])
+    assert sorted(rows.values_list("resource_id", flat=True)) == ids
+    assert set(rows.values_list("kind", flat=True)) == {IndexChange.Kind.RESOURCE}
+    assert not rows.filter(applied_at__isnull=False).exists()
+    assert not rows.filter(created_at__isnull=True).exists()
+
+
+def test_the_ascii_fast_paths_of_the_match_key_agree_with_the_general_functions() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from socialmission.bibliography.text import normalize_title, strip_accents
+    from socialmission.interop import importer
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.characters(max_codepoint=127)))
+    def agree(text: str) -> None:
+        assert importer._normal_title(text) == normalize_title(text)
+        family = importer._family_key([{"family": text}])
+        assert family == strip_accents(text).casefold().strip()
+
+    agree()
+    assert importer._family_key([{"family": "Gödel "}]) == "godel"

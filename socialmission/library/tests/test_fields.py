@@ -162,3 +162,26 @@ def test_export_and_api_carry_each_field_of_their_list(client: Client) -> None:
     assert "need" not in listing and listing["organization"] == "Carrier org"
     for private in ("status", "curated_by", "slug", "created_at"):
         assert private not in detail
+
+
+def test_the_facet_order_follows_registrations_although_it_is_kept_between_loops() -> None:
+    from socialmission.library.facets import Facet, FacetRegistry
+
+    def facet(key: str, order: int) -> Facet:
+        return Facet(
+            key=key,
+            field=f"{key}s",
+            model="library.Domain",
+            label=key,
+            plural=key,
+            multiple=True,
+            order=order,
+        )
+
+    registry = FacetRegistry(facet("b", 20), facet("c", 30))
+    assert registry.keys() == ("b", "c")
+    registry.register(facet("a", 10))
+    assert registry.keys() == ("a", "b", "c")
+    registry.unregister("b")
+    assert registry.keys() == ("a", "c")
+    assert [f.key for f in registry.multiple()] == ["a", "c"]

@@ -248,3 +248,23 @@ print(search(SearchParams(q="kept")).total)
     )
     assert result.stdout.split()[-1] == "1"
     assert (index_dir / "CURRENT").exists()
+
+
+@pytest.mark.django_db
+def test_documents_for_consecutive_ids_read_a_range_and_keep_only_those_asked() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, middle, last = (
+        ResourceFactory(title=f"Range {n}", domains=("community-engagement",)) for n in range(3)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        documents = indexing.documents_for([last.pk, first.pk])
+    assert [d.id for d in documents] == [first.pk, last.pk]
+    assert documents[0].facets[0] == "domain:community-engagement"
+    # One query for the rows and one per many-valued facet; no IN list of every id.
+    assert all(" IN (" not in q["sql"] for q in queries.captured_queries)
+    assert middle.pk not in {d.id for d in documents}
+    # Scattered ids are still read by their list.
+    spread = indexing.documents_for([first.pk, first.pk + 1_000_000])
+    assert [d.id for d in spread] == [first.pk]

@@ -11,11 +11,11 @@ The environment (settings ``TEMPLATES``, the ``jinja2`` backend) has:
 - autoescaping, as Django's engine: Django's ``SafeString`` and Jinja2's ``Markup`` both carry
   ``__html__``, so markup built in Python passes through either engine unescaped, and
   anything else is escaped;
-- Django's translations: ``{% trans %}`` blocks and ``_()``/``ngettext()`` call Django's
-  ``gettext``/``ngettext`` in the language active when the render began (``LANGUAGE_CODE``,
-  set by ``render``/``module``), each answer kept per process (``jinja2.ext.i18n``,
-  new-style: the ``%(name)s`` placeholders are filled and escaped by Jinja2). Babel's Jinja2
-  extractor reads these templates' messages;
+- Django's translations: ``{% trans %}`` blocks and ``_()``/``gettext()``/``ngettext()``,
+  new-style as ``jinja2.ext.i18n`` compiles them (the message translated, then its
+  ``%(name)s`` placeholders filled with escaped values); a message without a count is
+  translated once per process and language (``LANGUAGE_CODE``, set by ``render``/``module``,
+  else the active language). Babel's Jinja2 extractor reads these templates' messages;
 - ``url(name, *args, **kwargs)`` (``reverse``, once per process: ``core.reversing``),
   ``static(path)`` and ``sections(slot)`` (``core.sections``, which renders each app's section
   with its own engine).

@@ -299,9 +299,9 @@ def _active_filters(params: SearchParams, results) -> list[dict[str, str]]:  # t
 
 
 @functools.lru_cache(maxsize=16)
-def _sort_options(language: str) -> list[tuple[str, str]]:
-    """The sort menu's (key, label), translated once per language."""
-    return [(key, str(SORT_LABELS[key])) for key in SORTS]
+def _sort_options(language: str) -> tuple[tuple[str, str], ...]:
+    """The sort menu's (key, label), translated once per language (shared: a tuple)."""
+    return tuple((key, str(SORT_LABELS[key])) for key in SORTS)
 
 
 def _years_label(params: SearchParams) -> str:

@@ -21,6 +21,8 @@ from socialmission.interop.records import resource_to_record
 from socialmission.library.search import SearchParams
 
 DEFAULT_STYLE = "ama"
+# A search's feeds, in the order the head links them.
+FEEDS = ("atom", "rss")
 
 
 def citation_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -39,27 +41,20 @@ def citation_context(request: HttpRequest | None, page: Mapping[str, Any]) -> di
     }
 
 
-def search_feed_url(params: SearchParams | None, kind: str = "atom") -> str:
-    """The feed of a search's new resources, or "" when the search is the whole library.
-    Page and sort are left out: a feed always lists the newest additions first.
+def feeds_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any]:
+    """The search's own feeds (Atom, RSS) for the head of a page, or None outside a search or
+    for the whole library. Page and sort are left out: a feed lists the newest additions first.
     """
+    params = page.get("params")
     if not isinstance(params, SearchParams):
-        return ""
+        return {"search_feeds": None}
     if params.sort != "relevance":
         params = params.with_changes(sort="relevance")
     query = params.urlencode(page=False)
     if not query:
-        return ""
-    return f"{cached_reverse(f'interop:feed-search-{kind}')}?{query}"
-
-
-def feeds_context(request: HttpRequest | None, page: Mapping[str, Any]) -> dict[str, Any]:
-    """The search's own feeds (Atom, RSS) for the head of a page, or None outside a search."""
-    atom = search_feed_url(page.get("params"))
-    if not atom:
         return {"search_feeds": None}
-    query = atom.partition("?")[2]
-    return {"search_feeds": (atom, f"{cached_reverse('interop:feed-search-rss')}?{query}")}
+    feeds = tuple(f"{cached_reverse(f'interop:feed-search-{kind}')}?{query}" for kind in FEEDS)
+    return {"search_feeds": feeds}
 
 
 def search_export_links(params: SearchParams, total: int | None = None) -> list[dict[str, object]]:

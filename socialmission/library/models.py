@@ -22,10 +22,6 @@ from socialmission.bibliography.names import initials
 from socialmission.library.facets import FACETS
 
 
-def _author_names(authors: object, *, compact: bool) -> list[str]:
-    return author_names(authors)[1 if compact else 0]
-
-
 def author_names(authors: object) -> tuple[list[str], list[str]]:
     """``(author_search_names(authors), author_display_names(authors))`` in one pass."""
     search: list[str] = []
@@ -63,12 +59,12 @@ def author_display_names(authors: object) -> list[str]:
     One style whatever the source: an imported "Olivero, J Michael" shows as "Olivero JM", like
     the starter catalog's "Mullan F".
     """
-    return _author_names(authors, compact=True)
+    return author_names(authors)[1]
 
 
 def author_search_names(authors: object) -> list[str]:
     """Authors with their given names in full ("Olivero J Michael"), for the search index."""
-    return _author_names(authors, compact=False)
+    return author_names(authors)[0]
 
 
 class VocabularyQuerySet(models.QuerySet["Vocabulary"]):

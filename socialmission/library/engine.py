@@ -21,6 +21,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -725,6 +726,36 @@ def _as_filter(query: Query) -> Query:
 
 
 FACET_CACHE_SIZE = 512
+# Every facet's counts (facet key → slug → count) and the year range of the hits.
+_FacetCounts = tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
+
+
+class _BackgroundThreads:
+    """Threads of this process for engine work that can run beside the request's own thread.
+
+    Made on first use and again after a fork (gunicorn forks its workers from a parent that
+    may have searched), since a forked child inherits the executor but not its threads.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._executor: ThreadPoolExecutor | None = None
+
+    def __call__(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="smrl-engine"
+                )
+                self._pid = os.getpid()
+            return self._executor
+
+
+# One thread per request a gunicorn worker serves at once (GUNICORN_THREADS, 2) is enough; a
+# search that finds them busy waits its turn and is never wrong.
+_background = _BackgroundThreads(workers=4)
 
 
 def _year_range(stats: dict[str, Any]) -> tuple[int | None, int | None]:
@@ -790,9 +821,7 @@ class SearchEngine:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._facet_cache: OrderedDict[
-            Any, tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
-        ] = OrderedDict()
+        self._facet_cache: OrderedDict[Any, _FacetCounts] = OrderedDict()
         self._facet_cache_lock = threading.Lock()
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
@@ -840,19 +869,35 @@ class SearchEngine:
             common.append(_as_filter(year))
         main = _combine(common + [_as_filter(f) for f in filters.values()])
 
-        order_field, order = self._order(q.sort, has_text=text is not None)
-        result = searcher.search(
-            main,
-            limit=max(1, q.limit),  # tantivy panics on limit 0
-            count=True,
-            offset=q.offset,
-            order_by_field=order_field,
-            order=order,
-        )
-        total = int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stubs
-        hits = [] if q.limit <= 0 else self._hits(searcher, text, result.hits, q.documents)
+        def top() -> tuple[int, list[EngineHit]]:
+            order_field, order = self._order(q.sort, has_text=text is not None)
+            result = searcher.search(
+                main,
+                limit=max(1, q.limit),  # tantivy panics on limit 0
+                count=True,
+                offset=q.offset,
+                order_by_field=order_field,
+                order=order,
+            )
+            total = int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stubs
+            hits = [] if q.limit <= 0 else self._hits(searcher, text, result.hits, q.documents)
+            return total, hits
 
-        facet_counts, year_stats = self._facet_counts(searcher, main, common, filters, q)
+        facet_key = self._facet_key(q)
+        facets = self._cached_facets(facet_key)
+        if facets is not None or facet_key is None:
+            total, hits = top()
+        else:
+            # Counting facets is the larger part of a search with many hits, and tantivy-py's
+            # aggregation holds the GIL while its top-k search lets it go: the hits are found
+            # on another core meanwhile, so a reader waits for the longer of the two, not both.
+            hits_future = _background().submit(top)
+            try:
+                facets = self._count_facets(searcher, main, common, filters, q)
+                self._cache_facets(facet_key, facets)
+            finally:
+                total, hits = hits_future.result()
+        facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(
             total=total,
             hits=hits,
@@ -986,17 +1031,10 @@ class SearchEngine:
                 hit.snippet_html = _highlight(generators[1].snippet_from_doc(doc))
         return hits
 
-    def _facet_counts(
-        self,
-        searcher: tantivy.Searcher,
-        main: Query,
-        common: list[Query],
-        filters: dict[str, Query],
-        q: EngineQuery,
-    ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
+    def _facet_key(self, q: EngineQuery) -> tuple[Any, ...] | None:
         if not q.facet_keys:
-            return {}, (None, None)
-        key = (
+            return None
+        return (
             self.version(),
             tuple(q.clauses),
             tuple(sorted(q.filters.items())),
@@ -1004,17 +1042,21 @@ class SearchEngine:
             q.year_to,
             q.facet_keys,
         )
+
+    def _cached_facets(self, key: tuple[Any, ...] | None) -> _FacetCounts | None:
+        if key is None:
+            return None
         with self._facet_cache_lock:
             cached = self._facet_cache.get(key)
             if cached is not None:
                 self._facet_cache.move_to_end(key)
-                return cached
-        value = self._count_facets(searcher, main, common, filters, q)
+            return cached
+
+    def _cache_facets(self, key: tuple[Any, ...], value: _FacetCounts) -> None:
         with self._facet_cache_lock:
             self._facet_cache[key] = value
             while len(self._facet_cache) > FACET_CACHE_SIZE:
                 self._facet_cache.popitem(last=False)
-        return value
 
     def _count_facets(
         self,
@@ -1023,7 +1065,7 @@ class SearchEngine:
         common: list[Query],
         filters: dict[str, Query],
         q: EngineQuery,
-    ) -> tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]:
+    ) -> _FacetCounts:
         """Every facet's counts and the year range: one aggregation over the hits, and one
         more per selected facet for its disjunctive counts.
 

@@ -1,0 +1,163 @@
+"""A search finds its hits on a background thread while the request's thread counts facets.
+
+tantivy-py's aggregation holds the GIL and its top-k search releases it, so the two run on two
+cores at once. These tests pin where each part runs, that the answer is the same as on one
+thread, and that an error on either side reaches the caller.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialmission.library import engine as engine_module
+from socialmission.library.engine import EngineQuery, IndexDocument, SearchEngine, parse_user_query
+
+FACETS = ("type", "domain")
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> SearchEngine:
+    opened = SearchEngine(tmp_path)
+    writer = opened.writer()
+    for number in range(1, 31):
+        doc = IndexDocument(
+            id=number,
+            title=f"Rural health pipeline {number}" if number % 2 else f"Urban clinic {number}",
+            description=f"Partners train students in {'rural' if number % 2 else 'city'} clinics.",
+            facets=[f"type:{'toolkit' if number % 3 else 'article'}", f"domain:d{number % 4}"],
+            year=2000 + number % 10,
+            added=number,
+            display={"title": f"Title {number}"},
+        )
+        writer.add_document(doc.to_tantivy())
+    writer.commit()
+    writer.wait_merging_threads()
+    opened.reload()
+    return opened
+
+
+def _query(**changes: Any) -> EngineQuery:
+    values: dict[str, Any] = {
+        "clauses": parse_user_query("rural"),
+        "filters": {},
+        "limit": 5,
+        "facet_keys": FACETS,
+    }
+    values.update(changes)
+    return EngineQuery(**values)
+
+
+def _record_threads(opened: SearchEngine) -> dict[str, list[str]]:
+    """Instance attributes shadow the methods: the search calls them through ``self``."""
+    seen: dict[str, list[str]] = {"hits": [], "facets": []}
+
+    def spy(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def called(*args: Any, **kwargs: Any) -> Any:
+            seen[name].append(threading.current_thread().name)
+            return method(*args, **kwargs)
+
+        return called
+
+    for attribute, name in (("_hits", "hits"), ("_count_facets", "facets")):
+        setattr(opened, attribute, spy(name, getattr(opened, attribute)))
+    return seen
+
+
+class _OneThread:
+    def submit(self, function: Callable[[], Any]) -> Future[Any]:
+        done: Future[Any] = Future()
+        done.set_result(function())
+        return done
+
+
+def test_hits_are_found_beside_the_facet_counting(engine: SearchEngine) -> None:
+    seen = _record_threads(engine)
+    result = engine.search(_query(filters={"type": ("toolkit",)}))
+    here = threading.current_thread().name
+    assert seen["facets"] == [here]
+    assert len(seen["hits"]) == 1 and seen["hits"][0] != here
+    assert seen["hits"][0].startswith("smrl-engine")
+    # 15 records say "rural"; 10 of them are toolkits.
+    assert result.total == 10
+    assert len(result.hits) == 5
+    assert sum(result.facet_counts["type"].values()) == 15  # disjunctive: its own filter left out
+
+
+def test_the_answer_is_the_same_as_on_one_thread(
+    engine: SearchEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = _query(filters={"domain": ("d1", "d3")}, year_from=2003)
+    beside = engine.search(query)
+    monkeypatch.setattr(engine_module, "_background", _OneThread)
+    alone = SearchEngine(tmp_path).search(query)  # its own cache: counted again
+    assert beside.total == alone.total > 0
+    assert [h.id for h in beside.hits] == [h.id for h in alone.hits]
+    assert [h.snippet_html for h in beside.hits] == [h.snippet_html for h in alone.hits]
+    assert beside.facet_counts == alone.facet_counts
+    assert (beside.year_min, beside.year_max) == (alone.year_min, alone.year_max)
+
+
+def test_with_cached_counts_everything_runs_on_the_callers_thread(engine: SearchEngine) -> None:
+    engine.search(_query())
+    seen = _record_threads(engine)
+    engine.search(_query())
+    assert seen == {"hits": [threading.current_thread().name], "facets": []}
+
+
+def test_without_facets_nothing_is_sent_to_another_thread(engine: SearchEngine) -> None:
+    seen = _record_threads(engine)
+    result = engine.search(_query(facet_keys=()))
+    assert result.total == 15 and result.facet_counts == {}
+    assert seen == {"hits": [threading.current_thread().name], "facets": []}
+
+
+def test_an_error_while_counting_waits_for_the_hits_then_reaches_the_caller(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished = threading.Event()
+    find_hits = engine._hits
+
+    def hits(*args: Any) -> Any:
+        try:
+            return find_hits(*args)
+        finally:
+            finished.set()
+
+    def broken(*args: Any) -> Any:
+        raise ValueError("aggregation refused")
+
+    monkeypatch.setattr(engine, "_hits", hits)
+    monkeypatch.setattr(engine, "_count_facets", broken)
+    with pytest.raises(ValueError, match="aggregation refused"):
+        engine.search(_query())
+    assert finished.is_set()  # not left running behind the failed request
+
+
+def test_an_error_finding_hits_reaches_the_caller_with_its_type(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any) -> Any:
+        raise ValueError("store unreadable")
+
+    monkeypatch.setattr(engine, "_hits", broken)
+    # search.py turns a ValueError from the engine into "index unavailable": the type must survive.
+    with pytest.raises(ValueError, match="store unreadable"):
+        engine.search(_query())
+
+
+def test_a_forked_worker_starts_threads_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = engine_module._BackgroundThreads(workers=1)
+    first = threads()
+    assert threads() is first
+    monkeypatch.setattr(engine_module.os, "getpid", lambda: -1)  # as in a child after fork
+    second = threads()
+    assert second is not first
+    assert second.submit(lambda: 42).result() == 42
+    first.shutdown()
+    second.shutdown()

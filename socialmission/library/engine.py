@@ -726,8 +726,40 @@ def _as_filter(query: Query) -> Query:
 
 
 FACET_CACHE_SIZE = 512
-# Every facet's counts (facet key → slug → count) and the year range of the hits.
-_FacetCounts = tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
+# One aggregation's answer: every facet's counts (facet key → slug → count) and, where asked
+# for, the year range of the records it ran over.
+_Aggregated = tuple[dict[str, dict[str, int]], tuple[int | None, int | None]]
+
+
+@dataclass(frozen=True)
+class _Need:
+    """One aggregation a page needs: over the words and years of ``base``, with ``filters``."""
+
+    base: tuple[Any, ...]  # index version, clauses, year from, year to
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # sorted (facet key, selected slugs)
+    with_years: bool
+    for_key: str | None = None  # the selected facet whose disjunctive counts this is
+
+    def cache_keys(self) -> tuple[tuple[Any, ...], ...]:
+        """Where its answer is kept, and where else it may be found: an aggregation with the
+        year range serves one that does not need it."""
+        own = (self.base, self.filters, self.with_years)
+        return (own,) if self.with_years else (own, (self.base, self.filters, True))
+
+
+def _page_counts(
+    q: EngineQuery, needed: list[_Need], found: dict[_Need, _Aggregated | None]
+) -> _Aggregated:
+    """A page's counts: each facet from the aggregation over the hits, a selected one from its
+    own disjunctive aggregation; the year range of the hits."""
+    over_hits = found[needed[0]]
+    assert over_hits is not None
+    counts = {key: dict(over_hits[0].get(key, {})) for key in q.facet_keys}
+    for need in needed[1:]:
+        answer = found[need]
+        assert answer is not None and need.for_key is not None
+        counts[need.for_key] = dict(answer[0].get(need.for_key, {}))
+    return counts, over_hits[1]
 
 
 class _BackgroundThreads:
@@ -821,7 +853,7 @@ class SearchEngine:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._facet_cache: OrderedDict[Any, _FacetCounts] = OrderedDict()
+        self._facet_cache: OrderedDict[Any, Any] = OrderedDict()
         self._facet_cache_lock = threading.Lock()
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
@@ -883,9 +915,10 @@ class SearchEngine:
             hits = [] if q.limit <= 0 else self._hits(searcher, text, result.hits, q.documents)
             return total, hits
 
-        facet_key = self._facet_key(q)
-        facets = self._cached_facets(facet_key)
-        if facets is not None or facet_key is None:
+        needed = self._aggregations_needed(q)
+        found = {need: self._cached_aggregation(need) for need in needed}
+        missing = [need for need, value in found.items() if value is None]
+        if not missing:
             total, hits = top()
         else:
             # Counting facets is the larger part of a search with many hits, and tantivy-py's
@@ -893,10 +926,10 @@ class SearchEngine:
             # on another core meanwhile, so a reader waits for the longer of the two, not both.
             hits_future = _background().submit(top)
             try:
-                facets = self._count_facets(searcher, main, common, filters, q)
-                self._cache_facets(facet_key, facets)
+                found.update(self._count_facets(searcher, common, filters, missing))
             finally:
                 total, hits = hits_future.result()
+        facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(
             total=total,
@@ -1031,77 +1064,66 @@ class SearchEngine:
                 hit.snippet_html = _highlight(generators[1].snippet_from_doc(doc))
         return hits
 
-    def _facet_key(self, q: EngineQuery) -> tuple[Any, ...] | None:
+    def _aggregations_needed(self, q: EngineQuery) -> list[_Need]:
+        """The aggregations a page's facet counts are made of: one over the hits, and one per
+        selected facet for its disjunctive counts, over the hits with every filter but that
+        facet's own (so a reader sees what widening that choice would add)."""
         if not q.facet_keys:
-            return None
-        return (
-            self.version(),
-            tuple(q.clauses),
-            tuple(sorted(q.filters.items())),
-            q.year_from,
-            q.year_to,
-            q.facet_keys,
-        )
+            return []
+        selected = tuple(sorted((k, tuple(sorted(v))) for k, v in q.filters.items() if v))
+        base = (self.version(), tuple(q.clauses), q.year_from, q.year_to)
+        needed = [_Need(base, selected, with_years=True)]
+        for key, _ in selected:
+            if key in q.facet_keys:
+                others = tuple(item for item in selected if item[0] != key)
+                needed.append(_Need(base, others, with_years=False, for_key=key))
+        return needed
 
-    def _cached_facets(self, key: tuple[Any, ...] | None) -> _FacetCounts | None:
-        if key is None:
-            return None
+    def _cached_aggregation(self, need: _Need) -> _Aggregated | None:
+        """A page's facet counts are cached by aggregation, not by page: the counts over "rural"
+        are the first page's and also the disjunctive counts of "rural" with one domain ticked,
+        so refining a search costs one aggregation, not one per selected facet."""
         with self._facet_cache_lock:
-            cached = self._facet_cache.get(key)
-            if cached is not None:
-                self._facet_cache.move_to_end(key)
-            return cached
-
-    def _cache_facets(self, key: tuple[Any, ...], value: _FacetCounts) -> None:
-        with self._facet_cache_lock:
-            self._facet_cache[key] = value
-            while len(self._facet_cache) > FACET_CACHE_SIZE:
-                self._facet_cache.popitem(last=False)
+            for key in need.cache_keys():
+                cached = self._facet_cache.get(key)
+                if cached is not None:
+                    self._facet_cache.move_to_end(key)
+                    return cached
+        return None
 
     def _count_facets(
         self,
         searcher: tantivy.Searcher,
-        main: Query,
         common: list[Query],
         filters: dict[str, Query],
-        q: EngineQuery,
-    ) -> _FacetCounts:
-        """Every facet's counts and the year range: one aggregation over the hits, and one
-        more per selected facet for its disjunctive counts.
+        missing: list[_Need],
+    ) -> dict[_Need, _Aggregated]:
+        """Run the aggregations not cached, each over the words and years with its filters.
 
-        (Writing those in one call, as ``filter`` buckets over the words-and-years set, was
-        measured at 100k: 7 ms instead of 5.5 ms a query, since every bucket then walks the
-        larger set. The calls stay separate.)
+        (Writing a page's disjunctive counts in one call, as ``filter`` buckets over the
+        words-and-years set, was measured at 100k: 7 ms instead of 5.5 ms a query, since every
+        bucket then walks the larger set. The calls stay separate.)
         """
-        aggregation = {
-            "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}},
-            "years": {"stats": {"field": "year"}},
-        }
-        counts: dict[str, dict[str, int]] = {key: {} for key in q.facet_keys}
-        result = searcher.aggregate(main, aggregation)
-        self._add_buckets(
-            counts, result["facets"]["buckets"], keys=set(q.facet_keys) - set(filters)
-        )
-        # Disjunctive counts: a facet with a selection is counted with every filter but its own,
-        # so a reader sees what widening that choice would add.
-        for key in filters:
-            if key not in counts:
-                continue
-            others = [_as_filter(f) for k, f in filters.items() if k != key]
-            result_for_key = searcher.aggregate(
-                _combine(common + others), {"facets": aggregation["facets"]}
-            )
-            self._add_buckets(counts, result_for_key["facets"]["buckets"], keys={key})
-        return counts, _year_range(result["years"])
-
-    @staticmethod
-    def _add_buckets(
-        counts: dict[str, dict[str, int]], buckets: list[dict[str, Any]], *, keys: set[str]
-    ) -> None:
-        for bucket in buckets:
-            key, _, slug = str(bucket["key"]).partition(":")
-            if key in keys:
-                counts[key][slug] = int(bucket["doc_count"])
+        done: dict[_Need, _Aggregated] = {}
+        for need in missing:
+            aggregation: dict[str, Any] = {
+                "facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}}
+            }
+            if need.with_years:
+                aggregation["years"] = {"stats": {"field": "year"}}
+            query = _combine(common + [_as_filter(filters[key]) for key, _ in need.filters])
+            result = searcher.aggregate(query, aggregation)
+            counts: dict[str, dict[str, int]] = {}
+            for bucket in result["facets"]["buckets"]:
+                key, _, slug = str(bucket["key"]).partition(":")
+                counts.setdefault(key, {})[slug] = int(bucket["doc_count"])
+            years = _year_range(result["years"]) if need.with_years else (None, None)
+            done[need] = (counts, years)
+            with self._facet_cache_lock:
+                self._facet_cache[need.cache_keys()[0]] = done[need]
+                while len(self._facet_cache) > FACET_CACHE_SIZE:
+                    self._facet_cache.popitem(last=False)
+        return done
 
     def suggest_word(self, word: str) -> str | None:
         """The indexed word closest in spelling to ``word`` (edit distance ≤ 2), or None.

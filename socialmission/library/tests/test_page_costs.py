@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from socialmission.library import engine, indexing
 from socialmission.library import models as m
-from socialmission.library.search import SearchParams
+from socialmission.library.search import SearchParams, search
 from socialmission.library.views import MAX_DROP_OFFERS, _page_url
 
 pytestmark = pytest.mark.django_db
@@ -145,20 +146,66 @@ def test_a_search_page_asks_the_engine_once(client: Client, engine_calls: dict[s
     topic = resource.topics.first().slug  # type: ignore[union-attr]
     kind = resource.resource_type.slug
     client.get("/search/?q=warm")
-    for path, selected in (
-        (f"/search/?q={word}", 0),
+    for path, aggregations in (
+        (f"/search/?q={word}", 1),
+        # Its domain's disjunctive counts are the counts of the page before: only one new.
         (f"/search/?q={word}&domain={domain}", 1),
-        # Pages with hits: the filters are those of a resource with the word.
-        (f"/search/?q={word}&domain={domain}&topic={topic}&type={kind}", 3),
-        (f"/search/?domain={domain}&domain=students-faculty&year_from=1990", 1),
+        # Pages with hits: the filters are those of a resource with the word. One aggregation
+        # over the hits, and one for each selected facet with the two other filters.
+        (f"/search/?q={word}&domain={domain}&topic={topic}&type={kind}", 4),
+        (f"/search/?domain={domain}&domain=students-faculty&year_from=1990", 2),
     ):
         engine_calls.update(search=0, aggregate=0)
         assert client.get(path).status_code == 200
-        assert engine_calls == {"search": 1, "aggregate": 1 + selected}, path
+        assert engine_calls == {"search": 1, "aggregate": aggregations}, path
         # The same page again: its counts come from the cache.
         engine_calls.update(search=0, aggregate=0)
         assert client.get(path + "&page=2").status_code == 200
         assert engine_calls == {"search": 1, "aggregate": 0}, path
+
+
+def test_refining_a_search_reuses_the_counts_it_already_has(
+    client: Client, engine_calls: dict[str, int]
+) -> None:
+    resource = make_library(40)
+    word = resource.title.split()[0].lower()
+    domain = resource.domains.first().slug  # type: ignore[union-attr]
+    topic = resource.topics.first().slug  # type: ignore[union-attr]
+    steps = (
+        (f"/search/?q={word}", 1),
+        (f"/search/?q={word}&domain={domain}", 1),  # the domain's counts: the page before's
+        (f"/search/?q={word}&domain={domain}&topic={topic}", 2),  # the topic's: the page before's
+        # Unticking the domain: the topic's disjunctive counts are the first page's; the counts
+        # over the hits were the domain's of the page before, but without the year range.
+        (f"/search/?q={word}&topic={topic}", 1),
+        (f"/search/?q={word}", 0),
+    )
+    pages = []
+    for path, aggregations in steps:
+        engine_calls.update(search=0, aggregate=0)
+        assert client.get(path).status_code == 200
+        assert engine_calls["aggregate"] == aggregations, path
+        # What the page showed, from the same (cached) counts.
+        params = SearchParams.from_query(QueryDict(path.partition("?")[2]))
+        pages.append(search(params))
+        assert engine_calls["aggregate"] == aggregations, path
+    # The reused counts are the right ones: the last page has the first page's counts.
+    first, last = pages[0], pages[-1]
+    assert [(f.key, [(v.slug, v.count) for v in f.values]) for f in last.facets] == [
+        (f.key, [(v.slug, v.count) for v in f.values]) for f in first.facets
+    ]
+    # With a domain ticked, the domain facet counts as if it were not (disjunctive), and the
+    # other facets count only the records of that domain.
+    with_domain = pages[1]
+    domain_counts = {v.slug: v.count for v in _facet(with_domain, "domain").values}
+    assert domain_counts == {v.slug: v.count for v in _facet(first, "domain").values}
+    topic_counts = {v.slug: v.count for v in _facet(with_domain, "topic").values}
+    assert sum(topic_counts.values()) <= sum(v.count for v in _facet(first, "topic").values)
+    assert with_domain.total == domain_counts[domain]
+
+
+def _facet(results: Any, key: str) -> Any:
+    return next(f for f in results.facets if f.key == key)
 
 
 def test_a_page_with_no_hits_asks_the_engine_a_bounded_number_of_times(

@@ -12,9 +12,12 @@ PYTEST_ARGS ?=
 # Coverage of the package, failing below pyproject's [tool.coverage.report] fail_under.
 # `make test COV=` runs without it (a partial run would fall below the floor).
 COV ?= --cov=socialmission --cov-report=term:skip-covered
+# `make messages LANG=es`: the language of the catalog. Only a LANG given to make counts: the
+# environment's LANG (the shell's locale, e.g. C.UTF-8) does not.
+MESSAGES_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),es)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve install test test-postgres test-browser-deps relevance check lint types migrations-check bench clean
+.PHONY: help run serve install test test-postgres test-browser-deps gettext-deps messages relevance check lint types migrations-check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -47,10 +50,16 @@ serve: $(VENV)/.installed ## Serve with gunicorn, as in production (set SECRET_K
 test-browser-deps: ## Install Debian's chromium for the browser tests where it is missing
 	bash scripts/install-chromium.sh
 
-test: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite (SQLite)
+gettext-deps: ## Install Debian's gettext (makemessages' tools) where it is missing
+	bash scripts/install-gettext.sh
+
+messages: $(VENV)/.installed gettext-deps ## Extract every message (Python, Django and Jinja2 templates) into socialmission/locale/<lang>/LC_MESSAGES/django.po (LANG=es, the default)
+	cd socialmission && LC_ALL=C.UTF-8 $(CURDIR)/$(MANAGE) makemessages --locale $(MESSAGES_LANG)
+
+test: $(VENV)/.installed-test test-browser-deps gettext-deps ## Run the whole test suite (SQLite)
 	$(BIN)/pytest -n 2 $(COV) $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-test test-browser-deps ## Run the whole test suite against PostgreSQL (DATABASE_URL or the local server)
+test-postgres: $(VENV)/.installed-test test-browser-deps gettext-deps ## Run the whole test suite against PostgreSQL (DATABASE_URL or the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -n 2 $(COV) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff lint and format check

@@ -222,6 +222,9 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The one catalog of the site (`make messages LANG=es` writes locale/es/LC_MESSAGES/django.po):
+# every app's Python and Django templates, and the Jinja2 templates.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from socialmission.contributions.models import Nomination, Suggestion
 from socialmission.core.mail import send_email
@@ -41,27 +42,29 @@ def _send(item: Item, template: str, subject: str, **context: Any) -> None:
 
 def send_received(item: Item) -> None:
     subject = (
-        "Thank you for your suggestion"
+        gettext("Thank you for your suggestion")
         if isinstance(item, Suggestion)
-        else "Thank you for your nomination"
+        else gettext("Thank you for your nomination")
     )
     _send(item, "received", subject)
 
 
 def send_published(item: Item, public_url: str) -> None:
-    _send(item, "published", "Your contribution is published", public_url=public_url)
+    _send(item, "published", gettext("Your contribution is published"), public_url=public_url)
 
 
 def send_merged(item: Suggestion, public_url: str) -> None:
-    _send(item, "merged", "Your suggestion is already in the library", public_url=public_url)
+    _send(
+        item, "merged", gettext("Your suggestion is already in the library"), public_url=public_url
+    )
 
 
 def send_declined(item: Item) -> None:
-    _send(item, "declined", "About your contribution")
+    _send(item, "declined", gettext("About your contribution"))
 
 
 def send_question(item: Item) -> None:
-    _send(item, "question", "A question about your contribution")
+    _send(item, "question", gettext("A question about your contribution"))
 
 
 def send_answer_to_curator(item: Item) -> None:
@@ -81,7 +84,7 @@ def send_answer_to_curator(item: Item) -> None:
     )
     send_email(
         to=[curator.email],
-        subject=f"[{settings.SITE_NAME}] An answer to your question",
+        subject=f"[{settings.SITE_NAME}] {gettext('An answer to your question')}",
         body=body,
         kind="contribution-answer",
     )
@@ -123,7 +126,7 @@ def notify_curators(item: Item) -> None:
             _curator_mail(
                 curator,
                 "new_contribution",
-                "A new contribution is in the queue",
+                gettext("A new contribution is in the queue"),
                 "contribution-new",
                 item=item,
                 item_url=settings.SITE_URL + item.get_queue_url(),
@@ -136,7 +139,7 @@ def send_curator_digest(curator: Any, items: list[Item]) -> None:
     _curator_mail(
         curator,
         "curator_digest",
-        "New contributions in the queue",
+        gettext("New contributions in the queue"),
         "contribution-digest",
         items=[(item, settings.SITE_URL + item.get_queue_url()) for item in items[:_DIGEST_LISTED]],
         count=len(items),

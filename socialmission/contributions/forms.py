@@ -69,7 +69,7 @@ class _TagFieldsMixin:
 def _url_field(**kwargs: Any) -> forms.URLField:
     # Only web links: the model's validator refuses javascript:, data: and file: URLs too.
     return forms.URLField(
-        label="Link",
+        label=_("Link"),
         required=False,
         max_length=2000,
         assume_scheme="https",
@@ -85,7 +85,7 @@ def _clean_doi(value: str) -> str:
     doi = normalize_doi(value)
     if not doi:
         raise ValidationError(
-            "This is not a DOI. A DOI looks like 10.1234/abcd, with or without https://doi.org/."
+            _("This is not a DOI. A DOI looks like 10.1234/abcd, with or without https://doi.org/.")
         )
     return doi
 
@@ -96,7 +96,7 @@ def _clean_pmid(value: str) -> str:
         return ""
     pmid = normalize_pmid(value)
     if not pmid:
-        raise ValidationError("This is not a PubMed id. A PMID is a number such as 31234567.")
+        raise ValidationError(_("This is not a PubMed id. A PMID is a number such as 31234567."))
     return pmid
 
 
@@ -147,8 +147,8 @@ class _LinksMixin:
 # What the public and the curator forms of one model share in their ``Meta``.
 _SUGGESTION_IDENTITY = ["title", "url", "doi", "pmid", "resource_type"]
 _SUGGESTION_LABELS = {
-    "url": "Link",
-    "doi": "DOI",
+    "url": _("Link"),
+    "doi": _("DOI"),
     "venue_short": _("Journal abbreviation"),
     "volume": _("Volume"),
     "issue": _("Issue"),
@@ -175,24 +175,26 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
     required_css_class = "required"
 
     authors_text = forms.CharField(
-        label="Authors",
+        label=_("Authors"),
         required=False,
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, “Family, Given” (or an organisation's name).",
+        help_text=_("One per line, “Family, Given” (or an organisation's name)."),
     )
     resource_type = forms.ModelChoiceField(
         ResourceType.objects.active(),
         required=False,
-        label="Type of resource",
-        empty_label="Not sure",
+        label=_("Type of resource"),
+        empty_label=_("Not sure"),
     )
-    url = _url_field(help_text="Starting with https:// or http://.")
-    year = forms.IntegerField(label="Year", required=False, min_value=1500, max_value=2100)
+    url = _url_field(help_text=_("Starting with https:// or http://."))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1500, max_value=2100)
     contributors_only = True
     confirm_not_duplicate = forms.BooleanField(
         required=False,
-        label="I have looked at the similar resources above, and mine is different or adds something.",
+        label=_(
+            "I have looked at the similar resources above, and mine is different or adds something."
+        ),
     )
 
     class Meta:
@@ -200,20 +202,22 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         fields = [name for name in SUGGESTION_SUBMITTED if name != "authors"]
         labels = {
             **_SUGGESTION_LABELS,
-            "pmid": "PubMed id (PMID)",
-            "venue": "Journal, publisher or website",
-            "description": "Abstract or description",
-            "why": "Why it matters",
-            "submitter_name": "Your name",
-            "submitter_email": "Your e-mail",
+            "pmid": _("PubMed id (PMID)"),
+            "venue": _("Journal, publisher or website"),
+            "description": _("Abstract or description"),
+            "why": _("Why it matters"),
+            "submitter_name": _("Your name"),
+            "submitter_email": _("Your e-mail"),
         }
         help_texts = {
             "venue_short": _("As PubMed writes it, e.g. Acad Med."),
             "language": _("A language code, e.g. en, es, fr."),
             "keywords": _("Separated by semicolons."),
-            "url": "Starting with https:// or http://.",
-            "why": "What a school could learn or do with it.",
-            "submitter_email": "Private: used only to tell you what became of your suggestion; never shown or shared.",
+            "url": _("Starting with https:// or http://."),
+            "why": _("What a school could learn or do with it."),
+            "submitter_email": _(
+                "Private: used only to tell you what became of your suggestion; never shown or shared."
+            ),
         }
         widgets = {**_SUGGESTION_WIDGETS, "why": forms.Textarea(attrs={"rows": 4})}
 
@@ -231,7 +235,7 @@ class SuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.ModelForm): 
         data = self.cleaned_data
         if not self.errors and not (data.get("url") or data.get("doi") or data.get("pmid")):
             raise ValidationError(
-                "Give a link, a DOI or a PubMed id, so curators can find the resource."
+                _("Give a link, a DOI or a PubMed id, so curators can find the resource.")
             )
         return data
 
@@ -246,31 +250,35 @@ class NominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     consent = forms.BooleanField(
         required=True,
-        label="The nominee agreed to be featured in the library.",
-        error_messages={"required": "Ask the nominee first: we only feature people who agreed."},
+        label=_("The nominee agreed to be featured in the library."),
+        error_messages={"required": _("Ask the nominee first: we only feature people who agreed.")},
     )
 
     class Meta:
         model = Nomination
         fields = [*_NOMINATION_FIELDS, "submitter_name", "submitter_email", "consent"]
         labels = {
-            "nominee_name": "Nominee's name",
-            "role": "Role or position",
-            "story": "What they did for health equity",
-            "links": "Links (optional)",
-            "submitter_name": "Your name",
-            "submitter_email": "Your e-mail",
+            "nominee_name": _("Nominee's name"),
+            "role": _("Role or position"),
+            "story": _("What they did for health equity"),
+            "links": _("Links (optional)"),
+            "submitter_name": _("Your name"),
+            "submitter_email": _("Your e-mail"),
         }
         help_texts = {
-            "links": "Web pages about their work, one per line, starting with https:// or http://.",
-            "submitter_email": "Private: used only to tell you what became of your nomination; never shown or shared.",
+            "links": _(
+                "Web pages about their work, one per line, starting with https:// or http://."
+            ),
+            "submitter_email": _(
+                "Private: used only to tell you what became of your nomination; never shown or shared."
+            ),
         }
         widgets = _NOMINATION_WIDGETS
 
 
 class PasteForm(forms.Form):
     record = forms.CharField(
-        label="Paste one RIS, BibTeX or MEDLINE record, or a DOI or PMID",
+        label=_("Paste one RIS, BibTeX or MEDLINE record, or a DOI or PMID"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
@@ -279,7 +287,7 @@ class PasteForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(
-        label="Your answer", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your answer"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
@@ -291,10 +299,10 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
     authors_text = SuggestionForm.base_fields["authors_text"]
     url = _url_field()
     resource_type = forms.ModelChoiceField(
-        ResourceType.objects.active(), required=False, label="Type of resource"
+        ResourceType.objects.active(), required=False, label=_("Type of resource")
     )
     evidence_level = forms.ModelChoiceField(
-        EvidenceLevel.objects.active(), required=False, label="Evidence level"
+        EvidenceLevel.objects.active(), required=False, label=_("Evidence level")
     )
 
     class Meta:
@@ -308,8 +316,8 @@ class CuratorSuggestionForm(_TagFieldsMixin, _ResourceMetadataMixin, forms.Model
             "intervention",
             "results",
         ]
-        labels = {**_SUGGESTION_LABELS, "pmid": "PMID", "venue": "Journal, publisher or site"}
-        help_texts = {"keywords": "Separated by semicolons."}
+        labels = {**_SUGGESTION_LABELS, "pmid": _("PMID"), "venue": _("Journal, publisher or site")}
+        help_texts = {"keywords": _("Separated by semicolons.")}
         widgets = {
             **_SUGGESTION_WIDGETS,
             "need": forms.Textarea(attrs={"rows": 3}),
@@ -344,7 +352,7 @@ class CuratorNominationForm(_LinksMixin, forms.ModelForm):  # type: ignore[type-
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (sent to the contributor)",
+        label=_("Reason (sent to the contributor)"),
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -352,7 +360,7 @@ class DeclineForm(forms.Form):
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label="Question for the contributor",
+        label=_("Question for the contributor"),
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -366,15 +374,15 @@ def resolve_resource(value: str) -> Resource:
     match = _RESOURCE_REF.search(value.strip())
     resource = Resource.objects.filter(pk=int(match.group(1))).first() if match else None
     if resource is None:
-        raise ValidationError("No resource has that number or address.")
+        raise ValidationError(_("No resource has that number or address."))
     return resource
 
 
 class MergeForm(forms.Form):
     target = forms.CharField(
-        label="Merge into resource (number or page address)",
+        label=_("Merge into resource (number or page address)"),
         max_length=2000,
-        help_text="Pick a suspected duplicate above, or type the resource's number or address.",
+        help_text=_("Pick a suspected duplicate above, or type the resource's number or address."),
     )
 
     def clean_target(self) -> Resource:
@@ -389,58 +397,62 @@ class BulkDeclineForm(forms.Form):
         Nomination.objects.open(), required=False, widget=forms.MultipleHiddenInput
     )
     reason = forms.CharField(
-        label="Reason (not e-mailed)", max_length=LONG_TEXT_MAX, required=False, initial="Spam"
+        label=_("Reason (not e-mailed)"), max_length=LONG_TEXT_MAX, required=False, initial="Spam"
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if not self.errors and not (data.get("suggestions") or data.get("nominations")):
-            raise ValidationError("Select at least one item to decline.")
+            raise ValidationError(_("Select at least one item to decline."))
         return data
 
 
 class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind",
+        label=_("Kind"),
         required=False,
         choices=[
-            ("all", "All"),
-            ("suggestion", "Resource suggestions"),
-            ("nomination", "Champion nominations"),
+            ("all", _("All")),
+            ("suggestion", _("Resource suggestions")),
+            ("nomination", _("Champion nominations")),
         ],
     )
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
         choices=[
-            ("open", "Open (pending or needs information)"),
-            ("pending", "Pending"),
-            ("needs_info", "Needs information"),
-            ("published", "Published"),
-            ("declined", "Declined"),
-            ("merged", "Merged"),
-            ("all", "All"),
+            ("open", _("Open (pending or needs information)")),
+            ("pending", _("Pending")),
+            ("needs_info", _("Needs information")),
+            ("published", _("Published")),
+            ("declined", _("Declined")),
+            ("merged", _("Merged")),
+            ("all", _("All")),
         ],
     )
     claimed = forms.ChoiceField(
-        label="Claimed",
+        label=_("Claimed"),
         required=False,
-        choices=[("any", "Anyone or no one"), ("mine", "By me"), ("unclaimed", "Unclaimed")],
+        choices=[
+            ("any", _("Anyone or no one")),
+            ("mine", _("By me")),
+            ("unclaimed", _("Unclaimed")),
+        ],
     )
-    q = forms.CharField(label="Title or name contains", required=False, max_length=200)
+    q = forms.CharField(label=_("Title or name contains"), required=False, max_length=200)
 
 
 class ResourceSpotlightForm(forms.Form):
-    resource = forms.CharField(label="Resource (number or page address)", max_length=2000)
+    resource = forms.CharField(label=_("Resource (number or page address)"), max_length=2000)
     summary = forms.CharField(
-        label="Editorial summary", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Editorial summary"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     starts_on = forms.DateField(
-        label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     ends_on = forms.DateField(
-        label="Until (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean_resource(self) -> Resource:
@@ -449,7 +461,7 @@ class ResourceSpotlightForm(forms.Form):
 
 class ChampionSpotlightForm(forms.Form):
     champion = forms.ModelChoiceField(
-        queryset=Champion.objects.none(), label="Champion", empty_label=None
+        queryset=Champion.objects.none(), label=_("Champion"), empty_label=None
     )
     starts_on = ResourceSpotlightForm.base_fields["starts_on"]
     ends_on = ResourceSpotlightForm.base_fields["ends_on"]
@@ -462,8 +474,8 @@ class ChampionSpotlightForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
-    role = forms.ChoiceField(label="Role", choices=[])
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=[])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from socialmission.accounts import roles
@@ -479,15 +491,15 @@ class RoleForm(forms.Form):
         ).first()
         if user is None:
             raise ValidationError(
-                "No active user has this username. They must have an account first."
+                _("No active user has this username. They must have an account first.")
             )
         return user
 
 
 class DraftFilterForm(forms.Form):
-    q = forms.CharField(label="Title contains", required=False, max_length=200)
+    q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
     resource_type = forms.ModelChoiceField(
-        ResourceType.objects.all(), label="Type", required=False, empty_label="Any type"
+        ResourceType.objects.all(), label=_("Type"), required=False, empty_label=_("Any type")
     )
 
 
@@ -495,7 +507,7 @@ class PublishDraftsForm(forms.Form):
     resources = forms.ModelMultipleChoiceField(
         Resource.objects.filter(status=Resource.Status.DRAFT),
         widget=forms.MultipleHiddenInput,
-        error_messages={"required": "Select at least one draft to publish."},
+        error_messages={"required": _("Select at least one draft to publish.")},
     )
 
 

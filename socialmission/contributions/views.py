@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms as django_forms
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -43,6 +43,10 @@ from socialmission.core import abuse
 from socialmission.interop import lookup
 from socialmission.library.facets import FACETS
 from socialmission.library.models import Resource
+
+if TYPE_CHECKING:
+    # Text or a lazy translation (django-stubs' name for it).
+    from django.utils.functional import _StrOrPromise
 
 
 def _actor(request: HttpRequest) -> User:
@@ -80,7 +84,9 @@ def _rate_limited(request: HttpRequest, status: abuse.RateStatus) -> HttpRespons
 
 def _spam_error(request: HttpRequest) -> str:
     if request.POST.get(abuse.HONEYPOT_FIELD):
-        return "Leave the field labelled “Leave this empty” empty, then send the form again."
+        return gettext(
+            "Leave the field labelled “Leave this empty” empty, then send the form again."
+        )
     return abuse.fill_time_error(request.POST.get(abuse.STARTED_FIELD, ""))
 
 
@@ -250,7 +256,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
                     status=400,
                 )
             else:
-                messages.success(request, "Thank you: your answer is with the curators.")
+                messages.success(request, gettext("Thank you: your answer is with the curators."))
                 return redirect("contributions:status", token=token)
     return render(
         request,
@@ -379,22 +385,28 @@ def notices(request: HttpRequest) -> HttpResponse:
 def bulk_decline(request: HttpRequest) -> HttpResponse:
     form = forms.BulkDeclineForm(request.POST)
     if not form.is_valid():
-        for message in form.non_field_errors() or ["Some selected items are no longer open."]:
+        for message in form.non_field_errors() or [
+            gettext("Some selected items are no longer open.")
+        ]:
             messages.error(request, str(message))
         return redirect("contributions:queue")
     data = form.cleaned_data
     items = [*data["suggestions"], *data["nominations"]]
     count = services.bulk_decline(items, curator=_actor(request), reason=data["reason"])
     skipped = len(items) - count
-    text = f"Declined {count} item{'s' if count != 1 else ''}."
+    text = ngettext("Declined %(count)d item.", "Declined %(count)d items.", count) % {
+        "count": count
+    }
     if skipped:
-        text += f" {skipped} left alone: claimed by another curator or no longer open."
+        text += " " + gettext(
+            "%(count)d left alone: claimed by another curator or no longer open."
+        ) % {"count": skipped}
     messages.success(request, text)
     return redirect("contributions:queue")
 
 
 def _run(
-    request: HttpRequest, action: Callable[[], Any], success: str, form: Any | None = None
+    request: HttpRequest, action: Callable[[], Any], success: _StrOrPromise, form: Any | None = None
 ) -> bool:
     """Call a service; on a ValidationError put its messages on ``form`` or the page."""
     try:
@@ -423,20 +435,20 @@ class _FormAction:
     form: type[django_forms.Form]
     context_name: str
     call: Callable[[Any, User, dict[str, Any]], object]
-    success: str  # formatted with the kind's ``noun`` and ``person``
+    success: _StrOrPromise  # formatted with the kind's ``noun`` and ``person``
 
 
 # Claim and release carry no form: the service is the whole action.
-_PLAIN_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
-    "claim": (services.claim, "You have claimed this {noun}."),
-    "release": (services.release, "Claim released."),
+_PLAIN_ACTIONS: dict[str, tuple[Callable[..., object], _StrOrPromise]] = {
+    "claim": (services.claim, gettext_lazy("You have claimed this {noun}.")),
+    "release": (services.release, gettext_lazy("Claim released.")),
 }
 
 _DECLINE = _FormAction(
     forms.DeclineForm,
     "decline_form",
     lambda item, curator, data: services.decline(item, curator=curator, reason=data["reason"]),
-    "Declined; the {person} has been told why.",
+    gettext_lazy("Declined; the {person} has been told why."),
 )
 _ASK = _FormAction(
     forms.QuestionForm,
@@ -444,7 +456,7 @@ _ASK = _FormAction(
     lambda item, curator, data: services.ask_question(
         item, curator=curator, question=data["question"]
     ),
-    "Question sent; the {noun} waits for an answer.",
+    gettext_lazy("Question sent; the {noun} waits for an answer."),
 )
 _MERGE = _FormAction(
     forms.MergeForm,
@@ -452,7 +464,7 @@ _MERGE = _FormAction(
     lambda item, curator, data: services.merge_suggestion(
         item, curator=curator, into=data["target"]
     ),
-    "Merged into the existing resource.",
+    gettext_lazy("Merged into the existing resource."),
 )
 
 
@@ -465,7 +477,7 @@ class _QueueKind:
     edit_form: type[forms.CuratorSuggestionForm] | type[forms.CuratorNominationForm]
     edit: Callable[..., object]
     publish: Callable[..., object]
-    published: str
+    published: _StrOrPromise
     noun: str
     person: str
     url_name: str
@@ -496,7 +508,7 @@ def _run_edit(
     done = _run(
         request,
         lambda: kind.edit(item, curator=curator, changes=changes),
-        "Changes saved.",
+        gettext("Changes saved."),
         edit_form,
     )
     if done and action == "publish":
@@ -532,7 +544,7 @@ def _queue_item(request: HttpRequest, pk: int, kind: _QueueKind) -> HttpResponse
     elif action in {"save", "publish"}:
         done, context["edit_form"] = _run_edit(request, kind, item, curator, action)
     elif action:
-        messages.error(request, "Unknown action.")
+        messages.error(request, gettext("Unknown action."))
     if done:
         return redirect(kind.url_name, pk=pk)
     item.refresh_from_db()
@@ -567,7 +579,7 @@ _SUGGESTION = _QueueKind(
     edit_form=forms.CuratorSuggestionForm,
     edit=services.edit_suggestion,
     publish=services.publish_suggestion,
-    published="Published: the resource is in the library now.",
+    published=gettext_lazy("Published: the resource is in the library now."),
     noun="suggestion",
     person="suggester",
     url_name="contributions:suggestion",
@@ -581,7 +593,7 @@ _NOMINATION = _QueueKind(
     edit_form=forms.CuratorNominationForm,
     edit=services.edit_nomination,
     publish=services.publish_nomination,
-    published="Published: the champion's page is public now.",
+    published=gettext_lazy("Published: the champion's page is public now."),
     noun="nomination",
     person="nominator",
     url_name="contributions:nomination",
@@ -662,21 +674,25 @@ def resource_revert(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
         for message in _error_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, "Reverted. The change is recorded in the history like any other.")
+        messages.success(
+            request, gettext("Reverted. The change is recorded in the history like any other.")
+        )
     return redirect("contributions:resource-history", pk=pk)
 
 
 # The two spotlight forms of the editor's page: its prefix and action name, form, service, message.
-_SPOTLIGHT_FORMS: dict[str, tuple[type[django_forms.Form], Callable[..., object], str]] = {
+_SPOTLIGHT_FORMS: dict[
+    str, tuple[type[django_forms.Form], Callable[..., object], _StrOrPromise]
+] = {
     "resource": (
         forms.ResourceSpotlightForm,
         services.create_resource_spotlight,
-        "Resource Spotlight saved.",
+        gettext_lazy("Resource Spotlight saved."),
     ),
     "champion": (
         forms.ChampionSpotlightForm,
         services.create_champion_spotlight,
-        "Champion Spotlight saved.",
+        gettext_lazy("Champion Spotlight saved."),
     ),
 }
 
@@ -723,7 +739,7 @@ def spotlight_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         raise Http404
     services.remove_spotlight(spotlight, editor=_actor(request))
-    messages.success(request, "Spotlight removed.")
+    messages.success(request, gettext("Spotlight removed."))
     return HttpResponseRedirect(reverse("contributions:spotlights"))
 
 

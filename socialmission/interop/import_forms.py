@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.interop.importer import ImportDefaults
 from socialmission.library.facets import FACETS
@@ -23,31 +24,33 @@ def max_upload_bytes() -> int:
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Bibliography file",
+        label=_("Bibliography file"),
         required=False,
-        help_text="RIS, BibTeX, CSL-JSON, MEDLINE (.nbib), PubMed XML, Web of Science or CSV; "
-        "gzip-compressed files are fine.",
+        help_text=_(
+            "RIS, BibTeX, CSL-JSON, MEDLINE (.nbib), PubMed XML, Web of Science or CSV; "
+            "gzip-compressed files are fine."
+        ),
     )
     # The token of a file kept from a dry run ("Import now"), instead of a new upload.
     staged = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     dry_run = forms.BooleanField(
-        label="Dry run: show what would happen, save nothing", required=False, initial=True
+        label=_("Dry run: show what would happen, save nothing"), required=False, initial=True
     )
     status = forms.ChoiceField(
-        label="Status of new resources",
+        label=_("Status of new resources"),
         choices=[
-            (Resource.Status.DRAFT, "Draft (reviewed before publication)"),
-            (Resource.Status.PUBLISHED, "Published"),
+            (Resource.Status.DRAFT, _("Draft (reviewed before publication)")),
+            (Resource.Status.PUBLISHED, _("Published")),
         ],
         initial=Resource.Status.DRAFT,
         widget=forms.RadioSelect,
     )
     resource_type = forms.ModelChoiceField(
-        label="Resource type for records that do not say",
+        label=_("Resource type for records that do not say"),
         queryset=ResourceType.objects.active(),
         to_field_name="slug",
         required=False,
-        empty_label="From each record's own type",
+        empty_label=_("From each record's own type"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,13 +69,13 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload is None:
             if not self.data.get("staged"):
-                raise forms.ValidationError("Choose a file to import.")
+                raise forms.ValidationError(_("Choose a file to import."))
             return None
         limit = max_upload_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is "
-                f"{filesizeformat(limit)}. Split it into smaller files."
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload
 

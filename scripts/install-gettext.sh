@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs Debian's gettext (xgettext, msguniq, msgmerge, msgattrib) when it is missing:
+# `make messages` (Django's makemessages) needs it, and so does the test that extracts the
+# catalog (socialmission/core/tests/test_messages.py), which CI must not skip.
+set -euo pipefail
+if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "GNU gettext is missing and apt-get is not available: install gettext (xgettext, msgmerge) to extract messages." >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+echo "Installing Debian's gettext for the message catalog…"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gettext >/dev/null

@@ -14,6 +14,7 @@ import html
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 from socialmission.library.search import FacetResult, ResultItem
 
@@ -30,12 +31,13 @@ def facet_values(facet: FacetResult, part: str = "shown") -> SafeString:
     behind its "more" disclosure."""
     values = facet.more if part == "more" else facet.shown
     key = _escape(facet.key)
+    language = get_language()
     items = []
     for value in values:
         slug = _escape(value.slug)
         zero = "" if value.count or value.selected else _ZERO
         checked = _CHECKED if value.selected else ""
-        noun = "resource" if value.count == 1 else "resources"
+        noun = _resources(language, value.count)
         items.append(
             f'<li{zero}><input type="checkbox" id="f-{key}-{slug}" name="{key}" value="{slug}"'
             f'{checked}><label for="f-{key}-{slug}">{_escape(value.label)} '
@@ -43,6 +45,18 @@ def facet_values(facet: FacetResult, part: str = "shown") -> SafeString:
             f'<span class="visually-hidden"> {noun}</span>)</span></label></li>'
         )
     return mark_safe("\n".join(items))  # noqa: S308  every value above is escaped
+
+
+@functools.lru_cache(maxsize=2048)
+def _resources(language: str, count: int) -> str:
+    """ "resource" or "resources" as the count wants it in the active language (``language``,
+    passed only to key the cache): some 50 a page, most counts repeating."""
+    return html.escape(ngettext("resource", "resources", count))
+
+
+@functools.lru_cache(maxsize=64)
+def _tags_list_open(language: str) -> str:
+    return f'<ul class="tags" aria-label="{html.escape(gettext("Tags"))}">'
 
 
 def _escape(value: object) -> str:
@@ -81,7 +95,7 @@ def result_item(item: ResultItem) -> SafeString:
     tags = ""
     if item.tag_links:
         links = "".join(_tag_link(href, label) for label, href in item.tag_links)
-        tags = f'<ul class="tags" aria-label="Tags">{links}</ul>'
+        tags = f"{_tags_list_open(get_language())}{links}</ul>"
     return mark_safe(  # noqa: S308  every value above is escaped or comes escaped
         f'<li class="result">\n  <p class="type-badge">{_escape(badge)}</p>\n'
         f'  <h3><a href="{_escape(item.url)}">{title}</a></h3>\n  <p class="meta">{meta}</p>\n'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given, settings
@@ -157,3 +158,54 @@ def test_facet_markup_is_escaped_as_format_html_escapes_it(  # type: ignore[no-u
     facet = FacetResult(key=key, label="Domain", values=every, shown=every[:3], more=every[3:])
     for part in ("shown", "more"):
         assert str(facet_values(facet, part)) == str(reference_facet_values(facet, part))
+
+
+def test_the_words_of_the_markup_go_through_gettext(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen-reader words ("3 resources", the "Tags" list's name) are translated, once
+    per language and count."""
+    from socialmission.library.templatetags import library_html
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return f"[{singular if count == 1 else plural}]"
+
+    monkeypatch.setattr(library_html, "ngettext", ngettext)
+    monkeypatch.setattr(library_html, "gettext", lambda message: f"[{message}]")
+    monkeypatch.setattr(library_html, "get_language", lambda: "test-translated")
+    library_html._resources.cache_clear()
+    library_html._tags_list_open.cache_clear()
+    try:
+        facet = FacetResult(
+            key="domain",
+            label="Domain",
+            values=[],
+            shown=[
+                FacetValue(slug="a", label="A", count=1, selected=False),
+                FacetValue(slug="b", label="B", count=3, selected=False),
+            ],
+            more=[],
+        )
+        markup = facet_values(facet)
+        assert '<span class="visually-hidden"> [resource]</span>' in markup
+        assert '<span class="visually-hidden"> [resources]</span>' in markup
+        item = ResultItem(
+            id=1,
+            slug="t",
+            title="T",
+            title_html="",
+            snippet="",
+            description="",
+            authors=[],
+            organization="",
+            year=None,
+            venue="",
+            type=("article", "Article"),
+            evidence=None,
+            tags={},
+            url="/r/1/",
+            tag_links=[("Rural", "/search/?topic=rural")],
+            byline="",
+        )
+        assert '<ul class="tags" aria-label="[Tags]">' in result_item(item)
+    finally:
+        library_html._resources.cache_clear()
+        library_html._tags_list_open.cache_clear()

@@ -761,8 +761,14 @@ def curators(request: HttpRequest) -> HttpResponse:
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                verb = "no longer holds" if revoke else "now holds"
-                messages.success(request, f"{user.username} {verb} the {role} role.")
+                done = (
+                    gettext("%(user)s no longer holds the %(role)s role.")
+                    if revoke
+                    else gettext("%(user)s now holds the %(role)s role.")
+                )
+                messages.success(
+                    request, done % {"user": user.username, "role": roles.role_label(role)}
+                )
                 return redirect("contributions:curators")
     holders = (
         User.objects.filter(groups__name__in=roles.ROLES, is_active=True)
@@ -773,6 +779,19 @@ def curators(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contributions/curators.html",
-        {"form": form, "holders": holders, "roles": roles.ROLES},
+        {
+            "form": form,
+            "holders": [
+                (
+                    holder,
+                    [
+                        roles.role_label(group.name)
+                        for group in holder.groups.all()
+                        if group.name in roles.ROLES
+                    ],
+                )
+                for holder in holders
+            ],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )

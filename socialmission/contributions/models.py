@@ -131,22 +131,22 @@ class Suggestion(Submission):
 
     kind = "suggestion"
 
-    title = models.CharField(max_length=TITLE_MAX)
-    url = models.URLField("link", max_length=2000, blank=True, validators=[http_url_validator])
-    doi = models.CharField("DOI", max_length=255, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    url = models.URLField(_("link"), max_length=2000, blank=True, validators=[http_url_validator])
+    doi = models.CharField(_("DOI"), max_length=255, blank=True)
+    pmid = models.CharField(_("PMID"), max_length=20, blank=True)
     authors = models.JSONField(default=list, blank=True)
-    organization = models.CharField(max_length=500, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    venue = models.CharField(max_length=500, blank=True)
+    organization = models.CharField(_("organization"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=500, blank=True)
     venue_short = models.CharField(_("journal abbreviation"), max_length=200, blank=True)
-    volume = models.CharField(max_length=50, blank=True)
-    issue = models.CharField(max_length=50, blank=True)
-    pages = models.CharField(max_length=50, blank=True)
-    issn = models.CharField("ISSN", max_length=20, blank=True)
-    language = models.CharField(max_length=12, blank=True, default="en")
-    keywords = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    pages = models.CharField(_("pages"), max_length=50, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True, default="en")
+    keywords = models.TextField(_("keywords"), blank=True, max_length=LONG_TEXT_MAX)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
     resource_type = models.ForeignKey(
         ResourceType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -156,9 +156,9 @@ class Suggestion(Submission):
     evidence_level = models.ForeignKey(
         EvidenceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    need = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    intervention = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    results = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    need = models.TextField(_("need"), blank=True, max_length=LONG_TEXT_MAX)
+    intervention = models.TextField(_("intervention"), blank=True, max_length=LONG_TEXT_MAX)
+    results = models.TextField(_("results"), blank=True, max_length=LONG_TEXT_MAX)
     why = models.TextField(_("why it matters"), blank=True, max_length=LONG_TEXT_MAX)
 
     # The resource this suggestion became (published) or was merged into (merged).
@@ -192,13 +192,13 @@ class Nomination(Submission):
     kind = "nomination"
 
     nominee_name = models.CharField(_("nominee's name"), max_length=200)
-    profession = models.CharField(max_length=SHORT_TEXT_MAX)
-    institution = models.CharField(max_length=SHORT_TEXT_MAX)
-    role = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    profession = models.CharField(_("profession"), max_length=SHORT_TEXT_MAX)
+    institution = models.CharField(_("institution"), max_length=SHORT_TEXT_MAX)
+    role = models.CharField(_("role"), max_length=SHORT_TEXT_MAX, blank=True)
     story = models.TextField(_("what they did for health equity"), max_length=LONG_TEXT_MAX)
     # One http(s) link per line; validated by the form and again by the service.
-    links = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    consent = models.BooleanField(default=False)
+    links = models.TextField(_("links"), blank=True, max_length=LONG_TEXT_MAX)
+    consent = models.BooleanField(_("consent"), default=False)
 
     champion = models.OneToOneField(
         "Champion", on_delete=models.SET_NULL, null=True, blank=True, related_name="nomination"

@@ -7,8 +7,8 @@ English on every page, form and admin screen. Only a lazy translation (``gettext
 
 Checked, for every model of the project's apps: the model's ``verbose_name`` and
 ``verbose_name_plural``, each field's ``verbose_name`` and ``help_text``, and every ``choices``
-label. A verbose name Django derives from the class or field name (no text given) is
-allowed there: it is the admin's fallback, not text anyone wrote. For every form class defined
+label. None may be left to Django's default (the class or field name, English in any
+language): the admin and the ModelForms show them. For every form class defined
 in the package (its class-level fields, ``base_fields``): each field's label, help text and
 choice labels, and every visible label must be lazy, whether written in the form or taken
 from the model field (a ModelForm turns a field without a verbose name into an English
@@ -29,7 +29,6 @@ from django import forms
 from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.text import camel_case_to_spaces
 from django.utils.translation import gettext_lazy as _
 
 import socialmission
@@ -53,8 +52,7 @@ def _choice_labels(choices: Iterable[Any]) -> Iterator[object]:
 
 def model_field_problems(field: models.Field[Any, Any]) -> list[str]:
     problems = []
-    default_name = field.name.replace("_", " ")
-    if not _is_lazy(field.verbose_name) and field.verbose_name != default_name:
+    if not _is_lazy(field.verbose_name):
         problems.append(f"verbose_name {field.verbose_name!r} is not gettext_lazy")
     if field.help_text and not _is_lazy(field.help_text):
         problems.append(f"help_text {field.help_text!r} is not gettext_lazy")
@@ -66,17 +64,20 @@ def model_field_problems(field: models.Field[Any, Any]) -> list[str]:
     return problems
 
 
+def meta_problems(model: type[models.Model]) -> list[str]:
+    # Django's defaults ("resource", format_lazy("{}s") of it) are English whatever the
+    # language, so the names must be given, in the model's Meta (its own or inherited).
+    given = model._meta.original_attrs
+    return [
+        f"Meta.{name} {given.get(name, '(not given)')!r} is not gettext_lazy"
+        for name in ("verbose_name", "verbose_name_plural")
+        if not _is_lazy(given.get(name))
+    ]
+
+
 def model_problems(model: type[models.Model]) -> list[str]:
     opts = model._meta
-    problems = []
-    default_name = camel_case_to_spaces(opts.object_name or "")
-    if not _is_lazy(opts.verbose_name) and opts.verbose_name != default_name:
-        problems.append(f"Meta.verbose_name {opts.verbose_name!r} is not gettext_lazy")
-    default_plural = f"{opts.verbose_name}s"
-    if not _is_lazy(opts.verbose_name_plural) and opts.verbose_name_plural != default_plural:
-        problems.append(
-            f"Meta.verbose_name_plural {opts.verbose_name_plural!r} is not gettext_lazy"
-        )
+    problems = meta_problems(model)
     for field in opts.get_fields():
         # Reverse relations and the automatic primary key are Django's, not written here.
         if field.auto_created or not isinstance(field, models.Field) or field.model is not model:
@@ -170,7 +171,7 @@ def test_the_checks_name_plain_text() -> None:
         "help_text 'Shown under the box.' is not gettext_lazy",
         "choice label 'Apple' is not gettext_lazy",
     ]
-    grouped = models.CharField(choices=[("Fruit", [("a", "Apple")])])
+    grouped = models.CharField(_("kind"), choices=[("Fruit", [("a", "Apple")])])
     grouped.set_attributes_from_name("kind")
     assert model_field_problems(grouped) == ["choice label 'Apple' is not gettext_lazy"]
 
@@ -178,9 +179,33 @@ def test_the_checks_name_plain_text() -> None:
         _("title"), help_text=_("Shown under the box."), choices=[("a", _("A"))]
     )
     lazy.set_attributes_from_name("title")
+    assert model_field_problems(lazy) == []
     unnamed = models.CharField()
-    unnamed.set_attributes_from_name("short_title")  # "short title", Django's own default
-    assert model_field_problems(lazy) == model_field_problems(unnamed) == []
+    unnamed.set_attributes_from_name("short_title")  # Django's "short title": English only
+    assert model_field_problems(unnamed) == ["verbose_name 'short title' is not gettext_lazy"]
+
+    class Unnamed(models.Model):
+        class Meta:
+            abstract = True  # not registered with the app registry
+
+    class Plain(models.Model):
+        class Meta:
+            abstract = True
+            verbose_name = "plain thing"
+            verbose_name_plural = _("plain things")
+
+    class Named(models.Model):
+        class Meta:
+            abstract = True
+            verbose_name = _("named thing")
+            verbose_name_plural = _("named things")
+
+    assert meta_problems(Unnamed) == [
+        "Meta.verbose_name '(not given)' is not gettext_lazy",
+        "Meta.verbose_name_plural '(not given)' is not gettext_lazy",
+    ]
+    assert meta_problems(Plain) == ["Meta.verbose_name 'plain thing' is not gettext_lazy"]
+    assert meta_problems(Named) == []
 
     class MadeUp(forms.Form):
         name = forms.CharField(label="Name", help_text="Your name.")

@@ -6,10 +6,13 @@ it later is painful.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         db_table = "accounts_user"
 
     def display_name(self) -> str:

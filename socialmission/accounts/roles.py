@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.accounts.models import User
 
@@ -10,6 +12,17 @@ CURATOR = "Curator"
 EDITOR_IN_CHIEF = "Editor-in-chief"
 ADMINISTRATOR = "Administrator"
 ROLES = (CURATOR, EDITOR_IN_CHIEF, ADMINISTRATOR)
+# The group names are data (stored, compared); people read these labels.
+ROLE_LABELS: dict[str, Promise] = {
+    CURATOR: _("Curator"),
+    EDITOR_IN_CHIEF: _("Editor-in-chief"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    """The role's name in the reader's language (an unknown group name as it is)."""
+    return str(ROLE_LABELS.get(role, role))
 
 
 def has_role(user: User | AnonymousUser, *roles: str) -> bool:

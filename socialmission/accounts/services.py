@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socialmission.accounts import roles
 from socialmission.accounts.models import User
@@ -23,13 +24,19 @@ def _check_actor(actor: User | Any, role: str) -> None:
         return
     if roles.has_role(actor, roles.ADMINISTRATOR):
         return
-    raise PermissionDenied(f"You may not change who holds the {role} role.")
+    raise PermissionDenied(
+        gettext("You may not change who holds the %(role)s role.")
+        % {"role": roles.role_label(role)}
+    )
 
 
 @transaction.atomic
 def grant_role(*, actor: User | None, user: User, role: str) -> None:
     if role not in roles.ROLES:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(roles.ROLES)}.")
+        raise ValidationError(
+            gettext("Unknown role %(role)s; choose one of %(roles)s.")
+            % {"role": repr(role), "roles": ", ".join(roles.ROLES)}
+        )
     _check_actor(actor, role)
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
@@ -42,6 +49,6 @@ def grant_role(*, actor: User | None, user: User, role: str) -> None:
 @transaction.atomic
 def revoke_role(*, actor: User | None, user: User, role: str) -> None:
     if role not in roles.ROLES:
-        raise ValidationError(f"Unknown role {role!r}.")
+        raise ValidationError(gettext("Unknown role %(role)s.") % {"role": repr(role)})
     _check_actor(actor, role)
     user.groups.remove(*Group.objects.filter(name=role))

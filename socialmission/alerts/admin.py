@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.accounts.roles import ADMINISTRATOR, has_role
 from socialmission.alerts import searches
@@ -78,7 +79,7 @@ class AlertAdmin(AdministratorsOnly):
         "last_checked_at",
     )
 
-    @admin.display(description="Search")
+    @admin.display(description=_("Search"))
     def search(self, alert: Alert) -> str:
         return searches.describe(alert.query)
 

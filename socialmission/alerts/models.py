@@ -24,11 +24,17 @@ CONFIRMATION_EXPIRY = datetime.timedelta(days=7)
 
 class Subscriber(models.Model):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
-    selector = models.CharField(max_length=tokens.SELECTOR_LENGTH, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    selector = models.CharField(
+        _("selector"), max_length=tokens.SELECTOR_LENGTH, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Confirmation mails sent in the current day-long window: the throttle against mail bombing.
-    confirmations_window_start = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmations_in_window = models.PositiveIntegerField(default=0, editable=False)
+    confirmations_window_start = models.DateTimeField(
+        _("confirmations window start"), null=True, blank=True, editable=False
+    )
+    confirmations_in_window = models.PositiveIntegerField(
+        _("confirmations in window"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("alert subscriber")
@@ -58,19 +64,31 @@ class Alert(models.Model):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("subscriber")
+    )
     # The search as the search page's query string (SearchParams.urlencode, without the page).
-    query = models.CharField(max_length=4000, blank=True)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    selector = models.CharField(max_length=tokens.SELECTOR_LENGTH, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    query = models.CharField(_("query"), max_length=4000, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    selector = models.CharField(
+        _("selector"), max_length=tokens.SELECTOR_LENGTH, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation sent at"), null=True, blank=True, editable=False
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     # When the job last looked for new resources for this alert (the schedule's clock).
-    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(
+        _("last checked at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -116,11 +134,16 @@ class Alert(models.Model):
 class Digest(models.Model):
     """One digest of an alert, recorded in the transaction that queues its e-mail."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="digests")
-    created_at = models.DateTimeField(default=timezone.now)
-    total = models.PositiveIntegerField()  # new resources found; the mail lists at most 50
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="digests", verbose_name=_("alert")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # New resources found; the mail lists at most 50.
+    total = models.PositiveIntegerField(_("total"))
 
     class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["alert", "created_at"])]
 
@@ -129,12 +152,20 @@ class Digest(models.Model):
 
 
 class DigestItem(models.Model):
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="items")
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="+")
-    resource = models.ForeignKey("library.Resource", on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveIntegerField()
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, related_name="items", verbose_name=_("digest")
+    )
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="+", verbose_name=_("alert")
+    )
+    resource = models.ForeignKey(
+        "library.Resource", on_delete=models.CASCADE, related_name="+", verbose_name=_("resource")
+    )
+    position = models.PositiveIntegerField(_("position"))
 
     class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
         ordering = ["digest", "position"]
         constraints = [
             models.UniqueConstraint(fields=["alert", "resource"], name="alert_resource_once"),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentConfig(AppConfig):
     name = "socialmission.assessment"
     label = "assessment"
-    verbose_name = "Self-assessment"
+    verbose_name = _("Self-assessment")

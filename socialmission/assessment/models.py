@@ -40,9 +40,11 @@ class Institution(models.Model):
     )
     state = models.CharField(_("state"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, default="United States")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -64,15 +66,25 @@ class Membership(models.Model):
         CONTRIBUTOR = "contributor", _("Contributor")
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="memberships"
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("institution"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessment_memberships",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["institution", "-role", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "user"], name="membership_unique"),
@@ -93,24 +105,43 @@ class Invitation(models.Model):
     """A single-use link, mailed to ``email``, that makes its acceptor a member."""
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="invitations"
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("institution"),
     )
-    email = models.EmailField()
+    email = models.EmailField(_("email"))
     role = models.CharField(
-        max_length=20, choices=Membership.Role.choices, default=Membership.Role.CONTRIBUTOR
+        _("role"),
+        max_length=20,
+        choices=Membership.Role.choices,
+        default=Membership.Role.CONTRIBUTOR,
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -132,13 +163,15 @@ class Invitation(models.Model):
 class InstrumentVersion(models.Model):
     """One published instrument file, stored whole; a published version never changes."""
 
-    key = models.CharField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
-    source = models.TextField(help_text=_("The YAML text as loaded."))
-    fingerprint = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    source = models.TextField(_("source"), help_text=_("The YAML text as loaded."))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
         ordering = ["-loaded_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(key=""), name="instrument_key_not_empty")
@@ -157,22 +190,36 @@ class Cycle(models.Model):
         OPEN = "open", _("Open")
         SUBMITTED = "submitted", _("Submitted")
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="cycles")
-    instrument = models.ForeignKey(
-        InstrumentVersion, on_delete=models.PROTECT, related_name="cycles"
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("institution")
     )
-    year = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    instrument = models.ForeignKey(
+        InstrumentVersion,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("instrument"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     # Set the first time another school's report showed a benchmark this cycle counted in; from
     # then on only an editor-in-chief may reopen it (the other school has seen its effect).
-    benchmarked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    benchmarked_at = models.DateTimeField(_("benchmarked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
         ordering = ["institution", "-year"]
         constraints = [
             models.UniqueConstraint(
@@ -202,21 +249,30 @@ class Cycle(models.Model):
 
 
 class Answer(models.Model):
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="answers")
-    indicator = models.CharField(max_length=100)
-    value = models.CharField(max_length=100, blank=True)
-    comment = models.TextField(blank=True)
-    # One link per line: where the evidence for this answer is kept.
-    evidence = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="answers", verbose_name=_("cycle")
     )
-    answered_at = models.DateTimeField(auto_now=True)
+    indicator = models.CharField(_("indicator"), max_length=100)
+    value = models.CharField(_("value"), max_length=100, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # One link per line: where the evidence for this answer is kept.
+    evidence = models.TextField(_("evidence"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), auto_now=True)
 
     # Who answered what and when, kept for the team (never registered in the admin).
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["cycle", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "indicator"], name="answer_unique_indicator"),
@@ -237,17 +293,27 @@ class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
 class ShareLink(models.Model):
     """A lead's revocable, unguessable link that shows one cycle's report to whoever holds it."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="share_links")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("cycle")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

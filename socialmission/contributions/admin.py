@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from socialmission.contributions import models as m
 from socialmission.contributions import services
@@ -30,10 +32,15 @@ _WORKFLOW_FIELDS = [
 ]
 
 
-@admin.action(description="Decline selected as spam (no e-mail)")
+@admin.action(description=_("Decline selected as spam (no e-mail)"))
 def decline_as_spam(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:  # type: ignore[type-arg]
     count = services.bulk_decline(list(queryset), curator=request.user, reason="Declined as spam.")  # type: ignore[arg-type]
-    modeladmin.message_user(request, f"Declined {count} item(s).", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("Declined %(count)d item(s).", "Declined %(count)d item(s).", count)
+        % {"count": count},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(m.Suggestion)

@@ -481,7 +481,9 @@ class RoleForm(forms.Form):
         from socialmission.accounts import roles
 
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, r) for r in roles.ROLES]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (r, roles.ROLE_LABELS[r]) for r in roles.ROLES
+        ]
 
     def clean_username(self) -> Any:
         from socialmission.accounts.models import User

@@ -13,6 +13,7 @@ feed or API serialises these models.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, URLValidator
@@ -30,6 +31,10 @@ from socialmission.library.models import (
     ResourceType,
     Topic,
 )
+
+if TYPE_CHECKING:
+    # Text or a lazy translation (django-stubs' name for it).
+    from django.utils.functional import _StrOrPromise
 
 # Links a contributor types must be web links: no javascript:, data: or file: URLs.
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -66,7 +71,7 @@ class SubmissionQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(status__in=OPEN_STATUSES)
 
 
-def _curator_field() -> models.ForeignKey:  # type: ignore[type-arg]
+def _curator_field(verbose_name: _StrOrPromise) -> models.ForeignKey:  # type: ignore[type-arg]
     """The curator who claimed, decided or curated something; kept when the account goes."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,32 +79,37 @@ def _curator_field() -> models.ForeignKey:  # type: ignore[type-arg]
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=verbose_name,
     )
 
 
 class Submission(models.Model):
     """What suggestions and nominations share: the contributor, the status link, the review."""
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
 
     submitter_name = models.CharField(_("your name"), max_length=200)
     submitter_email = models.EmailField(_("your e-mail"), max_length=254)
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    claimed_by = _curator_field()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    decided_by = _curator_field()
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    claimed_by = _curator_field(_("claimed by"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    decided_by = _curator_field(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("decline reason"), blank=True, max_length=LONG_TEXT_MAX)
 
     # The latest question a curator asked and the contributor's answer (see README.md).
-    question = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    asked_at = models.DateTimeField(null=True, blank=True)
-    reply = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    replied_at = models.DateTimeField(null=True, blank=True)
+    question = models.TextField(_("question"), blank=True, max_length=LONG_TEXT_MAX)
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True, max_length=LONG_TEXT_MAX)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -131,34 +141,48 @@ class Suggestion(Submission):
 
     kind = "suggestion"
 
-    title = models.CharField(max_length=TITLE_MAX)
-    url = models.URLField("link", max_length=2000, blank=True, validators=[http_url_validator])
-    doi = models.CharField("DOI", max_length=255, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
-    authors = models.JSONField(default=list, blank=True)
-    organization = models.CharField(max_length=500, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    venue = models.CharField(max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    url = models.URLField(_("link"), max_length=2000, blank=True, validators=[http_url_validator])
+    doi = models.CharField(_("DOI"), max_length=255, blank=True)
+    pmid = models.CharField(_("PMID"), max_length=20, blank=True)
+    authors = models.JSONField(_("authors"), default=list, blank=True)
+    organization = models.CharField(_("organization"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=500, blank=True)
     venue_short = models.CharField(_("journal abbreviation"), max_length=200, blank=True)
-    volume = models.CharField(max_length=50, blank=True)
-    issue = models.CharField(max_length=50, blank=True)
-    pages = models.CharField(max_length=50, blank=True)
-    issn = models.CharField("ISSN", max_length=20, blank=True)
-    language = models.CharField(max_length=12, blank=True, default="en")
-    keywords = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    pages = models.CharField(_("pages"), max_length=50, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True, default="en")
+    keywords = models.TextField(_("keywords"), blank=True, max_length=LONG_TEXT_MAX)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
     resource_type = models.ForeignKey(
-        ResourceType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ResourceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resource type"),
     )
-    domains = models.ManyToManyField(Domain, blank=True, related_name="+")
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-    professions = models.ManyToManyField(Profession, blank=True, related_name="+")
+    domains = models.ManyToManyField(
+        Domain, blank=True, related_name="+", verbose_name=_("domains")
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
+    professions = models.ManyToManyField(
+        Profession, blank=True, related_name="+", verbose_name=_("professions")
+    )
     evidence_level = models.ForeignKey(
-        EvidenceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        EvidenceLevel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence level"),
     )
-    need = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    intervention = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    results = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    need = models.TextField(_("need"), blank=True, max_length=LONG_TEXT_MAX)
+    intervention = models.TextField(_("intervention"), blank=True, max_length=LONG_TEXT_MAX)
+    results = models.TextField(_("results"), blank=True, max_length=LONG_TEXT_MAX)
     why = models.TextField(_("why it matters"), blank=True, max_length=LONG_TEXT_MAX)
 
     # The resource this suggestion became (published) or was merged into (merged).
@@ -168,9 +192,12 @@ class Suggestion(Submission):
         null=True,
         blank=True,
         related_name="suggestions",
+        verbose_name=_("resource"),
     )
 
     class Meta(Submission.Meta):
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in Status]),
@@ -192,19 +219,26 @@ class Nomination(Submission):
     kind = "nomination"
 
     nominee_name = models.CharField(_("nominee's name"), max_length=200)
-    profession = models.CharField(max_length=SHORT_TEXT_MAX)
-    institution = models.CharField(max_length=SHORT_TEXT_MAX)
-    role = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+    profession = models.CharField(_("profession"), max_length=SHORT_TEXT_MAX)
+    institution = models.CharField(_("institution"), max_length=SHORT_TEXT_MAX)
+    role = models.CharField(_("role"), max_length=SHORT_TEXT_MAX, blank=True)
     story = models.TextField(_("what they did for health equity"), max_length=LONG_TEXT_MAX)
     # One http(s) link per line; validated by the form and again by the service.
-    links = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    consent = models.BooleanField(default=False)
+    links = models.TextField(_("links"), blank=True, max_length=LONG_TEXT_MAX)
+    consent = models.BooleanField(_("consent"), default=False)
 
     champion = models.OneToOneField(
-        "Champion", on_delete=models.SET_NULL, null=True, blank=True, related_name="nomination"
+        "Champion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nomination",
+        verbose_name=_("champion"),
     )
 
     class Meta(Submission.Meta):
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
         constraints = [
             # Merging applies to resources only.
             models.CheckConstraint(
@@ -237,25 +271,28 @@ class ChampionQuerySet(models.QuerySet["Champion"]):
 class Champion(models.Model):
     """A public profile of a Social Mission Champion."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, blank=True)
-    profession = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
-    institution = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
-    role = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
-    story = models.TextField(max_length=LONG_TEXT_MAX)
-    links = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, blank=True)
+    profession = models.CharField(_("profession"), max_length=SHORT_TEXT_MAX, blank=True)
+    institution = models.CharField(_("institution"), max_length=SHORT_TEXT_MAX, blank=True)
+    role = models.CharField(_("role"), max_length=SHORT_TEXT_MAX, blank=True)
+    story = models.TextField(_("story"), max_length=LONG_TEXT_MAX)
+    links = models.TextField(_("links"), blank=True, max_length=LONG_TEXT_MAX)
     photo = models.FileField(
+        _("photo"),
         upload_to="champions/",
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
-    is_published = models.BooleanField(default=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    curated_by = _curator_field()
+    is_published = models.BooleanField(_("is published"), default=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    curated_by = _curator_field(_("curated by"))
 
     objects = ChampionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("champion")
+        verbose_name_plural = _("champions")
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
@@ -303,12 +340,20 @@ def _dates_ordered(name: str) -> models.CheckConstraint:
 
 
 class Spotlight(models.Model):
-    starts_on = models.DateField(null=True, blank=True, help_text=_("Empty: from now on."))
-    ends_on = models.DateField(null=True, blank=True, help_text=_("Empty: until replaced."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    starts_on = models.DateField(
+        _("starts on"), null=True, blank=True, help_text=_("Empty: from now on.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Empty: until replaced.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SpotlightQuerySet.as_manager()
 
@@ -318,10 +363,14 @@ class Spotlight(models.Model):
 
 
 class ResourceSpotlight(Spotlight):
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="spotlights")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="spotlights", verbose_name=_("resource")
+    )
     summary = models.TextField(_("editorial summary"), max_length=1000)
 
     class Meta(Spotlight.Meta):
+        verbose_name = _("resource spotlight")
+        verbose_name_plural = _("resource spotlights")
         constraints = [_dates_ordered("resource_spotlight_dates_ordered")]
 
     def __str__(self) -> str:
@@ -329,9 +378,13 @@ class ResourceSpotlight(Spotlight):
 
 
 class ChampionSpotlight(Spotlight):
-    champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="spotlights")
+    champion = models.ForeignKey(
+        Champion, on_delete=models.CASCADE, related_name="spotlights", verbose_name=_("champion")
+    )
 
     class Meta(Spotlight.Meta):
+        verbose_name = _("champion spotlight")
+        verbose_name_plural = _("champion spotlights")
         constraints = [_dates_ordered("champion_spotlight_dates_ordered")]
 
     def __str__(self) -> str:
@@ -347,13 +400,20 @@ class CuratorNotice(models.Model):
         DAILY = "daily", _("One e-mail a day listing the new contributions")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curator_notice"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="curator_notice",
+        verbose_name=_("user"),
     )
-    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.OFF)
+    frequency = models.CharField(
+        _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.OFF
+    )
     # The end of the period the last digest covered: the next one lists what came after it.
-    digest_until = models.DateTimeField(null=True, blank=True)
+    digest_until = models.DateTimeField(_("digest until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("curator notice")
+        verbose_name_plural = _("curator notices")
         constraints = [
             models.CheckConstraint(
                 condition=Q(frequency__in=["off", "immediate", "daily"]),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from socialmission.accounts.models import User
 from socialmission.bibliography.text import doi_key, normalize_pmid, normalize_title
@@ -275,14 +276,16 @@ def resource_history(resource: Resource) -> list[HistoryEntry]:
                 label = cast("Field[Any, Any]", Resource._meta.get_field(key)).verbose_name
                 changes.append(FieldChange(key, capfirst(str(label)), before, after))
         user = first.history_user
-        default_reason = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
-            first.history_type, ""
-        )
+        default_reason = {
+            "+": gettext("Created"),
+            "~": gettext("Changed"),
+            "-": gettext("Deleted"),
+        }.get(first.history_type, "")
         entries.append(
             HistoryEntry(
                 history_id=last.history_id,
                 date=first.history_date,
-                user=user.display_name() if user else "system",
+                user=user.display_name() if user else gettext("system"),
                 reason=first.history_change_reason or default_reason,
                 kind=first.history_type,
                 changes=changes,

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from socialmission.accounts import roles
 from socialmission.accounts.models import User
@@ -83,12 +84,12 @@ NOMINATION_SUBMITTED = (
 
 def require_curator(user: User | Any) -> None:
     if not roles.is_curator(user):
-        raise PermissionDenied("Only curators may do this.")
+        raise PermissionDenied(gettext("Only curators may do this."))
 
 
 def require_editor_in_chief(user: User | Any) -> None:
     if not roles.is_editor_in_chief(user):
-        raise PermissionDenied("Only the editor-in-chief may do this.")
+        raise PermissionDenied(gettext("Only the editor-in-chief may do this."))
 
 
 def _lock(item: Item) -> Item:
@@ -99,13 +100,18 @@ def _lock(item: Item) -> Item:
 def refusal(item: Suggestion | Nomination, curator: User) -> str:
     """Why ``curator`` may not act on the item now (closed, or claimed by another), or ""."""
     if item.status not in OPEN_STATUSES:
-        return f"This item is already {item.get_status_display().lower()}."
+        closed: dict[str, str] = {
+            Status.PUBLISHED: gettext("This item is already published."),
+            Status.DECLINED: gettext("This item is already declined."),
+            Status.MERGED: gettext("This item is already merged into an existing resource."),
+        }
+        return closed[item.status]
     if item.claimed_by_id and item.claimed_by_id != curator.pk:
-        holder = item.claimed_by.display_name() if item.claimed_by else "Another curator"
-        return (
-            f"{holder} is working on this item: only they can act on it until they release "
+        holder = item.claimed_by.display_name() if item.claimed_by else gettext("Another curator")
+        return gettext(
+            "%(holder)s is working on this item: only they can act on it until they release "
             "their claim (or the editor-in-chief releases it)."
-        )
+        ) % {"holder": holder}
     return ""
 
 
@@ -131,7 +137,10 @@ def validate_links(text: str) -> str:
             http_url_validator(line)
         except ValidationError:
             raise ValidationError(
-                f"“{line[:80]}” is not a web link: each line must start with http:// or https://."
+                gettext(
+                    "“%(line)s” is not a web link: each line must start with http:// or https://."
+                )
+                % {"line": line[:80]}
             ) from None
     return "\n".join(lines)
 
@@ -167,7 +176,7 @@ def submit_nomination(*, fields: Mapping[str, Any]) -> Nomination:
     """Record a champion nomination (consent required) and mail its private status link."""
     nomination = Nomination(**{k: v for k, v in fields.items() if k in NOMINATION_SUBMITTED})
     if not nomination.consent:
-        raise ValidationError({"consent": "The nominee must have agreed to be featured."})
+        raise ValidationError({"consent": gettext("The nominee must have agreed to be featured.")})
     nomination.links = validate_links(nomination.links)
     nomination.full_clean()
     nomination.save()
@@ -181,10 +190,10 @@ def reply_to_question(item: Suggestion | Nomination, *, reply: str) -> Suggestio
     """The contributor answers a curator's question; the item returns to the queue."""
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status != Status.NEEDS_INFO:
-        raise ValidationError("No question is waiting for an answer.")
+        raise ValidationError(gettext("No question is waiting for an answer."))
     reply = reply.strip()
     if not reply:
-        raise ValidationError({"reply": "Write your answer."})
+        raise ValidationError({"reply": gettext("Write your answer.")})
     item.reply = reply
     item.replied_at = timezone.now()
     item.status = Status.PENDING
@@ -314,7 +323,7 @@ def publish_suggestion(suggestion: Suggestion, *, curator: User) -> Resource:
     def create(suggestion: Suggestion) -> Resource:
         if suggestion.resource_type_id is None:
             raise ValidationError(
-                {"resource_type": "Choose the type of resource before publishing."}
+                {"resource_type": gettext("Choose the type of resource before publishing.")}
             )
         now = timezone.now()
         resource = Resource(
@@ -430,7 +439,7 @@ def decline(item: Item, *, curator: User, reason: str) -> Item:
     require_curator(curator)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give the contributor a reason."})
+        raise ValidationError({"reason": gettext("Give the contributor a reason.")})
 
     def change(item: Item) -> None:
         _close(item, curator=curator, status=Status.DECLINED)
@@ -468,7 +477,7 @@ def ask_question(item: Item, *, curator: User, question: str) -> Item:
     require_curator(curator)
     question = question.strip()
     if not question:
-        raise ValidationError({"question": "Write your question."})
+        raise ValidationError({"question": gettext("Write your question.")})
 
     def change(item: Item) -> None:
         item.status = Status.NEEDS_INFO
@@ -488,7 +497,7 @@ def set_notice_frequency(curator: User, frequency: str) -> CuratorNotice:
     """Opt in to (or out of) e-mail about new suggestions and nominations."""
     require_curator(curator)
     if frequency not in CuratorNotice.Frequency.values:
-        raise ValidationError({"frequency": "Choose one of the options."})
+        raise ValidationError({"frequency": gettext("Choose one of the options.")})
     notice, _created = CuratorNotice.objects.select_for_update().get_or_create(user=curator)
     if frequency == CuratorNotice.Frequency.DAILY and notice.frequency != frequency:
         notice.digest_until = timezone.now()  # the first digest lists what comes from now on
@@ -554,7 +563,7 @@ def revert_resource(resource: Resource, *, curator: User, history_id: int) -> Re
     try:
         version = resource.history.get(history_id=history_id)  # type: ignore[attr-defined]
     except resource.history.model.DoesNotExist:  # type: ignore[attr-defined]
-        raise ValidationError("That version does not belong to this resource.") from None
+        raise ValidationError(gettext("That version does not belong to this resource.")) from None
     for field in Resource._meta.concrete_fields:
         if field.name in {"id", "created_at", "updated_at"}:
             continue
@@ -572,7 +581,7 @@ def revert_resource(resource: Resource, *, curator: User, history_id: int) -> Re
 
 def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end date is before the start date."})
+        raise ValidationError({"ends_on": gettext("The end date is before the start date.")})
 
 
 @transaction.atomic
@@ -586,7 +595,9 @@ def create_resource_spotlight(
 ) -> ResourceSpotlight:
     require_editor_in_chief(editor)
     if not resource.is_published:
-        raise ValidationError({"resource": "Only a published resource can be in the spotlight."})
+        raise ValidationError(
+            {"resource": gettext("Only a published resource can be in the spotlight.")}
+        )
     _check_dates(starts_on, ends_on)
     spotlight = ResourceSpotlight(
         resource=resource,
@@ -610,7 +621,9 @@ def create_champion_spotlight(
 ) -> ChampionSpotlight:
     require_editor_in_chief(editor)
     if not champion.is_published:
-        raise ValidationError({"champion": "Only a published champion can be in the spotlight."})
+        raise ValidationError(
+            {"champion": gettext("Only a published champion can be in the spotlight.")}
+        )
     _check_dates(starts_on, ends_on)
     spotlight = ChampionSpotlight(
         champion=champion, starts_on=starts_on, ends_on=ends_on, created_by=editor

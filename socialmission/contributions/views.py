@@ -435,12 +435,14 @@ class _FormAction:
     form: type[django_forms.Form]
     context_name: str
     call: Callable[[Any, User, dict[str, Any]], object]
-    success: _StrOrPromise  # formatted with the kind's ``noun`` and ``person``
+    # What the curator is told; a kind's own sentence for the action (``_QueueKind.successes``)
+    # comes first, so that "suggestion" and "nomination" are never glued into one sentence.
+    success: _StrOrPromise = ""
 
 
 # Claim and release carry no form: the service is the whole action.
 _PLAIN_ACTIONS: dict[str, tuple[Callable[..., object], _StrOrPromise]] = {
-    "claim": (services.claim, gettext_lazy("You have claimed this {noun}.")),
+    "claim": (services.claim, ""),  # said by each kind
     "release": (services.release, gettext_lazy("Claim released.")),
 }
 
@@ -448,7 +450,6 @@ _DECLINE = _FormAction(
     forms.DeclineForm,
     "decline_form",
     lambda item, curator, data: services.decline(item, curator=curator, reason=data["reason"]),
-    gettext_lazy("Declined; the {person} has been told why."),
 )
 _ASK = _FormAction(
     forms.QuestionForm,
@@ -456,7 +457,6 @@ _ASK = _FormAction(
     lambda item, curator, data: services.ask_question(
         item, curator=curator, question=data["question"]
     ),
-    gettext_lazy("Question sent; the {noun} waits for an answer."),
 )
 _MERGE = _FormAction(
     forms.MergeForm,
@@ -478,8 +478,8 @@ class _QueueKind:
     edit: Callable[..., object]
     publish: Callable[..., object]
     published: _StrOrPromise
-    noun: str
-    person: str
+    # The success message of an action whose sentence names the kind (claim, decline, ask).
+    successes: dict[str, _StrOrPromise]
     url_name: str
     template: str
     form_actions: dict[str, _FormAction]
@@ -487,13 +487,14 @@ class _QueueKind:
 
 
 def _run_form_action(
-    request: HttpRequest, kind: _QueueKind, item: Any, curator: User, spec: _FormAction
+    request: HttpRequest, kind: _QueueKind, item: Any, curator: User, action: str
 ) -> tuple[bool, django_forms.Form]:
+    spec = kind.form_actions[action]
     form = spec.form(request.POST)
     if not form.is_valid():
         return False, form
     data = form.cleaned_data
-    success = spec.success.format(noun=kind.noun, person=kind.person)
+    success = kind.successes.get(action, spec.success)
     return _run(request, lambda: spec.call(item, curator, data), success, form), form
 
 
@@ -536,11 +537,11 @@ def _queue_item(request: HttpRequest, pk: int, kind: _QueueKind) -> HttpResponse
         done = _run(
             request,
             lambda: call(item, curator=curator),
-            success.format(noun=kind.noun, person=kind.person),
+            kind.successes.get(action, success),
         )
     elif action in kind.form_actions:
         spec = kind.form_actions[action]
-        done, context[spec.context_name] = _run_form_action(request, kind, item, curator, spec)
+        done, context[spec.context_name] = _run_form_action(request, kind, item, curator, action)
     elif action in {"save", "publish"}:
         done, context["edit_form"] = _run_edit(request, kind, item, curator, action)
     elif action:
@@ -580,8 +581,11 @@ _SUGGESTION = _QueueKind(
     edit=services.edit_suggestion,
     publish=services.publish_suggestion,
     published=gettext_lazy("Published: the resource is in the library now."),
-    noun="suggestion",
-    person="suggester",
+    successes={
+        "claim": gettext_lazy("You have claimed this suggestion."),
+        "decline": gettext_lazy("Declined; the suggester has been told why."),
+        "ask": gettext_lazy("Question sent; the suggestion waits for an answer."),
+    },
     url_name="contributions:suggestion",
     template="contributions/suggestion_detail.html",
     form_actions={"decline": _DECLINE, "ask": _ASK, "merge": _MERGE},
@@ -594,8 +598,11 @@ _NOMINATION = _QueueKind(
     edit=services.edit_nomination,
     publish=services.publish_nomination,
     published=gettext_lazy("Published: the champion's page is public now."),
-    noun="nomination",
-    person="nominator",
+    successes={
+        "claim": gettext_lazy("You have claimed this nomination."),
+        "decline": gettext_lazy("Declined; the nominator has been told why."),
+        "ask": gettext_lazy("Question sent; the nomination waits for an answer."),
+    },
     url_name="contributions:nomination",
     template="contributions/nomination_detail.html",
     form_actions={"decline": _DECLINE, "ask": _ASK},
@@ -761,8 +768,14 @@ def curators(request: HttpRequest) -> HttpResponse:
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                verb = "no longer holds" if revoke else "now holds"
-                messages.success(request, f"{user.username} {verb} the {role} role.")
+                done = (
+                    gettext("%(user)s no longer holds the %(role)s role.")
+                    if revoke
+                    else gettext("%(user)s now holds the %(role)s role.")
+                )
+                messages.success(
+                    request, done % {"user": user.username, "role": roles.role_label(role)}
+                )
                 return redirect("contributions:curators")
     holders = (
         User.objects.filter(groups__name__in=roles.ROLES, is_active=True)
@@ -773,6 +786,19 @@ def curators(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contributions/curators.html",
-        {"form": form, "holders": holders, "roles": roles.ROLES},
+        {
+            "form": form,
+            "holders": [
+                (
+                    holder,
+                    [
+                        roles.role_label(group.name)
+                        for group in holder.groups.all()
+                        if group.name in roles.ROLES
+                    ],
+                )
+                for holder in holders
+            ],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -26,6 +26,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from socialmission.core import ratelimits
 from socialmission.core.ratelimits import RateStatus
@@ -102,7 +103,10 @@ def fill_time_error(stamp: str) -> str:
     try:
         started = float(signing.loads(stamp, salt=_SALT, max_age=7 * 24 * 3600))
     except (signing.BadSignature, TypeError, ValueError):
-        return "The form expired or was damaged. Check your entries and send it again."
+        return gettext("The form expired or was damaged. Check your entries and send it again.")
     if time.time() - started < min_fill_seconds():
-        return "That was faster than a person can fill in this form. Check your entries and send it again."
+        return gettext(
+            "That was faster than a person can fill in this form. Check your entries and send it "
+            "again."
+        )
     return ""

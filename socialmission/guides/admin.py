@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from socialmission.guides.models import ReadingGuide, ReadingGuideItem
 from socialmission.guides.services import GUIDE_FIELDS
@@ -39,7 +40,7 @@ class ReadingGuideAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReadingGuide]:
         return super().get_queryset(request).annotate(_item_count=Count("items"))
 
-    @admin.display(description="Items", ordering="_item_count")
+    @admin.display(description=_("Items"), ordering="_item_count")
     def item_count(self, obj: ReadingGuide) -> int:
         return getattr(obj, "_item_count", 0)
 

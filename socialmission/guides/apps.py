@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GuidesConfig(AppConfig):
     name = "socialmission.guides"
-    verbose_name = "Reading guides"
+    verbose_name = _("Reading guides")
 
     def ready(self) -> None:
         from socialmission.guides import sections

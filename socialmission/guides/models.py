@@ -29,29 +29,38 @@ class ReadingGuide(models.Model):
         READING_GUIDE = "reading_guide", _("Reading guide")
         KEY_PUBLICATIONS = "key_publications", _("Key publications")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True, help_text=_("One or two sentences for lists."))
-    learning_objectives = models.TextField(
-        blank=True, help_text=_("One objective per line; shown as a list.")
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences for lists.")
     )
-    introduction = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.READING_GUIDE)
-    is_published = models.BooleanField(default=False)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    learning_objectives = models.TextField(
+        _("learning objectives"),
+        blank=True,
+        help_text=_("One objective per line; shown as a list."),
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.READING_GUIDE
+    )
+    is_published = models.BooleanField(_("is published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     curated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reading_guides",
+        verbose_name=_("curated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReadingGuideQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("reading guide")
+        verbose_name_plural = _("reading guides")
         ordering = ["-published_at", "title"]
         constraints = [
             models.CheckConstraint(
@@ -95,14 +104,25 @@ class ReadingGuide(models.Model):
 
 
 class ReadingGuideItem(models.Model):
-    guide = models.ForeignKey(ReadingGuide, on_delete=models.CASCADE, related_name="items")
-    resource = models.ForeignKey(
-        Resource, on_delete=models.CASCADE, related_name="reading_guide_items"
+    guide = models.ForeignKey(
+        ReadingGuide, on_delete=models.CASCADE, related_name="items", verbose_name=_("guide")
     )
-    position = models.PositiveIntegerField(default=0, help_text=_("Order in the guide."))
-    annotation = models.TextField(blank=True, help_text=_("Why read it, and what to look for."))
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="reading_guide_items",
+        verbose_name=_("resource"),
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in the guide.")
+    )
+    annotation = models.TextField(
+        _("annotation"), blank=True, help_text=_("Why read it, and what to look for.")
+    )
 
     class Meta:
+        verbose_name = _("reading guide item")
+        verbose_name_plural = _("reading guide items")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["guide", "resource"], name="readingguideitem_unique"),

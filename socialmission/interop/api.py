@@ -21,6 +21,7 @@ from django.db import models as dj_models
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.openapi.docs import Swagger
 from pydantic import create_model
@@ -272,7 +273,7 @@ def _unknown_parameters(request: HttpRequest, known: frozenset[str]) -> dict[str
     if not unknown:
         return None
     return {
-        "detail": "Unknown query parameter: " + ", ".join(unknown),
+        "detail": gettext("Unknown query parameter: %(names)s") % {"names": ", ".join(unknown)},
         "unknown": unknown,
         "known": sorted(known),
     }
@@ -342,7 +343,7 @@ def get_resource(request: HttpRequest, resource_id: int) -> tuple[int, dict[str,
         else None
     )
     if resource is None:
-        return 404, {"detail": "No published resource has this id."}
+        return 404, {"detail": gettext("No published resource has this id.")}
     return 200, resource_data(resource, request, detail=True)
 
 

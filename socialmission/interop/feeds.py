@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import linebreaks
+from django.utils.translation import gettext
 
 from socialmission.interop.records import resource_to_record
 from socialmission.library import models as m
@@ -88,13 +89,13 @@ class NewResourcesFeed(Feed):
     feed_type: type[SyndicationFeed] = EscapedRssFeed
 
     def title(self) -> str:
-        return f"{settings.SITE_NAME}: new resources"
+        return gettext("%(site)s: new resources") % {"site": settings.SITE_NAME}
 
     def link(self) -> str:
         return reverse("library:home")
 
     def description(self) -> str:
-        return f"Resources newly published in the {settings.SITE_NAME}."
+        return gettext("Resources newly published in the %(site)s.") % {"site": settings.SITE_NAME}
 
     subtitle = description
 
@@ -172,7 +173,10 @@ class SearchFeed(NewResourcesFeed):
         return reverse(self.url_name) + (f"?{query}" if query else "")
 
     def description(self, obj: SearchParams) -> str:  # type: ignore[override]
-        return f"Resources newly published in the {settings.SITE_NAME} that match {describe(obj)}."
+        return gettext("Resources newly published in the %(site)s that match %(search)s.") % {
+            "site": settings.SITE_NAME,
+            "search": describe(obj),
+        }
 
     subtitle = description  # type: ignore[assignment]
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from socialmission.accounts.decorators import curator_required
@@ -53,7 +54,9 @@ def _import(request: HttpRequest, form: ImportForm) -> tuple[ImportReport | None
         return _run_import(request, form, upload, upload.name, dry_run, token)
     staged = staging.fetch(form.cleaned_data["staged"], user_id=user_id)
     if staged is None:
-        form.add_error("file", "The file kept from the dry run has expired: upload it again.")
+        form.add_error(
+            "file", gettext("The file kept from the dry run has expired: upload it again.")
+        )
         return None, "", ""
     with staged.path.open("rb") as stream:
         result = _run_import(request, form, stream, staged.name, dry_run, staged.token)

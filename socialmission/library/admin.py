@@ -1,6 +1,7 @@
 """Curators edit resources and every vocabulary here; each save is searchable at once."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from socialmission.library import models as m
@@ -29,7 +30,7 @@ class ActionAreaAdmin(VocabularyAdmin):
     list_display = ["name", "slug", "mapped_domains", "position", "is_active"]
     filter_horizontal = ["domains"]
 
-    @admin.display(description="Maps to domains")
+    @admin.display(description=_("Maps to domains"))
     def mapped_domains(self, obj: m.ActionArea) -> str:
         return ", ".join(d.name for d in obj.domains.all())
 
@@ -71,23 +72,23 @@ class ResourceAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            "Publication",
+            _("Publication"),
             {"fields": ["venue", "volume", "issue", "pages", "doi", "pmid", "url", "language"]},
         ),
-        ("Description", {"fields": ["description", "keywords"]}),
-        ("Tags", {"fields": [f for f in _own_facet_fields() if f != "resource_type"]}),
+        (_("Description"), {"fields": ["description", "keywords"]}),
+        (_("Tags"), {"fields": [f for f in _own_facet_fields() if f != "resource_type"]}),
         (
-            "Program example summary",
+            _("Program example summary"),
             {"fields": ["need", "intervention", "results", "reviewed_on"], "classes": ["collapse"]},
         ),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
         # Every editable field (library/fields.py) appears, those not placed above at the end.
         placed = {name for _title, options in self.fieldsets for name in options["fields"]}
         others = [name for name in fields_for(Use.EDIT) if name not in placed]
-        return [*self.fieldsets, *([("Other fields", {"fields": others})] if others else [])]
+        return [*self.fieldsets, *([(_("Other fields"), {"fields": others})] if others else [])]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         from django.utils import timezone

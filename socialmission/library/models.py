@@ -75,11 +75,13 @@ class VocabularyQuerySet(models.QuerySet["Vocabulary"]):
 class Vocabulary(models.Model):
     """A curator-editable list of terms; its slug is what URLs and the index use."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0, help_text=_("Order in lists and facets."))
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in lists and facets.")
+    )
+    is_active = models.BooleanField(_("is active"), default=True)
 
     objects = VocabularyQuerySet.as_manager()
 
@@ -100,51 +102,61 @@ class Domain(Vocabulary):
     """What a school acts on; also the domains of the self-assessment."""
 
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
 
 
 class Topic(Vocabulary):
     """A goal or outcome area."""
 
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
 
 class Profession(Vocabulary):
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("profession")
+        verbose_name_plural = _("professions")
 
 
 class ResourceType(Vocabulary):
     # The schema.org type and CSL type the exports and page metadata use for this kind.
-    csl_type = models.CharField(max_length=40, default="article-journal")
-    schema_org_type = models.CharField(max_length=60, default="CreativeWork")
+    csl_type = models.CharField(_("csl type"), max_length=40, default="article-journal")
+    schema_org_type = models.CharField(_("schema org type"), max_length=60, default="CreativeWork")
 
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("resource type")
+        verbose_name_plural = _("resource types")
 
 
 class EvidenceLevel(Vocabulary):
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("evidence level")
+        verbose_name_plural = _("evidence levels")
 
 
 class ActionArea(Vocabulary):
     """The library's older six Action Areas; kept so old links and tags resolve to domains."""
 
-    domains = models.ManyToManyField(Domain, related_name="action_areas", blank=True)
+    domains = models.ManyToManyField(
+        Domain, related_name="action_areas", blank=True, verbose_name=_("domains")
+    )
 
     class Meta(Vocabulary.Meta):
-        pass
+        verbose_name = _("action area")
+        verbose_name_plural = _("action areas")
 
 
 class Synonym(models.Model):
     """Two phrases a search treats as the same, in both directions (URM ↔ underrepresented…)."""
 
-    term = models.CharField(max_length=200)
-    equivalent = models.CharField(max_length=200)
+    term = models.CharField(_("term"), max_length=200)
+    equivalent = models.CharField(_("equivalent"), max_length=200)
 
     class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
         ordering = ["term"]
         constraints = [
             models.UniqueConstraint(fields=["term", "equivalent"], name="synonym_unique_pair"),
@@ -173,63 +185,84 @@ class Resource(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    title = models.CharField(max_length=1000)
-    slug = models.SlugField(max_length=120, blank=True)
+    title = models.CharField(_("title"), max_length=1000)
+    slug = models.SlugField(_("slug"), max_length=120, blank=True)
     # A list of {"family": …, "given": …} or {"literal": …}, the shape CSL-JSON uses.
-    authors = models.JSONField(default=list, blank=True)
-    organization = models.CharField(max_length=500, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    venue = models.CharField(max_length=500, blank=True, help_text=_("Journal, publisher or site."))
+    authors = models.JSONField(_("authors"), default=list, blank=True)
+    organization = models.CharField(_("organization"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    venue = models.CharField(
+        _("venue"), max_length=500, blank=True, help_text=_("Journal, publisher or site.")
+    )
     venue_short = models.CharField(
         _("journal abbreviation"),
         max_length=200,
         blank=True,
         help_text=_("The NLM abbreviation (e.g. Acad Med), used by AMA and Vancouver citations."),
     )
-    volume = models.CharField(max_length=50, blank=True)
-    issue = models.CharField(max_length=50, blank=True)
-    pages = models.CharField(max_length=50, blank=True)
-    issn = models.CharField("ISSN", max_length=20, blank=True)
-    doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True, db_index=True)
-    url = models.URLField("URL", max_length=2000, blank=True)
-    language = models.CharField(max_length=12, default="en", blank=True)
-    keywords = models.TextField(blank=True, help_text=_("Separated by semicolons."))
-    description = models.TextField(blank=True)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    pages = models.CharField(_("pages"), max_length=50, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=20, blank=True)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(_("PMID"), max_length=20, blank=True, db_index=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=12, default="en", blank=True)
+    keywords = models.TextField(_("keywords"), blank=True, help_text=_("Separated by semicolons."))
+    description = models.TextField(_("description"), blank=True)
 
     resource_type = models.ForeignKey(
-        ResourceType, on_delete=models.PROTECT, related_name="resources"
+        ResourceType,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        verbose_name=_("resource type"),
     )
-    domains = models.ManyToManyField(Domain, related_name="resources", blank=True)
-    topics = models.ManyToManyField(Topic, related_name="resources", blank=True)
-    professions = models.ManyToManyField(Profession, related_name="resources", blank=True)
+    domains = models.ManyToManyField(
+        Domain, related_name="resources", blank=True, verbose_name=_("domains")
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="resources", blank=True, verbose_name=_("topics")
+    )
+    professions = models.ManyToManyField(
+        Profession, related_name="resources", blank=True, verbose_name=_("professions")
+    )
     evidence_level = models.ForeignKey(
-        EvidenceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+        EvidenceLevel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("evidence level"),
     )
 
     # The structured summary of a program example (Rural Health Information Hub's model).
-    need = models.TextField(blank=True)
-    intervention = models.TextField(blank=True)
-    results = models.TextField(blank=True)
-    reviewed_on = models.DateField(null=True, blank=True)
+    need = models.TextField(_("need"), blank=True)
+    intervention = models.TextField(_("intervention"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     curated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="curated_resources",
+        verbose_name=_("curated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
 
     # The many-to-many facets declared on this model (facets.py) keep their history too.
     history = HistoricalRecords(m2m_fields=[f.field for f in FACETS.multiple()])
     objects = ResourceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -284,14 +317,16 @@ class IndexChange(models.Model):
         VOCABULARY = "vocabulary", _("Vocabulary changed")
         SYNONYMS = "synonyms", _("Synonyms changed")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    resource_id = models.BigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    resource_id = models.BigIntegerField(_("resource id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set once the index holds the change. Rows are marked rather than a "last position" kept,
     # because on PostgreSQL ids are handed out before commit and can commit out of order.
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("index change")
+        verbose_name_plural = _("index changes")
         ordering = ["id"]
         indexes = [
             models.Index(

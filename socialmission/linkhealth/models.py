@@ -47,29 +47,40 @@ ERROR_LABELS = {
 
 
 class Link(models.Model):
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="links")
-    kind = models.CharField(max_length=3, choices=Kind.choices)
-    address = models.URLField(max_length=2100)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNCHECKED)
-    final_url = models.URLField(max_length=2100, blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=20, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    # The consecutive failed checks and when the first of them happened.
-    failures = models.PositiveSmallIntegerField(default=0)
-    failing_since = models.DateTimeField(null=True, blank=True)
-    # A redirect target a curator looked at and kept the old address for.
-    accepted_final_url = models.URLField(max_length=2100, blank=True)
-    checked_by_hand_at = models.DateTimeField(null=True, blank=True)
-    checked_by_hand_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="links", verbose_name=_("resource")
     )
-    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    address = models.URLField(_("address"), max_length=2100)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UNCHECKED
+    )
+    final_url = models.URLField(_("final url"), max_length=2100, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("http status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=20, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    # The consecutive failed checks and when the first of them happened.
+    failures = models.PositiveSmallIntegerField(_("failures"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    # A redirect target a curator looked at and kept the old address for.
+    accepted_final_url = models.URLField(_("accepted final url"), max_length=2100, blank=True)
+    checked_by_hand_at = models.DateTimeField(_("checked by hand at"), null=True, blank=True)
+    checked_by_hand_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by hand by"),
+    )
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
     # A run claims the links it checks, so two runs at once never check one link twice.
-    lease_token = models.CharField(max_length=32, blank=True, db_index=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(_("lease token"), max_length=32, blank=True, db_index=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
         ordering = ["resource_id", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["resource", "kind"], name="link_one_per_kind"),
@@ -108,20 +119,29 @@ class Outcome(models.TextChoices):
 class LinkCheck(models.Model):
     """One check of a link; only the last ``LINKHEALTH_HISTORY_LENGTH`` are kept."""
 
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="checks")
-    checked_at = models.DateTimeField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices)
-    method = models.CharField(max_length=4, blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    final_url = models.URLField(max_length=2100, blank=True)
+    link = models.ForeignKey(
+        Link, on_delete=models.CASCADE, related_name="checks", verbose_name=_("link")
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    method = models.CharField(_("method"), max_length=4, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("http status"), null=True, blank=True)
+    final_url = models.URLField(_("final url"), max_length=2100, blank=True)
     # Each hop of the redirect chain: [{"status": 301, "url": "…"}, …].
-    redirects = models.JSONField(default=list, blank=True)
-    error = models.CharField(max_length=20, blank=True)
+    redirects = models.JSONField(_("redirects"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=20, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
 
     class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
         ordering = ["-checked_at", "-id"]
         constraints = [
             models.CheckConstraint(

@@ -785,8 +785,8 @@ class _BackgroundThreads:
             return self._executor
 
 
-# One thread per request a gunicorn worker serves at once (GUNICORN_THREADS, 2) is enough; a
-# search that finds them busy waits its turn and is never wrong.
+# One thread per request a gunicorn worker serves at once (GUNICORN_THREADS, 2 by default) would
+# do; a few more cover a larger setting. A search that finds them all busy waits its turn.
 _background = _BackgroundThreads(workers=4)
 
 

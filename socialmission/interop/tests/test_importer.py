@@ -277,6 +277,40 @@ def test_queries_grow_with_batches_not_with_records() -> None:
     assert one_batch <= 9 + per_batch
 
 
+def test_history_copies_of_tag_rows_match_the_tag_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each creation history row holds a copy of its resource's tag rows (their ids too), also
+    when the rows of a batch take several statements and resources carry several terms."""
+    from socialmission.interop import importer
+    from socialmission.library.models import Domain, Profession
+
+    monkeypatch.setattr(importer, "TAG_ROWS_PER_INSERT", 3)
+    report = import_records(
+        [article(i, domains=["Curriculum & programming"] if i % 2 else []) for i in range(1, 8)],
+        defaults=ImportDefaults(
+            tags={"domain": ["community-engagement"], "profession": ["medicine", "nursing"]}
+        ),
+        status="published",
+    )
+    ids = [entry.resource_id for entry in report.created]
+    assert len(ids) == 7
+    for relation, model in (("domains", Domain), ("professions", Profession)):
+        through = getattr(Resource, relation).through
+        field = model.__name__.lower()
+        rows = through.objects.filter(resource_id__in=ids).order_by("id")
+        expected = [(row.id, row.resource_id, getattr(row, f"{field}_id")) for row in rows]
+        assert len(expected) == (7 + 4 if relation == "domains" else 14)
+        copies = []
+        for resource_id in ids:
+            entry = Resource.objects.get(pk=resource_id).history.get()
+            copies += [
+                (copy.id, copy.resource_id, getattr(copy, f"{field}_id"))
+                for copy in getattr(entry, relation).all()
+            ]
+        assert sorted(copies) == expected
+
+
 def test_outbox_rows_for_many_resources_take_one_statement_per_thousand() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

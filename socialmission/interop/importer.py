@@ -577,6 +577,13 @@ class _Importer:
             for facet in FACETS.single()
         ]
         self.multiple_facets = [(facet, self.vocab.terms[facet.key]) for facet in FACETS.multiple()]
+        # What a record without tags of its own gets: the default tags, shared by every such
+        # record (the lists are only read, when the batch is written).
+        self.default_tags = {
+            facet.key: _merge(self.defaults.tags[facet.key], []) for facet in FACETS.multiple()
+        }
+        # The resource type of a record that names none, by its CSL type.
+        self.type_by_csl: dict[str, Vocabulary] = {}
 
     def add(self, item: Record | RecordError, number: int) -> None:
         if isinstance(item, RecordError):
@@ -651,6 +658,10 @@ class _Importer:
             )
         )
 
+    def _with_defaults(self, key: str, found: list[Vocabulary]) -> list[Vocabulary]:
+        """The import's default terms of a facet, then a record's own (without repeats)."""
+        return _merge(self.defaults.tags[key], found) if found else self.default_tags[key]
+
     def _tags(self, terms: _Terms, names: list[str], warnings: list[str]) -> list[Vocabulary]:
         found = []
         for name in filter(None, names):
@@ -672,6 +683,9 @@ class _Importer:
             warnings.append(f'unknown resource type "{named}" ignored')
         if self.defaults.resource_type is not None:
             return self.defaults.resource_type
+        known = self.type_by_csl.get(record.type)
+        if known is not None:
+            return known
         slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
         term = self.types.get(slug) if slug else None
         if term is None:
@@ -683,7 +697,9 @@ class _Importer:
                 ),
                 None,
             )
-        return term or self.types.require(FALLBACK_RESOURCE_TYPE)
+        term = term or self.types.require(FALLBACK_RESOURCE_TYPE)
+        self.type_by_csl[record.type] = term
+        return term
 
     def _create(
         self,
@@ -709,8 +725,8 @@ class _Importer:
             values=values,
             entry=ReportEntry(position=position, title=fields["title"]),
             tags={
-                facet.key: _merge(
-                    self.defaults.tags[facet.key], self._tags(terms, names[facet.key], warnings)
+                facet.key: self._with_defaults(
+                    facet.key, self._tags(terms, names[facet.key], warnings)
                 )
                 for facet, terms in self.multiple_facets
             },

@@ -226,6 +226,35 @@ def test_csl_type_picks_the_resource_type_without_defaults() -> None:
     assert slugs == ["video", "book", "article"]
 
 
+def test_types_and_default_tags_worked_out_once_hold_for_every_record() -> None:
+    """The resource type found for a CSL type, and the import's default tags, are worked out
+    once per import: a record naming its own type or tags in between changes neither for the
+    records after it."""
+    report = import_records(
+        [
+            Record(title="A", type="book", source="1"),
+            Record(title="B", type="book", resource_type="Toolkit", source="2"),
+            Record(title="C", type="book", source="3"),
+            Record(title="D", type="patent", domains=["Curriculum & programming"], source="4"),
+            Record(title="E", type="patent", source="5"),
+            Record(title="F", type="motion_picture", source="6"),
+        ],
+        defaults=ImportDefaults(tags={"domain": ["community-engagement"]}),
+    )
+    resources = [Resource.objects.get(pk=e.resource_id) for e in report.created]
+    assert [r.resource_type.slug for r in resources] == [
+        "book",
+        "toolkit",
+        "book",
+        "article",
+        "article",
+        "video",
+    ]
+    domains = [sorted(d.slug for d in r.domains.all()) for r in resources]
+    assert domains[3] == ["community-engagement", "curriculum-programming"]
+    assert all(d == ["community-engagement"] for i, d in enumerate(domains) if i != 3)
+
+
 def test_unknown_defaults_and_status_are_refused_before_writing() -> None:
     with pytest.raises(ValueError, match='Unknown domain "nope"'):
         validate_defaults(ImportDefaults(tags={"domain": ["nope"]}))

@@ -62,6 +62,8 @@ from socialmission.library.fields import Use, fields_for
 from socialmission.library.models import Resource, ResourceType, Vocabulary
 
 BATCH_SIZE = 500
+# Tag relation rows per INSERT (four parameters each in the history copy).
+TAG_ROWS_PER_INSERT = 1000
 PROGRESS_EVERY = 100
 
 # The resource type a record gets from its CSL type when neither the record nor the import
@@ -437,8 +439,11 @@ class _Writer:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def insert_history(self, ids: list[int], *, user: User | None, reason: str, date: Any) -> None:
-        """One "created" history row per resource, copied from its row by INSERT … SELECT."""
+    def insert_history(
+        self, ids: list[int], *, user: User | None, reason: str, date: Any
+    ) -> dict[int, int]:
+        """One "created" history row per resource, copied from its row by INSERT … SELECT;
+        returns each resource's history id (by resource id), for the copies of its tag rows."""
         history_model = Resource.history.model  # type: ignore[attr-defined]
         own = {"history_id", "history_date", "history_change_reason", "history_type"}
         own.add("history_user_id")
@@ -455,7 +460,8 @@ class _Writer:
             f"INSERT INTO {qn(history_model._meta.db_table)} ({columns}, {qn('history_date')}, "  # noqa: S608
             f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
             f"SELECT {columns}, %s, %s, %s, %s FROM {self.table} "
-            f"WHERE {qn('id')} IN ({placeholders}) ORDER BY {qn('id')}"
+            f"WHERE {qn('id')} IN ({placeholders}) ORDER BY {qn('id')} "
+            f"RETURNING {qn('id')}, {qn('history_id')}"
         )
         params = [
             connection.ops.adapt_datetimefield_value(date),
@@ -466,9 +472,17 @@ class _Writer:
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+            # Pairs, so nothing depends on the order RETURNING gives the rows in.
+            return dict(cursor.fetchall())
 
-    def insert_tags(self, facet: Facet, pairs: list[tuple[int, int]], ids: list[int]) -> None:
-        """Rows of one tag relation, and their copies in the creation history rows."""
+    def insert_tags(
+        self, facet: Facet, pairs: list[tuple[int, int]], history_ids: dict[int, int]
+    ) -> None:
+        """Rows of one tag relation, and their copies in the creation history rows.
+
+        The relation rows' ids come back from their INSERT, so the copies are written from
+        values in hand rather than by reading the rows just written back with a join.
+        """
         if not pairs:
             return
         name = facet.field
@@ -488,24 +502,30 @@ class _Writer:
         source = qn(relation.m2m_column_name())  # type: ignore[union-attr]
         target = qn(relation.m2m_reverse_name())  # type: ignore[union-attr]
         through_table = qn(through._meta.db_table)
+        # simple_history keeps, per history row, a copy of the relation rows (with their ids).
+        history_model = Resource.history.model  # type: ignore[attr-defined]
+        m2m_history_table = qn(getattr(history_model, name).model._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {through_table} ({source}, {target}) VALUES (%s, %s)",  # noqa: S608
-                pairs,
-            )
-            # simple_history keeps, per history row, a copy of the relation rows (with their ids).
-            history_model = Resource.history.model  # type: ignore[attr-defined]
-            m2m_history = getattr(history_model, name).model
-            placeholders = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                f"INSERT INTO {qn(m2m_history._meta.db_table)} "  # noqa: S608
-                f"({qn('id')}, {source}, {target}, {qn('history_id')}) "
-                f"SELECT t.{qn('id')}, t.{source}, t.{target}, h.{qn('history_id')} "
-                f"FROM {through_table} t JOIN {qn(history_model._meta.db_table)} h "
-                f"ON h.{qn('id')} = t.{source} AND h.{qn('history_type')} = '+' "
-                f"WHERE t.{source} IN ({placeholders})",
-                ids,
-            )
+            for start in range(0, len(pairs), TAG_ROWS_PER_INSERT):
+                part = pairs[start : start + TAG_ROWS_PER_INSERT]
+                cursor.execute(
+                    f"INSERT INTO {through_table} ({source}, {target}) VALUES "  # noqa: S608
+                    + ", ".join(["(%s, %s)"] * len(part))
+                    + f" RETURNING {qn('id')}, {source}, {target}",
+                    [value for pair in part for value in pair],
+                )
+                # Sorted by the relation row's id: the order the join used to copy them in.
+                written = sorted(cursor.fetchall())
+                cursor.execute(
+                    f"INSERT INTO {m2m_history_table} "  # noqa: S608
+                    f"({qn('id')}, {source}, {target}, {qn('history_id')}) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(written)),
+                    [
+                        value
+                        for row_id, pk, term in written
+                        for value in (row_id, pk, term, history_ids[pk])
+                    ],
+                )
 
 
 class _Importer:
@@ -557,6 +577,13 @@ class _Importer:
             for facet in FACETS.single()
         ]
         self.multiple_facets = [(facet, self.vocab.terms[facet.key]) for facet in FACETS.multiple()]
+        # What a record without tags of its own gets: the default tags, shared by every such
+        # record (the lists are only read, when the batch is written).
+        self.default_tags = {
+            facet.key: _merge(self.defaults.tags[facet.key], []) for facet in FACETS.multiple()
+        }
+        # The resource type of a record that names none, by its CSL type.
+        self.type_by_csl: dict[str, Vocabulary] = {}
 
     def add(self, item: Record | RecordError, number: int) -> None:
         if isinstance(item, RecordError):
@@ -631,6 +658,10 @@ class _Importer:
             )
         )
 
+    def _with_defaults(self, key: str, found: list[Vocabulary]) -> list[Vocabulary]:
+        """The import's default terms of a facet, then a record's own (without repeats)."""
+        return _merge(self.defaults.tags[key], found) if found else self.default_tags[key]
+
     def _tags(self, terms: _Terms, names: list[str], warnings: list[str]) -> list[Vocabulary]:
         found = []
         for name in filter(None, names):
@@ -652,6 +683,9 @@ class _Importer:
             warnings.append(f'unknown resource type "{named}" ignored')
         if self.defaults.resource_type is not None:
             return self.defaults.resource_type
+        known = self.type_by_csl.get(record.type)
+        if known is not None:
+            return known
         slug = CSL_TYPE_TO_RESOURCE_TYPE.get(record.type)
         term = self.types.get(slug) if slug else None
         if term is None:
@@ -663,7 +697,9 @@ class _Importer:
                 ),
                 None,
             )
-        return term or self.types.require(FALLBACK_RESOURCE_TYPE)
+        term = term or self.types.require(FALLBACK_RESOURCE_TYPE)
+        self.type_by_csl[record.type] = term
+        return term
 
     def _create(
         self,
@@ -689,8 +725,8 @@ class _Importer:
             values=values,
             entry=ReportEntry(position=position, title=fields["title"]),
             tags={
-                facet.key: _merge(
-                    self.defaults.tags[facet.key], self._tags(terms, names[facet.key], warnings)
+                facet.key: self._with_defaults(
+                    facet.key, self._tags(terms, names[facet.key], warnings)
                 )
                 for facet, terms in self.multiple_facets
             },
@@ -712,14 +748,16 @@ class _Importer:
         for pending, pk in zip(batch, ids, strict=True):
             pending.known.resource_id = pk
             pending.entry.resource_id = pk
-        self.writer.insert_history(ids, user=self.user, reason=self.change_reason, date=self.now)
+        history_ids = self.writer.insert_history(
+            ids, user=self.user, reason=self.change_reason, date=self.now
+        )
         for facet in FACETS.multiple():
             pairs = [
                 (pk, term.pk)
                 for p, pk in zip(batch, ids, strict=True)
                 for term in p.tags[facet.key]
             ]
-            self.writer.insert_tags(facet, pairs, ids)
+            self.writer.insert_tags(facet, pairs, history_ids)
         signals.enqueue_resources(ids)
 
     def finish(self) -> None:

@@ -226,6 +226,35 @@ def test_csl_type_picks_the_resource_type_without_defaults() -> None:
     assert slugs == ["video", "book", "article"]
 
 
+def test_types_and_default_tags_worked_out_once_hold_for_every_record() -> None:
+    """The resource type found for a CSL type, and the import's default tags, are worked out
+    once per import: a record naming its own type or tags in between changes neither for the
+    records after it."""
+    report = import_records(
+        [
+            Record(title="A", type="book", source="1"),
+            Record(title="B", type="book", resource_type="Toolkit", source="2"),
+            Record(title="C", type="book", source="3"),
+            Record(title="D", type="patent", domains=["Curriculum & programming"], source="4"),
+            Record(title="E", type="patent", source="5"),
+            Record(title="F", type="motion_picture", source="6"),
+        ],
+        defaults=ImportDefaults(tags={"domain": ["community-engagement"]}),
+    )
+    resources = [Resource.objects.get(pk=e.resource_id) for e in report.created]
+    assert [r.resource_type.slug for r in resources] == [
+        "book",
+        "toolkit",
+        "book",
+        "article",
+        "article",
+        "video",
+    ]
+    domains = [sorted(d.slug for d in r.domains.all()) for r in resources]
+    assert domains[3] == ["community-engagement", "curriculum-programming"]
+    assert all(d == ["community-engagement"] for i, d in enumerate(domains) if i != 3)
+
+
 def test_unknown_defaults_and_status_are_refused_before_writing() -> None:
     with pytest.raises(ValueError, match='Unknown domain "nope"'):
         validate_defaults(ImportDefaults(tags={"domain": ["nope"]}))
@@ -275,6 +304,40 @@ def test_queries_grow_with_batches_not_with_records() -> None:
     assert three_batches - one_batch == 2 * per_batch
     # Before: the savepoint, PostgreSQL's import lock, the vocabularies, the library's keys.
     assert one_batch <= 9 + per_batch
+
+
+def test_history_copies_of_tag_rows_match_the_tag_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each creation history row holds a copy of its resource's tag rows (their ids too), also
+    when the rows of a batch take several statements and resources carry several terms."""
+    from socialmission.interop import importer
+    from socialmission.library.models import Domain, Profession
+
+    monkeypatch.setattr(importer, "TAG_ROWS_PER_INSERT", 3)
+    report = import_records(
+        [article(i, domains=["Curriculum & programming"] if i % 2 else []) for i in range(1, 8)],
+        defaults=ImportDefaults(
+            tags={"domain": ["community-engagement"], "profession": ["medicine", "nursing"]}
+        ),
+        status="published",
+    )
+    ids = [entry.resource_id for entry in report.created if entry.resource_id is not None]
+    assert len(ids) == 7
+    for relation, model in (("domains", Domain), ("professions", Profession)):
+        through = getattr(Resource, relation).through
+        field = model.__name__.lower()
+        rows = through.objects.filter(resource_id__in=ids).order_by("id")
+        expected = [(row.id, row.resource_id, getattr(row, f"{field}_id")) for row in rows]
+        assert len(expected) == (7 + 4 if relation == "domains" else 14)
+        copies = []
+        for resource_id in ids:
+            entry = Resource.objects.get(pk=resource_id).history.get()
+            copies += [
+                (copy.id, copy.resource_id, getattr(copy, f"{field}_id"))
+                for copy in getattr(entry, relation).all()
+            ]
+        assert sorted(copies) == expected
 
 
 def test_outbox_rows_for_many_resources_take_one_statement_per_thousand() -> None:

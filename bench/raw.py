@@ -44,7 +44,7 @@ def index_path(index_root: Path) -> Path:
 
 class Timer:
     """CPU seconds spent inside the wrapped callables, counted on the thread that runs each (the
-    engine finds the hits on a thread of its own while the calling thread counts facets)."""
+    engine counts facets on a thread of its own while the calling thread finds the hits)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}

@@ -921,14 +921,18 @@ class SearchEngine:
         if not missing:
             total, hits = top()
         else:
-            # Counting facets is the larger part of a search with many hits, and tantivy-py's
-            # aggregation holds the GIL while its top-k search lets it go: the hits are found
-            # on another core meanwhile, so a reader waits for the longer of the two, not both.
-            hits_future = _background().submit(top)
+            # Counting facets is the larger part of a search with many hits. tantivy-py lets
+            # the GIL go inside an aggregation, so the counts are made on another core while
+            # this thread finds the hits: a reader waits for the longer of the two, not both.
+            # (The hits' side makes some sixty calls into tantivy, each taking the GIL back:
+            # kept on this thread, those stay uncontended.)
+            counts_future = _background().submit(
+                self._count_facets, searcher, common, filters, missing
+            )
             try:
-                found.update(self._count_facets(searcher, common, filters, missing))
+                total, hits = top()
             finally:
-                total, hits = hits_future.result()
+                found.update(counts_future.result())
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(

@@ -1,8 +1,8 @@
-"""A search finds its hits on a background thread while the request's thread counts facets.
+"""A search counts its facets on a background thread while the request's thread finds the hits.
 
-tantivy-py's aggregation holds the GIL and its top-k search releases it, so the two run on two
-cores at once. These tests pin where each part runs, that the answer is the same as on one
-thread, and that an error on either side reaches the caller.
+tantivy-py lets the GIL go inside an aggregation, so the two run on two cores at once. These
+tests pin where each part runs, that the answer is the same as on one thread, and that an error
+on either side reaches the caller.
 """
 
 from __future__ import annotations
@@ -70,19 +70,19 @@ def _record_threads(opened: SearchEngine) -> dict[str, list[str]]:
 
 
 class _OneThread:
-    def submit(self, function: Callable[[], Any]) -> Future[Any]:
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         done: Future[Any] = Future()
-        done.set_result(function())
+        done.set_result(function(*args))
         return done
 
 
-def test_hits_are_found_beside_the_facet_counting(engine: SearchEngine) -> None:
+def test_facets_are_counted_beside_the_search_for_hits(engine: SearchEngine) -> None:
     seen = _record_threads(engine)
     result = engine.search(_query(filters={"type": ("toolkit",)}))
     here = threading.current_thread().name
-    assert seen["facets"] == [here]
-    assert len(seen["hits"]) == 1 and seen["hits"][0] != here
-    assert seen["hits"][0].startswith("smrl-engine")
+    assert seen["hits"] == [here]
+    assert len(seen["facets"]) == 1 and seen["facets"][0] != here
+    assert seen["facets"][0].startswith("smrl-engine")
     # 15 records say "rural"; 10 of them are toolkits.
     assert result.total == 10
     assert len(result.hits) == 5
@@ -117,38 +117,38 @@ def test_without_facets_nothing_is_sent_to_another_thread(engine: SearchEngine) 
     assert seen == {"hits": [threading.current_thread().name], "facets": []}
 
 
-def test_an_error_while_counting_waits_for_the_hits_then_reaches_the_caller(
+def test_an_error_while_counting_reaches_the_caller_with_its_type(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any) -> Any:
+        raise ValueError("aggregation refused")
+
+    monkeypatch.setattr(engine, "_count_facets", broken)
+    # search.py turns a ValueError from the engine into "index unavailable": the type must survive.
+    with pytest.raises(ValueError, match="aggregation refused"):
+        engine.search(_query())
+
+
+def test_an_error_finding_hits_waits_for_the_counts_then_reaches_the_caller(
     engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     finished = threading.Event()
-    find_hits = engine._hits
+    count_facets = engine._count_facets
 
-    def hits(*args: Any) -> Any:
+    def counts(*args: Any) -> Any:
         try:
-            return find_hits(*args)
+            return count_facets(*args)
         finally:
             finished.set()
 
     def broken(*args: Any) -> Any:
-        raise ValueError("aggregation refused")
-
-    monkeypatch.setattr(engine, "_hits", hits)
-    monkeypatch.setattr(engine, "_count_facets", broken)
-    with pytest.raises(ValueError, match="aggregation refused"):
-        engine.search(_query())
-    assert finished.is_set()  # not left running behind the failed request
-
-
-def test_an_error_finding_hits_reaches_the_caller_with_its_type(
-    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*args: Any) -> Any:
         raise ValueError("store unreadable")
 
+    monkeypatch.setattr(engine, "_count_facets", counts)
     monkeypatch.setattr(engine, "_hits", broken)
-    # search.py turns a ValueError from the engine into "index unavailable": the type must survive.
     with pytest.raises(ValueError, match="store unreadable"):
         engine.search(_query())
+    assert finished.is_set()  # not left running behind the failed request
 
 
 def test_a_forked_worker_starts_threads_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -922,17 +922,26 @@ class SearchEngine:
             total, hits = top()
         else:
             # Counting facets is the larger part of a search with many hits. tantivy-py lets
-            # the GIL go inside an aggregation, so the counts are made on another core while
-            # this thread finds the hits: a reader waits for the longer of the two, not both.
+            # the GIL go inside an aggregation, so the counts are made on other cores while
+            # this thread finds the hits: a reader waits for the longest part, not their sum.
             # (The hits' side makes some sixty calls into tantivy, each taking the GIL back:
             # kept on this thread, those stay uncontended.)
-            counts_future = _background().submit(
-                self._count_facets, searcher, common, filters, missing
-            )
+            pool = _background()
+            counting = [
+                pool.submit(self._count_facets, searcher, common, filters, [need])
+                for need in missing
+            ]
             try:
                 total, hits = top()
             finally:
-                found.update(counts_future.result())
+                errors = []
+                for future in counting:  # every one waited for, none left running
+                    try:
+                        found.update(future.result())
+                    except Exception as error:
+                        errors.append(error)
+                if errors:
+                    raise errors[0]
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(

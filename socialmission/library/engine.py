@@ -12,6 +12,7 @@ tokens directly.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -20,7 +21,7 @@ import struct
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -785,6 +786,28 @@ class _BackgroundThreads:
             return self._executor
 
 
+class _SearchesUnderWay:
+    """How many searches this process is running: the first one alone may spread its work over
+    the pool's threads; beside others, a search runs on its own thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    @contextlib.contextmanager
+    def under_way(self) -> Iterator[bool]:
+        with self._lock:
+            self.count += 1
+            alone = self.count == 1
+        try:
+            yield alone
+        finally:
+            with self._lock:
+                self.count -= 1
+
+
+_searches = _SearchesUnderWay()
+
 # One thread per request a gunicorn worker serves at once (GUNICORN_THREADS, 2 by default) would
 # do; a few more cover a larger setting. A search that finds them all busy waits its turn.
 _background = _BackgroundThreads(workers=4)
@@ -918,30 +941,18 @@ class SearchEngine:
         needed = self._aggregations_needed(q)
         found = {need: self._cached_aggregation(need) for need in needed}
         missing = [need for need, value in found.items() if value is None]
-        if not missing:
-            total, hits = top()
-        else:
-            # Counting facets is the larger part of a search with many hits. tantivy-py lets
-            # the GIL go inside an aggregation, so the counts are made on other cores while
-            # this thread finds the hits: a reader waits for the longest part, not their sum.
-            # (The hits' side makes some sixty calls into tantivy, each taking the GIL back:
-            # kept on this thread, those stay uncontended.)
-            pool = _background()
-            counting = [
-                pool.submit(self._count_facets, searcher, common, filters, [need])
-                for need in missing
-            ]
-            try:
+        with _searches.under_way() as alone:
+            if not missing:
                 total, hits = top()
-            finally:
-                errors = []
-                for future in counting:  # every one waited for, none left running
-                    try:
-                        found.update(future.result())
-                    except Exception as error:
-                        errors.append(error)
-                if errors:
-                    raise errors[0]
+            elif not alone:
+                # Other searches are running in this process: the cores are taken, and more
+                # threads would only cost CPU (about a tenth more a page under four clients).
+                total, hits = top()
+                found.update(self._count_facets(searcher, common, filters, missing))
+            else:
+                total, hits = self._hits_beside_counts(
+                    top, searcher, common, filters, missing, found
+                )
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(
@@ -951,6 +962,36 @@ class SearchEngine:
             year_min=year_stats[0],
             year_max=year_stats[1],
         )
+
+    def _hits_beside_counts(
+        self,
+        top: Callable[[], tuple[int, list[EngineHit]]],
+        searcher: tantivy.Searcher,
+        common: list[Query],
+        filters: dict[str, Query],
+        missing: list[_Need],
+        found: dict[_Need, _Aggregated | None],
+    ) -> tuple[int, list[EngineHit]]:
+        """Counting facets is the larger part of a search with many hits. tantivy-py lets the
+        GIL go inside an aggregation, so each aggregation runs on a thread of the pool while
+        this thread finds the hits: a reader waits for the longest part, not their sum. (The
+        hits' side makes some sixty calls into tantivy, each taking the GIL back: kept on this
+        thread, those stay uncontended.)"""
+        pool = _background()
+        counting = [
+            pool.submit(self._count_facets, searcher, common, filters, [need]) for need in missing
+        ]
+        try:
+            return top()
+        finally:
+            errors = []
+            for future in counting:  # every one waited for, none left running
+                try:
+                    found.update(future.result())
+                except Exception as error:
+                    errors.append(error)
+            if errors:
+                raise errors[0]
 
     def _widen(self, searcher: tantivy.Searcher, clauses: list[Clause]) -> list[Clause]:
         """``widen`` with this index's words: term lookups only, no extra search."""

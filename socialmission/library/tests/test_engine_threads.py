@@ -172,3 +172,17 @@ def test_a_forked_worker_starts_threads_of_its_own(monkeypatch: pytest.MonkeyPat
     assert second.submit(lambda: 42).result() == 42
     first.shutdown()
     second.shutdown()
+
+
+def test_beside_another_search_everything_runs_on_the_callers_thread(
+    engine: SearchEngine,
+) -> None:
+    """Under load the cores are taken: a search that is not alone in its process uses no pool."""
+    seen = _record_threads(engine)
+    here = threading.current_thread().name
+    with engine_module._searches.under_way() as alone:
+        assert alone  # the stand-in for a search under way
+        result = engine.search(_query(filters={"type": ("toolkit",)}))
+    assert seen == {"hits": [here], "facets": [here]}
+    assert result.total == 10
+    assert engine_module._searches.count == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -119,23 +121,9 @@ def test_result_markup_is_escaped_as_format_html_escapes_it(  # type: ignore[no-
 
 
 def test_a_label_marked_safe_is_not_escaped_twice() -> None:
-    item = ResultItem(
-        id=1,
-        slug="s",
-        title="T",
-        title_html="",
-        snippet="",
-        description="",
-        authors=[],
-        organization="",
-        year=None,
-        venue="",
+    item = _plain_item(
         type=("article", mark_safe("Art&amp;icle")),
-        evidence=None,
-        tags={},
-        url="/r/",
         tag_links=[(mark_safe("<b>x</b>"), "/search/?a=1")],
-        byline="",
     )
     assert str(result_item(item)) == str(reference_result_item(item))
     # The same text, not marked safe, after it: escaped (the tag cache tells the two apart).
@@ -187,25 +175,32 @@ def test_the_words_of_the_markup_go_through_gettext(monkeypatch: pytest.MonkeyPa
         markup = facet_values(facet)
         assert '<span class="visually-hidden"> [resource]</span>' in markup
         assert '<span class="visually-hidden"> [resources]</span>' in markup
-        item = ResultItem(
-            id=1,
-            slug="t",
-            title="T",
-            title_html="",
-            snippet="",
-            description="",
-            authors=[],
-            organization="",
-            year=None,
-            venue="",
-            type=("article", "Article"),
-            evidence=None,
-            tags={},
-            url="/r/1/",
-            tag_links=[("Rural", "/search/?topic=rural")],
-            byline="",
-        )
+        item = _plain_item(tag_links=[("Rural", "/search/?topic=rural")])
         assert '<ul class="tags" aria-label="[Tags]">' in result_item(item)
     finally:
         library_html._resources.cache_clear()
         library_html._tags_list_open.cache_clear()
+
+
+def _plain_item(**changes: Any) -> ResultItem:
+    """A result with every optional part empty, changed where a test says."""
+    values: dict[str, Any] = {
+        "id": 1,
+        "slug": "s",
+        "title": "T",
+        "title_html": "",
+        "snippet": "",
+        "description": "",
+        "authors": [],
+        "organization": "",
+        "year": None,
+        "venue": "",
+        "type": ("article", "Article"),
+        "evidence": None,
+        "tags": {},
+        "url": "/r/",
+        "tag_links": [],
+        "byline": "",
+    }
+    values.update(changes)
+    return ResultItem(**values)

@@ -377,7 +377,7 @@ LOGGING = {
         },
         "mail_admins": {
             "level": "ERROR",
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "socialmission.core.adminmail.MaskingAdminEmailHandler",
             "filters": ["require_debug_false", "mask_private_links"],
         },
     },

@@ -168,3 +168,32 @@ def test_gunicorn_access_log_masks_private_links(
     assert f"GET /contribute/status/{MASK}/?new=1" in log
     assert f"/alerts/manage/{MASK}/" in log
     assert TOKEN not in log
+
+
+def test_the_error_mail_to_the_admins_masks_private_links(settings: Any, mailoutbox: Any) -> None:
+    """Django's 500 e-mail carries the request's address, Referer and META: all masked."""
+    from django.test import RequestFactory
+
+    settings.ADMINS = [("Admin", "admin@example.org")]
+    request = RequestFactory().get(
+        f"/contribute/status/{TOKEN}/",
+        {"page": "2"},
+        HTTP_REFERER=f"https://example.org/alerts/unsubscribe/{TOKEN}/",
+    )
+    try:
+        raise RuntimeError("the view failed")
+    except RuntimeError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=True,
+            extra={"status_code": 500, "request": request},
+        )
+    (mail,) = mailoutbox
+    assert mail.to == ["admin@example.org"]
+    assert TOKEN not in mail.subject and MASK in mail.subject
+    assert TOKEN not in mail.body
+    # The request's details are still there, with the token masked.
+    assert f"/contribute/status/{MASK}/" in mail.body
+    assert f"/alerts/unsubscribe/{MASK}/" in mail.body
+    assert "the view failed" in mail.body

@@ -17,7 +17,9 @@ from socialmission.core.logmasking import mask_private_links
 
 
 class MaskingAdminEmailHandler(AdminEmailHandler):
-    def send_mail(self, subject: str, message: str, *args: Any, **kwargs: Any) -> None:
+    def send_mail(self, subject: Any, message: Any, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("html_message"):
-            kwargs["html_message"] = mask_private_links(kwargs["html_message"])
-        super().send_mail(mask_private_links(subject), mask_private_links(message), *args, **kwargs)
+            kwargs["html_message"] = mask_private_links(str(kwargs["html_message"]))
+        super().send_mail(
+            mask_private_links(str(subject)), mask_private_links(str(message)), *args, **kwargs
+        )

@@ -1069,10 +1069,7 @@ class SearchEngine:
                 for c in b["cells"]["buckets"]
             },
         )
-        with self._facet_cache_lock:
-            self._facet_cache[key] = value  # type: ignore[assignment]
-            while len(self._facet_cache) > FACET_CACHE_SIZE:
-                self._facet_cache.popitem(last=False)
+        self._remember(key, value)
         return value
 
     @staticmethod
@@ -1148,6 +1145,13 @@ class SearchEngine:
                     return cached
         return None
 
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep ``value`` in the facet cache, dropping the least recently used beyond its size."""
+        with self._facet_cache_lock:
+            self._facet_cache[key] = value
+            while len(self._facet_cache) > FACET_CACHE_SIZE:
+                self._facet_cache.popitem(last=False)
+
     def _count_facets(
         self,
         searcher: tantivy.Searcher,
@@ -1176,10 +1180,7 @@ class SearchEngine:
                 counts.setdefault(key, {})[slug] = int(bucket["doc_count"])
             years = _year_range(result["years"]) if need.with_years else (None, None)
             done[need] = (counts, years)
-            with self._facet_cache_lock:
-                self._facet_cache[need.cache_keys()[0]] = done[need]
-                while len(self._facet_cache) > FACET_CACHE_SIZE:
-                    self._facet_cache.popitem(last=False)
+            self._remember(need.cache_keys()[0], done[need])
         return done
 
     def suggest_word(self, word: str) -> str | None:

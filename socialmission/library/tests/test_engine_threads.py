@@ -125,11 +125,13 @@ def test_an_error_while_counting_reaches_the_caller_after_every_count_ended(
     count_facets = engine._count_facets
     ended: list[str] = []
 
-    def first_fails(searcher: Any, common: Any, filters: Any, missing: list[Any]) -> Any:
+    def first_fails(
+        searcher: Any, common: Any, filters: Any, missing: list[Any], by_terms: bool
+    ) -> Any:
         try:
             if missing[0].for_key is None:  # the aggregation over the hits
                 raise ValueError("aggregation refused")
-            return count_facets(searcher, common, filters, missing)
+            return count_facets(searcher, common, filters, missing, by_terms)
         finally:
             ended.append(str(missing[0].for_key))
 
@@ -183,6 +185,7 @@ def test_beside_another_search_everything_runs_on_the_callers_thread(
     with engine_module._searches.under_way() as alone:
         assert alone  # the stand-in for a search under way
         result = engine.search(_query(filters={"type": ("toolkit",)}))
-    assert seen == {"hits": [here], "facets": [here]}
+    # The counts over the hits and the type's disjunctive counts, one after the other.
+    assert seen == {"hits": [here], "facets": [here, here]}
     assert result.total == 10
     assert engine_module._searches.count == 0

@@ -110,8 +110,10 @@ def test_queries_per_page_do_not_grow_with_the_library() -> None:
 
 @pytest.fixture
 def engine_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
-    """How often the engine is asked for a search and for an aggregation."""
-    calls = {"search": 0, "aggregate": 0}
+    """How often the engine is asked for a search and for facet counts: "counting" is one
+    set of counts over one set of records, by a terms aggregation or by walking the facet
+    terms' postings against a query (``engine._counting_plan``)."""
+    calls = {"search": 0, "counting": 0}
     search = engine.SearchEngine.search
 
     def counting_search(self: engine.SearchEngine, q: engine.EngineQuery) -> Any:
@@ -123,8 +125,12 @@ def engine_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
             self.inner = inner
 
         def aggregate(self, *args: Any, **kwargs: Any) -> Any:
-            calls["aggregate"] += 1
+            calls["counting"] += 1
             return self.inner.aggregate(*args, **kwargs)
+
+        def terms_with_prefix(self, *args: Any, **kwargs: Any) -> Any:
+            calls["counting"] += 1
+            return self.inner.terms_with_prefix(*args, **kwargs)
 
         def __getattr__(self, name: str) -> Any:
             return getattr(self.inner, name)
@@ -155,13 +161,13 @@ def test_a_search_page_asks_the_engine_once(client: Client, engine_calls: dict[s
         (f"/search/?q={word}&domain={domain}&topic={topic}&type={kind}", 4),
         (f"/search/?domain={domain}&domain=students-faculty&year_from=1990", 2),
     ):
-        engine_calls.update(search=0, aggregate=0)
+        engine_calls.update(search=0, counting=0)
         assert client.get(path).status_code == 200
-        assert engine_calls == {"search": 1, "aggregate": aggregations}, path
+        assert engine_calls == {"search": 1, "counting": aggregations}, path
         # The same page again: its counts come from the cache.
-        engine_calls.update(search=0, aggregate=0)
+        engine_calls.update(search=0, counting=0)
         assert client.get(path + "&page=2").status_code == 200
-        assert engine_calls == {"search": 1, "aggregate": 0}, path
+        assert engine_calls == {"search": 1, "counting": 0}, path
 
 
 def test_refining_a_search_reuses_the_counts_it_already_has(
@@ -182,13 +188,13 @@ def test_refining_a_search_reuses_the_counts_it_already_has(
     )
     pages = []
     for path, aggregations in steps:
-        engine_calls.update(search=0, aggregate=0)
+        engine_calls.update(search=0, counting=0)
         assert client.get(path).status_code == 200
-        assert engine_calls["aggregate"] == aggregations, path
+        assert engine_calls["counting"] == aggregations, path
         # What the page showed, from the same (cached) counts.
         params = SearchParams.from_query(QueryDict(path.partition("?")[2]))
         pages.append(search(params))
-        assert engine_calls["aggregate"] == aggregations, path
+        assert engine_calls["counting"] == aggregations, path
     # The reused counts are the right ones: the last page has the first page's counts.
     first, last = pages[0], pages[-1]
     assert [(f.key, [(v.slug, v.count) for v in f.values]) for f in last.facets] == [
@@ -212,13 +218,13 @@ def test_a_page_with_no_hits_asks_the_engine_a_bounded_number_of_times(
     client: Client, engine_calls: dict[str, int]
 ) -> None:
     make_library(40)
-    engine_calls.update(search=0, aggregate=0)
+    engine_calls.update(search=0, counting=0)
     response = client.get("/search/?q=rurl&domain=community-engagement&topic=specialty-choice")
     assert response.status_code == 200
     # The search, the probe of the spelling suggestion, the count without filters, and one
     # count per filter the page offers to drop (at most MAX_DROP_OFFERS).
     assert engine_calls["search"] <= 3 + MAX_DROP_OFFERS
-    assert engine_calls["aggregate"] == 3  # the search's facet counts only
+    assert engine_calls["counting"] == 3  # the search's facet counts only
 
 
 def test_home_page_asks_the_engine_once_per_index_version(
@@ -227,11 +233,11 @@ def test_home_page_asks_the_engine_once_per_index_version(
     make_library(40)
     assert client.get("/").status_code == 200
     # The newest resources and the browse counts (the gap map from its cached table).
-    assert engine_calls == {"search": 1, "aggregate": 1}
-    engine_calls.update(search=0, aggregate=0)
+    assert engine_calls == {"search": 1, "counting": 1}
+    engine_calls.update(search=0, counting=0)
     first = client.get("/").content
     # Then, until the index changes, the page's lists come from the fragment cache.
-    assert engine_calls == {"search": 0, "aggregate": 0}
+    assert engine_calls == {"search": 0, "counting": 0}
     newest = m.Resource.objects.order_by("-pk")[0]  # all published at once: the last added
     m.Resource.objects.filter(pk=newest.pk).update(title="Renamed newest study")
     indexing.rebuild()

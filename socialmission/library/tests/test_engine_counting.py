@@ -1,0 +1,166 @@
+"""Facet counts are made two ways: tantivy's terms aggregation over the matching records, or,
+when a search matches a large share of the library, each facet value's postings walked against
+the matching records (``terms_with_prefix`` with the query as its filter). Both must give the
+same counts and year range, deleted records left out; which one runs is decided per aggregation
+from the number of hits (``_counting_plan``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialmission.library import engine as engine_module
+from socialmission.library.engine import EngineQuery, IndexDocument, SearchEngine, parse_user_query
+
+FACETS = ("type", "domain")
+
+
+def _document(number: int) -> IndexDocument:
+    return IndexDocument(
+        id=number,
+        title=f"Rural health pipeline {number}" if number % 5 else f"Urban clinic {number}",
+        description="Partners train students in rural clinics.",
+        facets=[f"type:{'toolkit' if number % 3 else 'article'}", f"domain:d{number % 4}"],
+        # Every seventh record has no year: it counts in the facets, not in the year range.
+        year=None if number % 7 == 0 else 1990 + number % 30,
+        added=number,
+        display={"title": f"Title {number}"},
+    )
+
+
+def _build(path: Path) -> SearchEngine:
+    path.mkdir(parents=True, exist_ok=True)
+    opened = SearchEngine(path)
+    writer = opened.writer()
+    for number in range(1, 201):
+        writer.add_document(_document(number).to_tantivy())
+    writer.commit()
+    # A record replaced and one deleted: neither way of counting may see the old versions.
+    SearchEngine.replace_documents(writer, [10], [_document(10)])
+    SearchEngine.replace_documents(writer, [11], [])
+    writer.commit()
+    writer.wait_merging_threads()
+    opened.reload()
+    return opened
+
+
+def _query(word: str = "rural", **changes: Any) -> EngineQuery:
+    values: dict[str, Any] = {
+        "clauses": parse_user_query(word),
+        "filters": {},
+        "limit": 3,
+        "facet_keys": FACETS,
+    }
+    values.update(changes)
+    return EngineQuery(**values)
+
+
+def _record_ways(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bool]:
+    """How each aggregation was counted: the selected facet it is for (None: the one over the
+    hits) → by terms or not."""
+    ways: dict[str | None, bool] = {}
+    count_facets = SearchEngine._count_facets
+
+    def recorded(
+        self: SearchEngine,
+        searcher: Any,
+        common: Any,
+        filters: Any,
+        missing: Any,
+        by_terms: bool = False,
+    ) -> Any:
+        for need in missing:
+            ways[need.for_key] = by_terms
+        return count_facets(self, searcher, common, filters, missing, by_terms)
+
+    monkeypatch.setattr(SearchEngine, "_count_facets", recorded)
+    return ways
+
+
+def _expected(word: str, query: EngineQuery) -> dict[str, Any]:
+    """The counts worked out from the documents themselves: 199 records (11 deleted)."""
+    numbers = [n for n in range(1, 201) if n != 11]
+
+    def matches(number: int, leave_out: str | None = None) -> bool:
+        doc = _document(number)
+        if word not in f"{doc.title} {doc.description}".lower():
+            return False
+        for key, slugs in query.filters.items():
+            if key != leave_out and not any(f"{key}:{s}" in doc.facets for s in slugs):
+                return False
+        return query.year_from is None or (doc.year is not None and doc.year >= query.year_from)
+
+    counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    for key in FACETS:
+        leave_out = key if key in query.filters else None
+        for number in numbers:
+            if not matches(number, leave_out):
+                continue
+            for value in _document(number).facets:
+                facet, _, slug = value.partition(":")
+                if facet == key:
+                    counts[key][slug] = counts[key].get(slug, 0) + 1
+    years = [_document(n).year for n in numbers if matches(n)]
+    known = [y for y in years if y is not None]
+    return {
+        "total": len(years),
+        "facets": counts,
+        "years": (min(known), max(known)) if known else (None, None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("word", "changes"),
+    [
+        ("rural", {}),
+        ("rural", {"filters": {"type": ("toolkit",)}}),
+        ("rural", {"filters": {"type": ("article",), "domain": ("d1", "d2")}, "year_from": 2000}),
+        ("urban", {"filters": {"domain": ("d0",)}}),
+        ("nothingmatches", {}),
+    ],
+)
+def test_both_ways_of_counting_agree_with_the_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str, changes: dict[str, Any]
+) -> None:
+    opened = _build(tmp_path)
+    query = _query(word, **changes)
+    answers = {}
+    for share, by_terms in ((2.0, False), (0.0, True)):
+        monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", share)
+        ways = _record_ways(monkeypatch)
+        opened._facet_cache.clear()
+        result = opened.search(query)
+        assert ways and set(ways.values()) == {by_terms}
+        answers[by_terms] = (result.total, result.facet_counts, (result.year_min, result.year_max))
+        monkeypatch.undo()
+    assert answers[False] == answers[True]
+    expected = _expected(word, query)
+    assert answers[True] == (expected["total"], expected["facets"], expected["years"])
+
+
+def test_many_hits_are_counted_by_terms_and_few_by_aggregation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _build(tmp_path)
+    ways = _record_ways(monkeypatch)
+    # Every record says "rural": the counts over the hits (all 199) are made by terms.
+    opened.search(_query("rural"))
+    assert ways == {None: True}
+    ways.clear()
+    # "urban" with type "article": 13 hits (under a tenth of 199), by aggregation; the type's
+    # disjunctive counts run over every "urban" record (40), more than a tenth: by terms, from
+    # the estimate 13 x 199 records / 66 articles = 39.
+    result = opened.search(_query("urban", filters={"type": ("article",)}))
+    assert result.total == 13
+    assert ways == {None: False, "type": True}
+    assert sum(result.facet_counts["type"].values()) == 40
+
+
+def test_the_year_range_comes_from_the_year_terms_not_the_facets(tmp_path: Path) -> None:
+    opened = _build(tmp_path)
+    result = opened.search(_query("rural", facet_keys=("type",)))
+    assert (result.year_min, result.year_max) == (1990, 2019)
+    assert set(result.facet_counts) == {"type"}
+    assert engine_module.YEAR_TERM.rstrip(":") not in result.facet_counts

@@ -747,14 +747,15 @@ class _Need:
 
     base: tuple[Any, ...]  # index version, clauses, year from, year to
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # sorted (facet key, selected slugs)
-    with_years: bool
-    for_key: str | None = None  # the selected facet whose disjunctive counts this is
+    # None: the counts over the hits, of every facet, with the year range; else the selected
+    # facet whose disjunctive counts this is: that facet's counts only.
+    for_key: str | None = None
 
     def cache_keys(self) -> tuple[tuple[Any, ...], ...]:
-        """Where its answer is kept, and where else it may be found: an aggregation with the
-        year range serves one that does not need it."""
-        own = (self.base, self.filters, self.with_years)
-        return (own,) if self.with_years else (own, (self.base, self.filters, True))
+        """Where its answer is kept, and where else it may be found: the counts of every facet
+        over the same records serve one facet's."""
+        own = (self.base, self.filters, self.for_key)
+        return (own,) if self.for_key is None else (own, (self.base, self.filters, None))
 
 
 def _page_counts(
@@ -1157,11 +1158,11 @@ class SearchEngine:
             return []
         selected = tuple(sorted((k, tuple(sorted(v))) for k, v in q.filters.items() if v))
         base = (self.version(), tuple(q.clauses), q.year_from, q.year_to)
-        needed = [_Need(base, selected, with_years=True)]
+        needed = [_Need(base, selected)]
         for key, _ in selected:
             if key in q.facet_keys:
                 others = tuple(item for item in selected if item[0] != key)
-                needed.append(_Need(base, others, with_years=False, for_key=key))
+                needed.append(_Need(base, others, for_key=key))
         return needed
 
     def _cached_aggregation(self, need: _Need) -> _Aggregated | None:
@@ -1202,23 +1203,32 @@ class SearchEngine:
         done: dict[_Need, _Aggregated] = {}
         for need in missing:
             query = _combine(common + [_as_filter(filters[key]) for key, _ in need.filters])
+            # One facet's terms only for its disjunctive counts: fewer postings to walk.
+            prefix = "" if need.for_key is None else f"{need.for_key}:"
             if by_terms:
                 counted = [
                     (term, number)
-                    for term, number in searcher.terms_with_prefix("facets", "", filter_query=query)
+                    for term, number in searcher.terms_with_prefix(
+                        "facets", prefix, filter_query=query
+                    )
                     if number
                 ]
             else:
+                # Every value counted either way (an "include" pattern made it slower).
                 result = searcher.aggregate(
                     query, {"facets": {"terms": {"field": "facets", "size": FACET_AGG_SIZE}}}
                 )
-                counted = [(b["key"], b["doc_count"]) for b in result["facets"]["buckets"]]
+                counted = [
+                    (b["key"], b["doc_count"])
+                    for b in result["facets"]["buckets"]
+                    if str(b["key"]).startswith(prefix)
+                ]
             counts: dict[str, dict[str, int]] = {}
             for term, number in counted:
                 key, _, slug = str(term).partition(":")
                 counts.setdefault(key, {})[slug] = int(number)
             years = [int(y) for y in counts.pop(YEAR_TERM[:-1], {})]
-            year_range = (min(years), max(years)) if years and need.with_years else (None, None)
+            year_range = (min(years), max(years)) if years else (None, None)
             done[need] = (counts, year_range)
             self._remember(need.cache_keys()[0], done[need])
         return done

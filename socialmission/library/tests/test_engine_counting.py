@@ -164,3 +164,36 @@ def test_the_year_range_comes_from_the_year_terms_not_the_facets(tmp_path: Path)
     assert (result.year_min, result.year_max) == (1990, 2019)
     assert set(result.facet_counts) == {"type"}
     assert engine_module.YEAR_TERM.rstrip(":") not in result.facet_counts
+
+
+def test_a_disjunctive_count_walks_only_its_own_facets_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counts over the hits need every facet and the year; a selected facet's disjunctive
+    counts need that facet's values only, so only its terms' postings are walked."""
+    opened = _build(tmp_path)
+    monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.0)
+    prefixes: list[str] = []
+
+    class Recording:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def terms_with_prefix(self, field: str, prefix: str, **kwargs: Any) -> Any:
+            prefixes.append(prefix)
+            return self.inner.terms_with_prefix(field, prefix, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    count_facets = SearchEngine._count_facets
+
+    def recorded(self: SearchEngine, searcher: Any, *args: Any) -> Any:
+        return count_facets(self, Recording(searcher), *args)
+
+    monkeypatch.setattr(SearchEngine, "_count_facets", recorded)
+    result = opened.search(_query("rural", filters={"type": ("toolkit",)}))
+    assert sorted(prefixes) == ["", "type:"]
+    assert result.facet_counts["type"] == {"toolkit": 133, "article": 66}
+    # The year range is that of the hits (toolkits: no year 1990, which only articles have).
+    assert (result.year_min, result.year_max) == (1991, 2019)

@@ -1,0 +1,209 @@
+"""The search page's own work, measured in one process without gunicorn (issue 12).
+
+`make bench` splits a page's CPU into the raw engine's, the server's floor and the page's own
+work. This asks why the own work is what it is, with the engine's answers replayed:
+
+- **first visits**: pages of fresh query mixes through Django's WSGI handler; the CPU inside
+  ``SearchEngine.search`` (pool threads included) is taken from the page's, the rest is the
+  page's own work;
+- **replayed**: the same pages again with each engine answer replayed from the first pass, so
+  the engine costs nothing: the page's Python alone;
+- **replayed, cache emptied**: the same, with ``--flush-mb`` of memory read between pages
+  (not counted), as a search's reads of postings, columns and stored documents would.
+
+If the first and the last agree while the middle is lower, the page's Python costs more after a
+search because the search pushed it out of the CPU's cache. docs/performance.md ("Why the ratio
+is not met, measured") has the figures.
+
+    python -m bench.inprocess --n 100000   # the catalog make bench generated
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import generate
+from bench.queries import BenchQuery, query_mix
+
+# Query seeds of their own (make bench uses 7 and up, its warm-up 1007).
+SEEDS = (101, 103, 105)
+WARM_SEED = 99
+
+
+class EngineMeter:
+    """CPU spent inside ``SearchEngine.search`` (every thread of the process: the pool counts
+    facets on threads of its own), and, when ``replay`` is on, answers given back from the
+    ones recorded instead of searching again."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.searches = 0  # calls that reached the engine
+        self.replay = False
+        self._answers: dict[str, Any] = {}
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[EngineMeter]:
+        from socialmission.library import engine
+
+        search = engine.SearchEngine.search
+        meter = self
+
+        def measured(self: Any, q: Any) -> Any:
+            key = repr(q)
+            if meter.replay and key in meter._answers:
+                return meter._answers[key]
+            started = time.process_time()
+            try:
+                answer = search(self, q)
+            finally:
+                meter.seconds += time.process_time() - started
+                meter.searches += 1
+            meter._answers[key] = answer
+            return answer
+
+        engine.SearchEngine.search = measured  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            engine.SearchEngine.search = search  # type: ignore[method-assign]
+
+
+def page_caller(host: str) -> Callable[[str], bytes]:
+    """GET a path through Django's WSGI handler (middleware and all) and return the body."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    handler = WSGIHandler()
+    factory = RequestFactory()
+
+    def call(path: str) -> bytes:
+        environ = factory.get(path, HTTP_HOST=host).environ
+        statuses: list[str] = []
+
+        def start_response(status: str, headers: Any, *exc_info: Any) -> Callable[[bytes], Any]:
+            statuses.append(status)
+            return lambda data: None
+
+        body = handler(environ, start_response)
+        try:
+            content = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        if not statuses or not statuses[0].startswith("200"):
+            raise RuntimeError(f"{path} answered {statuses[:1]}")
+        return content
+
+    return call
+
+
+def _flush(buffer: bytearray) -> int:
+    # One byte of every 64-byte line: the whole buffer passes through the cache.
+    return sum(memoryview(buffer)[::64])
+
+
+def measure(
+    call: Callable[[str], bytes],
+    mixes: Sequence[Sequence[BenchQuery]],
+    warm: Sequence[BenchQuery],
+    *,
+    flush_bytes: int,
+) -> dict[str, Any]:
+    """The three passes over ``mixes`` (each mix's pages are first visits in the first pass);
+    milliseconds of CPU per page."""
+    paths = [query.path() for mix in mixes for query in mix]
+    buffer = bytearray(os.urandom(flush_bytes)) if flush_bytes else bytearray()
+    meter = EngineMeter()
+    with meter.installed():
+        for query in warm:
+            call(query.path())
+        meter.seconds, meter.searches = 0.0, 0
+        started = time.process_time()
+        for path in paths:
+            call(path)
+        first = time.process_time() - started
+        engine_seconds, searches = meter.seconds, meter.searches
+
+        meter.replay = True
+        meter.seconds, meter.searches = 0.0, 0
+        started = time.process_time()
+        for path in paths:
+            call(path)
+        replayed = time.process_time() - started
+
+        flushed = 0.0
+        for path in paths:
+            _flush(buffer)
+            started = time.process_time()
+            call(path)
+            flushed += time.process_time() - started
+        searches_replaying = meter.searches
+
+    def per_page(seconds: float) -> float:
+        return round(seconds * 1000 / len(paths), 3)
+
+    return {
+        "pages": len(paths),
+        "first_visits": {
+            "page_ms": per_page(first),
+            "engine_ms": per_page(engine_seconds),
+            "own_work_ms": per_page(first - engine_seconds),
+            "engine_searches": searches,
+        },
+        "replayed": {"own_work_ms": per_page(replayed)},
+        "replayed_cache_emptied": {"own_work_ms": per_page(flushed), "flush_mb": flush_bytes >> 20},
+        # Replayed passes must not reach the engine (the searches of the spelling suggestion
+        # and the counts without filters are replayed too).
+        "engine_searches_while_replaying": searches_replaying,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--data-dir", type=Path, help="default var/bench/<n>-seed<seed>")
+    parser.add_argument("--queries", type=int, default=200, help="pages per mix (three mixes)")
+    parser.add_argument("--flush-mb", type=int, default=32)
+    args = parser.parse_args(argv)
+
+    from bench import run
+
+    data_dir = args.data_dir or run.REPO_ROOT / "var" / "bench" / f"{args.n}-seed{args.seed}"
+    if not (data_dir / "catalog.json").exists():
+        print(f"No bench catalog in {data_dir}: run make bench N={args.n} first.", file=sys.stderr)
+        return 2
+    os.environ.update(run.bench_env(data_dir))
+    import django
+
+    django.setup()
+    result = measure(
+        page_caller(run.HOST),
+        [query_mix(args.queries, seed) for seed in SEEDS],
+        query_mix(args.queries, WARM_SEED),
+        flush_bytes=args.flush_mb << 20,
+    )
+    first = result["first_visits"]
+    print(f"{result['pages']} search pages of {data_dir.name}, in one process, ms of CPU a page:")
+    print(
+        f"  first visits: {first['page_ms']} (engine {first['engine_ms']}, "
+        f"own work {first['own_work_ms']})"
+    )
+    print(f"  replayed engine answers: own work {result['replayed']['own_work_ms']}")
+    print(
+        f"  replayed, {args.flush_mb} MB read between pages: own work "
+        f"{result['replayed_cache_emptied']['own_work_ms']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""The in-process split of a search page's own work (bench/inprocess.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import inprocess
+from bench.queries import BenchQuery
+from socialmission.library import engine
+from socialmission.library.tests.factories import ResourceFactory
+
+
+@pytest.mark.django_db
+def test_the_replayed_passes_never_reach_the_engine() -> None:
+    ResourceFactory(title="Rural track one", domains=["community-engagement"])
+    ResourceFactory(title="Rural track two", domains=["students-faculty"])
+    ResourceFactory(title="Urban clinic", domains=["students-faculty"])
+    mix = [
+        BenchQuery("rare", "rural", ()),
+        BenchQuery("browse", "", (("domain", "students-faculty"),)),
+        # No hits, with a filter: the spelling suggestion and the counts without filters.
+        BenchQuery("rare", "rurl", (("domain", "community-engagement"),)),
+    ]
+    call = inprocess.page_caller("testserver")
+    assert b"track one" in call("/search/?q=rural")  # the title, "rural" highlighted
+
+    result = inprocess.measure(call, [mix], [BenchQuery("rare", "clinic", ())], flush_bytes=1 << 16)
+
+    assert result["pages"] == 3
+    first = result["first_visits"]
+    # Every page searched at least once, and the no-hit page more than once.
+    assert first["engine_searches"] >= 4
+    assert result["engine_searches_while_replaying"] == 0
+    assert first["own_work_ms"] == pytest.approx(first["page_ms"] - first["engine_ms"], abs=0.002)
+    assert result["replayed_cache_emptied"]["flush_mb"] == 0  # 64 KB: under a megabyte
+    # The meter leaves the engine as it found it.
+    assert engine.SearchEngine.search.__qualname__ == "SearchEngine.search"
+
+
+@pytest.mark.django_db
+def test_a_page_that_fails_is_an_error_not_a_figure() -> None:
+    call = inprocess.page_caller("testserver")
+    with pytest.raises(RuntimeError, match="404"):
+        call("/no-such-page/")
+
+
+def test_without_a_catalog_it_says_what_to_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert inprocess.main(["--n", "10", "--data-dir", str(tmp_path)]) == 2
+    assert "make bench N=10" in capsys.readouterr().err

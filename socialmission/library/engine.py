@@ -1009,15 +1009,22 @@ class SearchEngine:
         found: dict[_Need, _Aggregated | None],
     ) -> list[EngineHit]:
         """Counting facets is the larger part of a search with many hits. tantivy-py lets the
-        GIL go while it counts, so each aggregation runs on a thread of the pool while this
-        thread reads the hits' documents and snippets: a reader waits for the longest part, not
-        their sum. (That side makes some sixty calls into tantivy, each taking the GIL back:
-        kept on this thread, those stay uncontended.) The counting starts once the search for
-        hits has said how many there are, since that decides how to count (``_counting_plan``)."""
-        pool = _background()
-        counting = [pool.submit(count, [need], by_terms) for need, by_terms in plan.items()]
+        GIL go inside an aggregation, so each aggregation runs on a thread of the pool while
+        this thread reads the hits' documents and snippets: a reader waits for the longest
+        part, not their sum. (That side makes some sixty calls into tantivy, each taking the
+        GIL back: kept on this thread, those stay uncontended.) ``terms_with_prefix`` keeps the
+        GIL (measured: two threads took longer than one after the other), so the counts made by
+        terms run here, after the documents, beside the aggregations still running. The
+        counting starts once the search for hits has said how many there are, since that
+        decides how to count (``_counting_plan``)."""
+        pooled = [need for need, by_terms in plan.items() if not by_terms]
+        counting = [_background().submit(count, [need], False) for need in pooled]
         try:
-            return documents()
+            hits = documents()
+            for need, by_terms in plan.items():
+                if by_terms:
+                    found.update(count([need], True))
+            return hits
         finally:
             errors = []
             for future in counting:  # every one waited for, none left running

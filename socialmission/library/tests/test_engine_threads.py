@@ -1,8 +1,10 @@
-"""A search counts its facets on a background thread while the request's thread finds the hits.
+"""A search counts its facets by aggregation on background threads while the request's thread
+reads the hits' documents and snippets.
 
-tantivy-py lets the GIL go inside an aggregation, so the two run on two cores at once. These
-tests pin where each part runs, that the answer is the same as on one thread, and that an error
-on either side reaches the caller.
+tantivy-py lets the GIL go inside an aggregation, so the two run on two cores at once (counts
+made by terms keep the GIL and run on the request's thread). These tests pin where each part
+runs, that the answer is the same as on one thread, and that an error on either side reaches
+the caller.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ from socialmission.library import engine as engine_module
 from socialmission.library.engine import EngineQuery, IndexDocument, SearchEngine, parse_user_query
 
 FACETS = ("type", "domain")
+
+
+@pytest.fixture(autouse=True)
+def _by_aggregation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the aggregations, which let the GIL go and so run on the pool;
+    counts made by terms (``test_counts_by_terms_run_on_the_callers_thread``) keep it."""
+    monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 2.0)
 
 
 @pytest.fixture
@@ -189,3 +198,33 @@ def test_beside_another_search_everything_runs_on_the_callers_thread(
     assert seen == {"hits": [here], "facets": [here, here]}
     assert result.total == 10
     assert engine_module._searches.count == 0
+
+
+def test_counts_by_terms_run_on_the_callers_thread_beside_the_aggregations(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``terms_with_prefix`` keeps the GIL: on a pool thread it would only hold this one up.
+    Both counts here are over more than a tenth of the 30 records, so both are made by terms,
+    on this thread, after the documents: the counts over the 10 hits, and the type's
+    disjunctive counts (estimated at 10 hits x 30 records / 20 toolkits = 15; there are 15)."""
+    monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.1)
+    order: list[tuple[str, str, bool]] = []
+    here = threading.current_thread().name
+    hits, count_facets = engine._hits, engine._count_facets
+
+    def recorded_hits(*args: Any) -> Any:
+        order.append(("hits", threading.current_thread().name, False))
+        return hits(*args)
+
+    def recorded_counts(
+        searcher: Any, common: Any, filters: Any, missing: Any, by_terms: bool
+    ) -> Any:
+        order.append(("facets", threading.current_thread().name, by_terms))
+        return count_facets(searcher, common, filters, missing, by_terms)
+
+    monkeypatch.setattr(engine, "_hits", recorded_hits)
+    monkeypatch.setattr(engine, "_count_facets", recorded_counts)
+    result = engine.search(_query(filters={"type": ("toolkit",)}))
+    assert order == [("hits", here, False), ("facets", here, True), ("facets", here, True)]
+    assert result.total == 10
+    assert sum(result.facet_counts["type"].values()) == 15

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from bench import inprocess
 from bench.queries import BenchQuery
@@ -12,7 +15,22 @@ from socialmission.library import engine
 from socialmission.library.tests.factories import ResourceFactory
 
 
+@pytest.fixture
+def keep_the_test_connection() -> Iterator[None]:
+    """Django's handler closes the database connection when a request ends; inside a test that
+    is the test's own transaction (PostgreSQL then answers "the connection is closed"). Django's
+    test client holds these signals back the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
 def test_the_replayed_passes_never_reach_the_engine() -> None:
     ResourceFactory(title="Rural track one", domains=["community-engagement"])
     ResourceFactory(title="Rural track two", domains=["students-faculty"])
@@ -40,6 +58,7 @@ def test_the_replayed_passes_never_reach_the_engine() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
 def test_a_page_that_fails_is_an_error_not_a_figure() -> None:
     call = inprocess.page_caller("testserver")
     with pytest.raises(RuntimeError, match="404"):

@@ -852,6 +852,77 @@ def _counting_plan(
     return plan
 
 
+def _certainly_small(
+    searcher: tantivy.Searcher, q: EngineQuery, clauses: list[Clause], missing: list[_Need]
+) -> list[_Need]:
+    """The counts that run over fewer records than ``COUNT_BY_TERMS_SHARE`` of the library
+    whatever the search finds, by an upper bound from document frequencies (a few term
+    lookups): at most as many records as the least frequent of its words, and as its least
+    frequent selected facet. These are aggregated at once, beside the search for hits; the
+    others wait for its count (``_counting_plan``)."""
+    records = int(searcher.num_docs)
+    limit = COUNT_BY_TERMS_SHARE * records
+    words = _text_bound(searcher, clauses, records)
+    facets = {
+        key: sum(searcher.doc_freq("facets", f"{key}:{slug}") for slug in slugs)
+        for key, slugs in q.filters.items()
+        if slugs
+    }
+    small = []
+    for need in missing:
+        bound = min([words, *(facets.get(key, records) for key, _ in need.filters)])
+        if bound < limit:
+            small.append(need)
+    return small
+
+
+def _text_bound(searcher: tantivy.Searcher, clauses: list[Clause], records: int) -> int:
+    """At most how many records ``text_query(clauses)`` matches: each clause it requires is an
+    upper bound (``_clause_bound``), so the smallest is. ``records`` when nothing is required
+    but years, which also match by the year field."""
+    positive = [c for c in clauses if not c.negated]
+    if any(not _is_stop_word(c) for c in positive):
+        positive = [c for c in positive if not _is_stop_word(c)]
+    required = [c for c in positive if not _is_year(c)]
+    return min((_clause_bound(searcher, c, records) for c in required), default=records)
+
+
+def _clause_bound(searcher: tantivy.Searcher, clause: Clause, records: int) -> int:
+    """An upper bound on the records ``_clause_query(clause)`` matches, mirroring it: a word
+    in any field is at most the sum of its document frequencies over the fields; a phrase in a
+    field at most its rarest word's there; alternatives add up; parts and words that must all
+    match take the smallest. (Deleted records still count in document frequencies: a bound.)"""
+    if clause.ids:
+        return len(clause.ids)
+    if clause.alternatives:
+        return min(records, sum(_clause_bound(searcher, a, records) for a in clause.alternatives))
+    if clause.parts:
+        kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
+        return min((_clause_bound(searcher, p, records) for p in kept), default=records)
+    if clause.every and len(clause.words) > 1:
+        return min(
+            (
+                _clause_bound(searcher, Clause(words=(word,), fields=clause.fields), records)
+                for word in _content_words(clause.words)
+            ),
+            default=records,
+        )
+    tokens = analyze(" ".join(clause.words))
+    if not tokens:
+        return 0
+    fields = clause.fields or TEXT_FIELDS
+
+    def in_any_field(words: Sequence[str]) -> int:
+        return sum(min(searcher.doc_freq(name, word) for word in words) for name in fields)
+
+    bound = in_any_field(tokens)
+    if clause.near and len(tokens) > 1:
+        content = analyze(" ".join(_content_words(clause.words)))
+        if content:
+            bound += in_any_field(content)
+    return min(records, bound)
+
+
 # Every file tantivy writes for a segment ends with a footer: its JSON (format version and CRC),
 # then that JSON's length and a magic number, both little-endian u32. A truncated file has no
 # footer, and mapping one into memory ends the process with SIGBUS on first access, so the
@@ -948,7 +1019,8 @@ class SearchEngine:
 
     def search(self, q: EngineQuery) -> EngineResult:
         searcher = self.index.searcher()
-        text = text_query(self._widen(searcher, q.clauses))
+        clauses = self._widen(searcher, q.clauses)
+        text = text_query(clauses)
         filters = {key: _facet_filter(key, slugs) for key, slugs in q.filters.items() if slugs}
         year = _year_filter(q.year_from, q.year_to)
 
@@ -976,20 +1048,22 @@ class SearchEngine:
         found = {need: self._cached_aggregation(need) for need in needed}
         missing = [need for need, value in found.items() if value is None]
         with _searches.under_way() as alone:
-            total, raw_hits = find()
-            plan = _counting_plan(searcher, q, total, missing) if missing else {}
             if not missing:
+                total, raw_hits = find()
                 hits = documents(raw_hits)
             elif not alone:
                 # Other searches are running in this process: the cores are taken, and more
                 # threads would only cost CPU (about a tenth more a page under four clients).
+                total, raw_hits = find()
                 hits = documents(raw_hits)
+                plan = _counting_plan(searcher, q, total, missing)
                 for need in missing:
                     found.update(self._count_facets(searcher, common, filters, [need], plan[need]))
             else:
                 count = functools.partial(self._count_facets, searcher, common, filters)
-                hits = self._documents_beside_counts(
-                    lambda: documents(raw_hits), count, plan, found
+                small = _certainly_small(searcher, q, clauses, missing)
+                total, hits = self._counts_beside_hits(
+                    find, documents, count, q, searcher, missing, small, found
                 )
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
@@ -1001,30 +1075,42 @@ class SearchEngine:
             year_max=year_stats[1],
         )
 
-    def _documents_beside_counts(
+    def _counts_beside_hits(
         self,
-        documents: Callable[[], list[EngineHit]],
+        find: Callable[[], tuple[int, list[tuple[Any, tantivy.DocAddress]]]],
+        documents: Callable[[list[tuple[Any, tantivy.DocAddress]]], list[EngineHit]],
         count: Callable[[list[_Need], bool], dict[_Need, _Aggregated]],
-        plan: dict[_Need, bool],
+        q: EngineQuery,
+        searcher: tantivy.Searcher,
+        missing: list[_Need],
+        small: list[_Need],
         found: dict[_Need, _Aggregated | None],
-    ) -> list[EngineHit]:
+    ) -> tuple[int, list[EngineHit]]:
         """Counting facets is the larger part of a search with many hits. tantivy-py lets the
         GIL go inside an aggregation, so each aggregation runs on a thread of the pool while
-        this thread reads the hits' documents and snippets: a reader waits for the longest
-        part, not their sum. (That side makes some sixty calls into tantivy, each taking the
-        GIL back: kept on this thread, those stay uncontended.) ``terms_with_prefix`` keeps the
-        GIL (measured: two threads took longer than one after the other), so the counts made by
-        terms run here, after the documents, beside the aggregations still running. The
-        counting starts once the search for hits has said how many there are, since that
-        decides how to count (``_counting_plan``)."""
-        pooled = [need for need, by_terms in plan.items() if not by_terms]
-        counting = [_background().submit(count, [need], False) for need in pooled]
+        this thread searches for the hits and reads their documents and snippets: a reader
+        waits for the longest part, not their sum. (The hits' side makes some sixty calls into
+        tantivy, each taking the GIL back: kept on this thread, those stay uncontended.)
+
+        How to count a set depends on its size (``_counting_plan``): the counts that document
+        frequencies alone prove small (``small``) are aggregated from the start; the others
+        wait for the search's count. ``terms_with_prefix`` keeps the GIL (measured: two threads
+        took longer than one after the other), so counts made by terms run here, after the
+        documents, beside the aggregations still running."""
+        pool = _background()
+        counting = [pool.submit(count, [need], False) for need in small]
         try:
-            hits = documents()
+            total, raw_hits = find()
+            later = [need for need in missing if need not in small]
+            plan = _counting_plan(searcher, q, total, later)
+            counting += [
+                pool.submit(count, [n], False) for n, by_terms in plan.items() if not by_terms
+            ]
+            hits = documents(raw_hits)
             for need, by_terms in plan.items():
                 if by_terms:
                     found.update(count([need], True))
-            return hits
+            return total, hits
         finally:
             errors = []
             for future in counting:  # every one waited for, none left running

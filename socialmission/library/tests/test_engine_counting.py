@@ -197,3 +197,44 @@ def test_a_disjunctive_count_walks_only_its_own_facets_terms(
     assert result.facet_counts["type"] == {"toolkit": 133, "article": 66}
     # The year range is that of the hits (toolkits: no year 1990, which only articles have).
     assert (result.year_min, result.year_max) == (1991, 2019)
+
+
+@pytest.mark.parametrize(
+    "clauses",
+    [
+        parse_user_query("rural"),
+        parse_user_query("urban clinic"),
+        parse_user_query('"rural clinics"'),
+        parse_user_query("urban OR pipeline"),
+        parse_user_query("rural -urban"),
+        parse_user_query("the"),
+        parse_user_query("2005 rural"),
+        parse_user_query("students"),
+        [engine_module.Clause(words=("partners", "in", "clinics"), phrase=True, near=True)],
+        [engine_module.Clause(words=("urban", "clinic"), every=True)],
+        [engine_module.Clause(words=("urban",), fields=("title",))],
+        [engine_module.Clause(words=(), ids=(3, 4, 5))],
+        parse_user_query("nothingmatches"),
+    ],
+)
+def test_the_bound_from_document_frequencies_is_never_below_the_count(
+    tmp_path: Path, clauses: list[engine_module.Clause]
+) -> None:
+    """Counts that the bound proves small are aggregated before the search for hits says how
+    many there are: the bound must never be below the real count (too high only costs time)."""
+    opened = _build(tmp_path)
+    searcher = opened.index.searcher()
+    text = engine_module.text_query(clauses)
+    assert text is not None
+    matched = searcher.search(text, limit=1, count=True).count
+    bound = engine_module._text_bound(searcher, clauses, searcher.num_docs)
+    assert matched <= bound <= searcher.num_docs
+
+
+def test_the_bound_is_tight_for_a_word_in_one_field(tmp_path: Path) -> None:
+    opened = _build(tmp_path)
+    searcher = opened.index.searcher()
+    # "urban" is in the titles of the 40 records numbered by five, and nowhere else; record 10
+    # was replaced, and its old version counts in the document frequency until a merge.
+    assert engine_module._text_bound(searcher, parse_user_query("urban"), 199) == 41
+    assert engine_module._text_bound(searcher, parse_user_query("nothingmatches"), 199) == 0

@@ -228,3 +228,68 @@ def test_counts_by_terms_run_on_the_callers_thread_beside_the_aggregations(
     assert order == [("hits", here, False), ("facets", here, True), ("facets", here, True)]
     assert result.total == 10
     assert sum(result.facet_counts["type"].values()) == 15
+
+
+class _SearcherWatch:
+    """The engine's searcher, telling whether a count started before the search for hits."""
+
+    def __init__(self, inner: Any, count_started: threading.Event) -> None:
+        self.inner = inner
+        self.count_started = count_started
+        self.searched = threading.Event()
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        # Give a count already under way the time to say so (not waited for otherwise).
+        self.count_started.wait(timeout=0 if self.searched.is_set() else 2)
+        self.searched.set()
+        return self.inner.search(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _watch(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the search for hits had begun when each count began."""
+    count_started = threading.Event()
+    index = engine.index
+    watch = _SearcherWatch(index.searcher(), count_started)
+
+    class Index:
+        def searcher(self) -> Any:
+            return watch
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(index, name)
+
+    monkeypatch.setattr(engine, "index", Index())
+    after_search: list[bool] = []
+    count_facets = engine._count_facets
+
+    def counts(*args: Any) -> Any:
+        after_search.append(watch.searched.is_set())
+        count_started.set()
+        return count_facets(*args)
+
+    monkeypatch.setattr(engine, "_count_facets", counts)
+    return after_search
+
+
+def test_counts_that_must_be_small_start_before_the_search_for_hits(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "pipeline" is in the titles of 15 of the 30 records and nowhere else, so document
+    frequencies alone prove that it matches at most 15. Under a share of 0.6 (18 records) its
+    counts are certainly small: aggregated at once, beside the search for hits. Under 0.4 (12)
+    they may not be: the search's count decides, so the counting waits for it."""
+    monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.6)
+    after_search = _watch(engine, monkeypatch)
+    result = engine.search(_query(clauses=parse_user_query("pipeline"), documents=False))
+    assert result.total == 15
+    assert after_search == [False]  # begun before the search for hits
+
+    monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.4)
+    engine._facet_cache.clear()
+    after_search.clear()
+    result = engine.search(_query(clauses=parse_user_query("pipeline"), documents=False))
+    assert result.total == 15
+    assert after_search == [True]

@@ -6,12 +6,7 @@ set -euo pipefail
 if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "GNU gettext is missing and apt-get is not available: install gettext (xgettext, msgmerge) to extract messages." >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-echo "Installing Debian's gettext for the message catalog…"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gettext >/dev/null
+source "$(dirname "$0")/apt.sh"
+apt_install "Debian's gettext for the message catalog" \
+  "GNU gettext is missing and apt-get is not available: install gettext (xgettext, msgmerge) to extract messages." \
+  gettext

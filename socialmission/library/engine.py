@@ -835,8 +835,9 @@ COUNT_BY_TERMS_SHARE = 0.1
 def _counting_plan(
     searcher: tantivy.Searcher, q: EngineQuery, total: int, missing: list[_Need]
 ) -> dict[_Need, bool]:
-    """For each aggregation to run, whether to count it by terms: whether it runs over more
-    than ``COUNT_BY_TERMS_SHARE`` of the records. The one over the hits runs over ``total``.
+    """For each count made after the search for hits (a search beside others in the process,
+    with no pool), whether to make it by terms: whether it runs over more than
+    ``COUNT_BY_TERMS_SHARE`` of the records. The one over the hits runs over ``total``.
     A selected facet's disjunctive counts run over more, unknown until counted: about
     ``total`` divided by the share of the library its selected values cover (as if the words
     and that facet were independent). A wrong guess costs time, never a wrong count."""
@@ -852,14 +853,17 @@ def _counting_plan(
     return plan
 
 
-def _certainly_small(
+def _plan_by_bounds(
     searcher: tantivy.Searcher, q: EngineQuery, clauses: list[Clause], missing: list[_Need]
-) -> list[_Need]:
-    """The counts that run over fewer records than ``COUNT_BY_TERMS_SHARE`` of the library
-    whatever the search finds, by an upper bound from document frequencies (a few term
-    lookups): at most as many records as the least frequent of its words, and as its least
-    frequent selected facet. These are aggregated at once, beside the search for hits; the
-    others wait for its count (``_counting_plan``)."""
+) -> dict[_Need, bool]:
+    """For each count, whether to make it by terms, decided before the search for hits (so the
+    counts can run beside it): by aggregation when an upper bound from document frequencies (a
+    few term lookups) proves it runs over fewer records than ``COUNT_BY_TERMS_SHARE`` of the
+    library: at most as many as the least frequent of its required words, and as its least
+    frequent selected facet. Otherwise by terms: the bound cannot see adjacency or
+    co-occurrence, so some of those are small (on the bench's mix at 100k, 50 of 269), and
+    cost the terms walk's ~1 ms instead of an aggregation's ~0.5. ``_counting_plan`` decides
+    from the search's count where the counts run after it."""
     records = int(searcher.num_docs)
     limit = COUNT_BY_TERMS_SHARE * records
     words = _text_bound(searcher, clauses, records)
@@ -868,12 +872,10 @@ def _certainly_small(
         for key, slugs in q.filters.items()
         if slugs
     }
-    small = []
-    for need in missing:
-        bound = min([words, *(facets.get(key, records) for key, _ in need.filters)])
-        if bound < limit:
-            small.append(need)
-    return small
+    return {
+        need: min([words, *(facets.get(key, records) for key, _ in need.filters)]) >= limit
+        for need in missing
+    }
 
 
 def _text_bound(searcher: tantivy.Searcher, clauses: list[Clause], records: int) -> int:
@@ -1061,10 +1063,8 @@ class SearchEngine:
                     found.update(self._count_facets(searcher, common, filters, [need], plan[need]))
             else:
                 count = functools.partial(self._count_facets, searcher, common, filters)
-                small = _certainly_small(searcher, q, clauses, missing)
-                total, hits = self._counts_beside_hits(
-                    find, documents, count, q, searcher, missing, small, found
-                )
+                plan = _plan_by_bounds(searcher, q, clauses, missing)
+                total, hits = self._counts_beside_hits(find, documents, count, plan, found)
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(
@@ -1080,37 +1080,26 @@ class SearchEngine:
         find: Callable[[], tuple[int, list[tuple[Any, tantivy.DocAddress]]]],
         documents: Callable[[list[tuple[Any, tantivy.DocAddress]]], list[EngineHit]],
         count: Callable[[list[_Need], bool], dict[_Need, _Aggregated]],
-        q: EngineQuery,
-        searcher: tantivy.Searcher,
-        missing: list[_Need],
-        small: list[_Need],
+        plan: dict[_Need, bool],
         found: dict[_Need, _Aggregated | None],
     ) -> tuple[int, list[EngineHit]]:
-        """Counting facets is the larger part of a search with many hits. tantivy-py lets the
-        GIL go inside an aggregation, so each aggregation runs on a thread of the pool while
-        this thread searches for the hits and reads their documents and snippets: a reader
-        waits for the longest part, not their sum. (The hits' side makes some sixty calls into
-        tantivy, each taking the GIL back: kept on this thread, those stay uncontended.)
+        """Counting facets is the larger part of a search with many hits: each count runs on a
+        thread of the pool while this thread searches for the hits and reads their documents
+        and snippets, so a reader waits for the longest part, not their sum. (The hits' side
+        makes some sixty calls into tantivy, each taking the GIL back: kept on this thread,
+        those stay uncontended.)
 
-        How to count a set depends on its size (``_counting_plan``): the counts that document
-        frequencies alone prove small (``small``) are aggregated from the start; the others
-        wait for the search's count. ``terms_with_prefix`` keeps the GIL (measured: two threads
-        took longer than one after the other), so counts made by terms run here, after the
-        documents, beside the aggregations still running."""
+        tantivy-py lets the GIL go inside an aggregation and inside the search for hits, but
+        ``terms_with_prefix`` keeps it (measured: two threads took longer than one after the
+        other). A count made by terms therefore overlaps the search for hits and holds up the
+        documents and snippets; that is still sooner than counting after the search, which
+        would wait for its count (``_plan_by_bounds`` decides from document frequencies
+        instead)."""
         pool = _background()
-        counting = [pool.submit(count, [need], False) for need in small]
+        counting = [pool.submit(count, [need], by_terms) for need, by_terms in plan.items()]
         try:
             total, raw_hits = find()
-            later = [need for need in missing if need not in small]
-            plan = _counting_plan(searcher, q, total, later)
-            counting += [
-                pool.submit(count, [n], False) for n, by_terms in plan.items() if not by_terms
-            ]
-            hits = documents(raw_hits)
-            for need, by_terms in plan.items():
-                if by_terms:
-                    found.update(count([need], True))
-            return total, hits
+            return total, documents(raw_hits)
         finally:
             errors = []
             for future in counting:  # every one waited for, none left running

@@ -140,19 +140,41 @@ def test_both_ways_of_counting_agree_with_the_documents(
     assert answers[True] == (expected["total"], expected["facets"], expected["years"])
 
 
-def test_many_hits_are_counted_by_terms_and_few_by_aggregation(
+def test_alone_the_way_is_chosen_from_document_frequencies_before_the_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A search alone in its process counts beside the search for hits, so it decides before
+    knowing how many hits there are, from an upper bound (``_plan_by_bounds``)."""
     opened = _build(tmp_path)
     ways = _record_ways(monkeypatch)
-    # Every record says "rural": the counts over the hits (all 199) are made by terms.
+    # "rural" is in every record's description: possibly all 199, by terms.
     opened.search(_query("rural"))
     assert ways == {None: True}
     ways.clear()
-    # "urban" with type "article": 13 hits (under a tenth of 199), by aggregation; the type's
-    # disjunctive counts run over every "urban" record (40), more than a tenth: by terms, from
-    # the estimate 13 x 199 records / 66 articles = 39.
+    # "urban" with type "article": "urban" is in 41 titles by document frequency (40 records
+    # and the replaced one's old version), over a tenth of 199, so both counts are made by
+    # terms, though only 13 records match.
     result = opened.search(_query("urban", filters={"type": ("article",)}))
+    assert result.total == 13
+    assert ways == {None: True, "type": True}
+    ways.clear()
+    # An identifier names at most one record: by aggregation.
+    opened.search(_query(clauses=[engine_module.Clause(words=(), ids=(5,))]))
+    assert ways == {None: False}
+
+
+def test_beside_another_search_the_way_is_chosen_from_the_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that is not alone in its process counts after the search for hits, one count
+    after the other, and so can decide from its count (``_counting_plan``)."""
+    opened = _build(tmp_path)
+    ways = _record_ways(monkeypatch)
+    with engine_module._searches.under_way():  # the stand-in for a search under way
+        # 13 hits, under a tenth of 199: by aggregation. The type's disjunctive counts run over
+        # every "urban" record (40), over a tenth: by terms, from the estimate 13 x 199 records
+        # / 66 articles = 39.
+        result = opened.search(_query("urban", filters={"type": ("article",)}))
     assert result.total == 13
     assert ways == {None: False, "type": True}
     assert sum(result.facet_counts["type"].values()) == 40

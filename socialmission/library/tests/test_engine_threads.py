@@ -200,32 +200,34 @@ def test_beside_another_search_everything_runs_on_the_callers_thread(
     assert engine_module._searches.count == 0
 
 
-def test_counts_by_terms_run_on_the_callers_thread_beside_the_aggregations(
+def test_counts_by_terms_run_on_the_pool_too(
     engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``terms_with_prefix`` keeps the GIL: on a pool thread it would only hold this one up.
-    Both counts here are over more than a tenth of the 30 records, so both are made by terms,
-    on this thread, after the documents: the counts over the 10 hits, and the type's
-    disjunctive counts (estimated at 10 hits x 30 records / 20 toolkits = 15; there are 15)."""
+    """``terms_with_prefix`` keeps the GIL, but the search for hits lets it go: on the pool, a
+    count made by terms overlaps the search. "rural" is in 15 titles and all 30 descriptions
+    by document frequency, so nothing bounds the counts under a tenth: both by terms."""
     monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.1)
-    order: list[tuple[str, str, bool]] = []
+    seen: list[tuple[str, str, bool]] = []
     here = threading.current_thread().name
     hits, count_facets = engine._hits, engine._count_facets
 
     def recorded_hits(*args: Any) -> Any:
-        order.append(("hits", threading.current_thread().name, False))
+        seen.append(("hits", threading.current_thread().name, False))
         return hits(*args)
 
     def recorded_counts(
         searcher: Any, common: Any, filters: Any, missing: Any, by_terms: bool
     ) -> Any:
-        order.append(("facets", threading.current_thread().name, by_terms))
+        seen.append(("facets", threading.current_thread().name, by_terms))
         return count_facets(searcher, common, filters, missing, by_terms)
 
     monkeypatch.setattr(engine, "_hits", recorded_hits)
     monkeypatch.setattr(engine, "_count_facets", recorded_counts)
     result = engine.search(_query(filters={"type": ("toolkit",)}))
-    assert order == [("hits", here, False), ("facets", here, True), ("facets", here, True)]
+    assert ("hits", here, False) in seen
+    counts = [entry for entry in seen if entry[0] == "facets"]
+    assert len(counts) == 2
+    assert all(name.startswith("smrl-engine") and by_terms for _, name, by_terms in counts)
     assert result.total == 10
     assert sum(result.facet_counts["type"].values()) == 15
 
@@ -248,8 +250,11 @@ class _SearcherWatch:
         return getattr(self.inner, name)
 
 
-def _watch(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether the search for hits had begun when each count began."""
+def _watch(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[bool], _SearcherWatch]:
+    """Whether the search for hits had begun when each count began (and the watch, to clear
+    between searches)."""
     count_started = threading.Event()
     index = engine.index
     watch = _SearcherWatch(index.searcher(), count_started)
@@ -271,25 +276,36 @@ def _watch(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         return count_facets(*args)
 
     monkeypatch.setattr(engine, "_count_facets", counts)
-    return after_search
+    return after_search, watch
 
 
-def test_counts_that_must_be_small_start_before_the_search_for_hits(
+def test_every_count_starts_before_the_search_for_hits_by_the_way_its_bound_says(
     engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "pipeline" is in the titles of 15 of the 30 records and nowhere else, so document
     frequencies alone prove that it matches at most 15. Under a share of 0.6 (18 records) its
-    counts are certainly small: aggregated at once, beside the search for hits. Under 0.4 (12)
-    they may not be: the search's count decides, so the counting waits for it."""
+    counts are certainly small: aggregated. Under 0.4 (12) they may not be: counted by terms.
+    Either way the count begins before the search for hits."""
     monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.6)
-    after_search = _watch(engine, monkeypatch)
+    after_search, watch = _watch(engine, monkeypatch)
+    ways: list[bool] = []
+    count_facets = engine._count_facets
+
+    def counts(searcher: Any, common: Any, filters: Any, missing: Any, by_terms: bool) -> Any:
+        ways.append(by_terms)
+        return count_facets(searcher, common, filters, missing, by_terms)
+
+    monkeypatch.setattr(engine, "_count_facets", counts)
     result = engine.search(_query(clauses=parse_user_query("pipeline"), documents=False))
     assert result.total == 15
-    assert after_search == [False]  # begun before the search for hits
+    assert (after_search, ways) == ([False], [False])
 
     monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", 0.4)
     engine._facet_cache.clear()
+    watch.searched.clear()
+    watch.count_started.clear()
     after_search.clear()
+    ways.clear()
     result = engine.search(_query(clauses=parse_user_query("pipeline"), documents=False))
     assert result.total == 15
-    assert after_search == [True]
+    assert (after_search, ways) == ([False], [True])

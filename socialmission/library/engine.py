@@ -1125,9 +1125,9 @@ class SearchEngine:
 
     def cross_counts(self, q: EngineQuery, rows: str, columns: str) -> CrossCounts:
         """How many records of the search ``q`` (its words and filters) have each value of the
-        facet ``rows``, each value of ``columns``, and each pair: one aggregation (a terms
-        aggregation of the row values with a terms aggregation of the column values inside),
-        cached per index version like facet counts."""
+        facet ``rows``, each value of ``columns``, and each pair, cached per index version like
+        facet counts. Counted as facet counts are: by terms over a tenth of the library or more
+        (``_cross_counts_by_terms``), else by one nested aggregation."""
         key = (
             "cross",
             self.version(),
@@ -1154,6 +1154,46 @@ class SearchEngine:
         parts += [_as_filter(_facet_filter(k, v)) for k, v in q.filters.items() if v]
         main = _combine(parts)
 
+        total = int(searcher.search(main, limit=1, count=True).count or 0)  # type: ignore[attr-defined]
+        if total >= COUNT_BY_TERMS_SHARE * int(searcher.num_docs):
+            value = self._cross_counts_by_terms(searcher, main, total, rows, columns)
+        else:
+            value = self._cross_counts_by_aggregation(searcher, main, total, rows, columns)
+        self._remember(key, value)
+        return value
+
+    @staticmethod
+    def _cross_counts_by_terms(
+        searcher: tantivy.Searcher, main: Query, total: int, rows: str, columns: str
+    ) -> CrossCounts:
+        """Over many records (a tenth of the library or more, as for facet counts): the rows'
+        and columns' counts, then each row value's column counts, by walking the facet terms'
+        postings against the search. The whole library's domains × topics took 20 ms against
+        280–290 ms for the nested aggregation at 1M, 3 ms against 30 at 100k (same counts)."""
+
+        def walked(prefix: str, query: Query) -> dict[str, int]:
+            return {
+                str(term).partition(":")[2]: int(number)
+                for term, number in searcher.terms_with_prefix(
+                    "facets", f"{prefix}:", filter_query=query
+                )
+                if number
+            }
+
+        row_counts = walked(rows, main)
+        cells = {}
+        for row in row_counts:
+            in_row = _combine([main, _as_filter(_facet_filter(rows, (row,)))])
+            cells.update({(row, column): n for column, n in walked(columns, in_row).items()})
+        return CrossCounts(total=total, rows=row_counts, columns=walked(columns, main), cells=cells)
+
+    @staticmethod
+    def _cross_counts_by_aggregation(
+        searcher: tantivy.Searcher, main: Query, total: int, rows: str, columns: str
+    ) -> CrossCounts:
+        """Over few records: one terms aggregation of the row values with a terms aggregation
+        of the column values inside."""
+
         def terms(facet: str) -> dict[str, Any]:
             return {
                 "field": "facets",
@@ -1168,12 +1208,11 @@ class SearchEngine:
                 "columns": {"terms": terms(columns)},
             },
         )
-        total = int(searcher.search(main, limit=1, count=True).count or 0)  # type: ignore[attr-defined]
 
         def slug(bucket: dict[str, Any]) -> str:
             return str(bucket["key"]).partition(":")[2]
 
-        value = CrossCounts(
+        return CrossCounts(
             total=total,
             rows={slug(b): int(b["doc_count"]) for b in result["rows"]["buckets"]},
             columns={slug(b): int(b["doc_count"]) for b in result["columns"]["buckets"]},
@@ -1183,8 +1222,6 @@ class SearchEngine:
                 for c in b["cells"]["buckets"]
             },
         )
-        self._remember(key, value)
-        return value
 
     @staticmethod
     def _order(sort: str, *, has_text: bool) -> tuple[str | None, Any]:

@@ -260,3 +260,40 @@ def test_the_bound_is_tight_for_a_word_in_one_field(tmp_path: Path) -> None:
     # was replaced, and its old version counts in the document frequency until a merge.
     assert engine_module._text_bound(searcher, parse_user_query("urban"), 199) == 41
     assert engine_module._text_bound(searcher, parse_user_query("nothingmatches"), 199) == 0
+
+
+@pytest.mark.parametrize(
+    ("word", "filters"),
+    [("", {}), ("rural", {}), ("rural", {"domain": ("d1", "d2")}), ("urban", {}), ("zzz", {})],
+)
+def test_the_gap_maps_cross_counts_agree_both_ways_with_the_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str, filters: dict[str, Any]
+) -> None:
+    opened = _build(tmp_path)
+    query = _query(word, filters=filters) if word else _query(clauses=[], filters=filters)
+    answers = []
+    for share in (2.0, 0.0):  # by aggregation, then by terms
+        monkeypatch.setattr(engine_module, "COUNT_BY_TERMS_SHARE", share)
+        opened._facet_cache.clear()
+        answers.append(opened.cross_counts(query, "type", "domain"))
+    assert answers[0] == answers[1]
+    numbers = [
+        n
+        for n in range(1, 201)
+        if n != 11
+        and (not word or word in f"{_document(n).title} {_document(n).description}".lower())
+        and all(any(f"{k}:{v}" in _document(n).facets for v in vs) for k, vs in filters.items())
+    ]
+
+    def value(number: int, facet: str) -> str:
+        return next(f for f in _document(number).facets if f.startswith(f"{facet}:")).partition(
+            ":"
+        )[2]
+
+    cells: dict[tuple[str, str], int] = {}
+    for n in numbers:
+        cell = (value(n, "type"), value(n, "domain"))
+        cells[cell] = cells.get(cell, 0) + 1
+    assert answers[1].total == len(numbers)
+    assert answers[1].cells == cells
+    assert sum(answers[1].rows.values()) == sum(answers[1].columns.values()) == len(numbers)

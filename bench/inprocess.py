@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import run
 
-    data_dir = args.data_dir or run.REPO_ROOT / "var" / "bench" / f"{args.n}-seed{args.seed}"
-    if not (data_dir / "catalog.json").exists():
+    data_dir = args.data_dir or generate.default_data_dir(args.n, args.seed)
+    if not (data_dir / generate.MARKER).exists():
         print(f"No bench catalog in {data_dir}: run make bench N={args.n} first.", file=sys.stderr)
         return 2
     os.environ.update(run.bench_env(data_dir))

@@ -55,7 +55,8 @@ SNIPPET_CHARS = 240
 FACET_AGG_SIZE = 10_000
 # The facet term of a record's year, before the year: "=year:2019". No facet key starts with
 # "=" (keys are URL parameter names), so it cannot be taken for a facet's value.
-YEAR_TERM = "=year:"
+YEAR_KEY = "=year"
+YEAR_TERM = f"{YEAR_KEY}:"
 # The spelling suggestion compares a word with at most this many indexed words per prefix
 # (three prefixes), so an unknown word costs the same whatever the size of the library.
 SPELLING_TERMS_PER_PREFIX = 2_000
@@ -538,17 +539,23 @@ def _any_of_query(clause: Clause, boosts: dict[str, float]) -> Query | None:
     return Query.boolean_query([(Occur.Should, q) for q in options])
 
 
+def _kept_parts(clause: Clause) -> list[Clause]:
+    """The parts of a widened clause that must match: stop words only if there is nothing else."""
+    return [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
+
+
+def _word_clauses(clause: Clause) -> list[Clause]:
+    """An ``every`` clause's content words, each a clause that must match anywhere."""
+    return [Clause(words=(word,), fields=clause.fields) for word in _content_words(clause.words)]
+
+
 def _all_parts_query(clause: Clause, boosts: dict[str, float]) -> Query:
-    kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
-    queries = [q for q in (_clause_query(p, boosts) for p in kept) if q is not None]
+    queries = [q for q in (_clause_query(p, boosts) for p in _kept_parts(clause)) if q is not None]
     return Query.boolean_query([(Occur.Must, q) for q in queries])
 
 
 def _every_word_query(clause: Clause, boosts: dict[str, float]) -> Query:
-    parts = [
-        _clause_query(Clause(words=(word,), fields=clause.fields), boosts)
-        for word in _content_words(clause.words)
-    ]
+    parts = [_clause_query(word, boosts) for word in _word_clauses(clause)]
     return Query.boolean_query([(Occur.Must, q) for q in parts if q is not None])
 
 
@@ -633,12 +640,16 @@ def text_query(clauses: list[Clause]) -> Query | None:
     return Query.boolean_query(subqueries)
 
 
-def _positive_subqueries(positive: list[Clause]) -> list[tuple[Occur, Query]]:
-    # Stop words are not required unless the query has nothing else.
+def _words_and_years(positive: list[Clause]) -> tuple[list[Clause], list[Clause]]:
+    """The positive clauses a query keeps, split into words (all required) and years (required
+    only alone). Stop words are not required unless the query has nothing else."""
     if any(not _is_stop_word(c) for c in positive):
         positive = [c for c in positive if not _is_stop_word(c)]
-    years = [c for c in positive if _is_year(c)]
-    others = [c for c in positive if not _is_year(c)]
+    return [c for c in positive if not _is_year(c)], [c for c in positive if _is_year(c)]
+
+
+def _positive_subqueries(positive: list[Clause]) -> list[tuple[Occur, Query]]:
+    others, years = _words_and_years(positive)
     boosts = AUTHOR_YEAR_BOOSTS if years and others else FIELD_BOOSTS
     queries = (_clause_query(clause, boosts) for clause in others)
     subqueries: list[tuple[Occur, Query]] = [(Occur.Must, q) for q in queries if q is not None]
@@ -709,6 +720,22 @@ class CrossCounts:
 
 def _facet_filter(key: str, slugs: tuple[str, ...]) -> Query:
     return Query.term_set_query(SCHEMA, "facets", [f"{key}:{slug}" for slug in slugs])
+
+
+def _records_with(searcher: tantivy.Searcher, key: str, slugs: Iterable[str]) -> int:
+    """At most how many records have one of ``slugs`` of facet ``key`` (their document
+    frequencies, deleted records included)."""
+    return sum(searcher.doc_freq("facets", f"{key}:{slug}") for slug in slugs)
+
+
+def _walk_terms(searcher: tantivy.Searcher, prefix: str, query: Query) -> list[tuple[str, int]]:
+    """Each facet term starting with ``prefix`` and how many records of ``query`` have it
+    (those with none left out), by walking the terms' postings against the query."""
+    return [
+        (str(term), int(number))
+        for term, number in searcher.terms_with_prefix("facets", prefix, filter_query=query)
+        if number
+    ]
 
 
 def _year_filter(year_from: int | None, year_to: int | None) -> Query | None:
@@ -846,8 +873,7 @@ def _counting_plan(
     for need in missing:
         hits = float(total)
         if need.for_key is not None:
-            slugs = q.filters.get(need.for_key, ())
-            covered = sum(searcher.doc_freq("facets", f"{need.for_key}:{s}") for s in slugs)
+            covered = _records_with(searcher, need.for_key, q.filters.get(need.for_key, ()))
             hits = total * records / covered if covered else float(records)
         plan[need] = records > 0 and hits >= COUNT_BY_TERMS_SHARE * records
     return plan
@@ -867,11 +893,7 @@ def _plan_by_bounds(
     records = int(searcher.num_docs)
     limit = COUNT_BY_TERMS_SHARE * records
     words = _text_bound(searcher, clauses, records)
-    facets = {
-        key: sum(searcher.doc_freq("facets", f"{key}:{slug}") for slug in slugs)
-        for key, slugs in q.filters.items()
-        if slugs
-    }
+    facets = {key: _records_with(searcher, key, slugs) for key, slugs in q.filters.items() if slugs}
     return {
         need: min([words, *(facets.get(key, records) for key, _ in need.filters)]) >= limit
         for need in missing
@@ -882,10 +904,7 @@ def _text_bound(searcher: tantivy.Searcher, clauses: list[Clause], records: int)
     """At most how many records ``text_query(clauses)`` matches: each clause it requires is an
     upper bound (``_clause_bound``), so the smallest is. ``records`` when nothing is required
     but years, which also match by the year field."""
-    positive = [c for c in clauses if not c.negated]
-    if any(not _is_stop_word(c) for c in positive):
-        positive = [c for c in positive if not _is_stop_word(c)]
-    required = [c for c in positive if not _is_year(c)]
+    required, _years = _words_and_years([c for c in clauses if not c.negated])
     return min((_clause_bound(searcher, c, records) for c in required), default=records)
 
 
@@ -899,14 +918,12 @@ def _clause_bound(searcher: tantivy.Searcher, clause: Clause, records: int) -> i
     if clause.alternatives:
         return min(records, sum(_clause_bound(searcher, a, records) for a in clause.alternatives))
     if clause.parts:
-        kept = [p for p in clause.parts if not _is_stop_word(p)] or list(clause.parts)
-        return min((_clause_bound(searcher, p, records) for p in kept), default=records)
+        return min(
+            (_clause_bound(searcher, p, records) for p in _kept_parts(clause)), default=records
+        )
     if clause.every and len(clause.words) > 1:
         return min(
-            (
-                _clause_bound(searcher, Clause(words=(word,), fields=clause.fields), records)
-                for word in _content_words(clause.words)
-            ),
+            (_clause_bound(searcher, word, records) for word in _word_clauses(clause)),
             default=records,
         )
     tokens = analyze(" ".join(clause.words))
@@ -1021,14 +1038,7 @@ class SearchEngine:
 
     def search(self, q: EngineQuery) -> EngineResult:
         searcher = self.index.searcher()
-        clauses = self._widen(searcher, q.clauses)
-        text = text_query(clauses)
-        filters = {key: _facet_filter(key, slugs) for key, slugs in q.filters.items() if slugs}
-        year = _year_filter(q.year_from, q.year_to)
-
-        common: list[Query] = [] if text is None else [text]
-        if year is not None:
-            common.append(_as_filter(year))
+        clauses, text, common, filters = self._query_parts(searcher, q)
         main = _combine(common + [_as_filter(f) for f in filters.values()])
 
         def find() -> tuple[int, list[tuple[Any, tantivy.DocAddress]]]:
@@ -1074,6 +1084,20 @@ class SearchEngine:
             year_min=year_stats[0],
             year_max=year_stats[1],
         )
+
+    def _query_parts(
+        self, searcher: tantivy.Searcher, q: EngineQuery
+    ) -> tuple[list[Clause], Query | None, list[Query], dict[str, Query]]:
+        """A search's widened clauses, its text query, what every count over it shares (the
+        words and the year range) and one filter per selected facet."""
+        clauses = self._widen(searcher, q.clauses)
+        text = text_query(clauses)
+        common: list[Query] = [] if text is None else [text]
+        year = _year_filter(q.year_from, q.year_to)
+        if year is not None:
+            common.append(_as_filter(year))
+        filters = {key: _facet_filter(key, slugs) for key, slugs in q.filters.items() if slugs}
+        return clauses, text, common, filters
 
     def _counts_beside_hits(
         self,
@@ -1144,15 +1168,8 @@ class SearchEngine:
                 self._facet_cache.move_to_end(key)
                 return cached  # type: ignore[return-value]
         searcher = self.index.searcher()
-        parts: list[Query] = []
-        text = text_query(self._widen(searcher, q.clauses))
-        if text is not None:
-            parts.append(text)
-        year = _year_filter(q.year_from, q.year_to)
-        if year is not None:
-            parts.append(_as_filter(year))
-        parts += [_as_filter(_facet_filter(k, v)) for k, v in q.filters.items() if v]
-        main = _combine(parts)
+        _clauses, _text, common, filters = self._query_parts(searcher, q)
+        main = _combine(common + [_as_filter(f) for f in filters.values()])
 
         total = int(searcher.search(main, limit=1, count=True).count or 0)  # type: ignore[attr-defined]
         if total >= COUNT_BY_TERMS_SHARE * int(searcher.num_docs):
@@ -1171,14 +1188,8 @@ class SearchEngine:
         postings against the search. The whole library's domains × topics took 20 ms against
         280–290 ms for the nested aggregation at 1M, 3 ms against 30 at 100k (same counts)."""
 
-        def walked(prefix: str, query: Query) -> dict[str, int]:
-            return {
-                str(term).partition(":")[2]: int(number)
-                for term, number in searcher.terms_with_prefix(
-                    "facets", f"{prefix}:", filter_query=query
-                )
-                if number
-            }
+        def walked(facet: str, query: Query) -> dict[str, int]:
+            return {t.partition(":")[2]: n for t, n in _walk_terms(searcher, f"{facet}:", query)}
 
         row_counts = walked(rows, main)
         cells = {}
@@ -1325,13 +1336,7 @@ class SearchEngine:
             # One facet's terms only for its disjunctive counts: fewer postings to walk.
             prefix = "" if need.for_key is None else f"{need.for_key}:"
             if by_terms:
-                counted = [
-                    (term, number)
-                    for term, number in searcher.terms_with_prefix(
-                        "facets", prefix, filter_query=query
-                    )
-                    if number
-                ]
+                counted = _walk_terms(searcher, prefix, query)
             else:
                 # Every value counted either way (an "include" pattern made it slower).
                 result = searcher.aggregate(
@@ -1346,7 +1351,7 @@ class SearchEngine:
             for term, number in counted:
                 key, _, slug = str(term).partition(":")
                 counts.setdefault(key, {})[slug] = int(number)
-            years = [int(y) for y in counts.pop(YEAR_TERM[:-1], {})]
+            years = [int(y) for y in counts.pop(YEAR_KEY, {})]
             year_range = (min(years), max(years)) if years else (None, None)
             done[need] = (counts, year_range)
             self._remember(need.cache_keys()[0], done[need])

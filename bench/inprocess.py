@@ -12,8 +12,11 @@ work. This asks why the own work is what it is, with the engine's answers replay
   (not counted), as a search's reads of postings, columns and stored documents would.
 
 If the first and the last agree while the middle is lower, the page's Python costs more after a
-search because the search pushed it out of the CPU's cache. docs/performance.md ("Why the ratio
-is not met, measured") has the figures.
+search because the search pushed it out of the CPU's cache. The first two are also given for
+each kind of query (which searches leave the page the colder cache), and the smallest page
+(``/robots.txt``) is timed through the same handler: Django's share of what ``make bench`` calls
+the server's floor, the rest of which is gunicorn's. docs/performance.md ("Why the ratio is not
+met, measured", and the fifth pass) has the figures.
 
     python -m bench.inprocess --n 100000   # the catalog make bench generated
 """
@@ -35,6 +38,8 @@ from bench.queries import BenchQuery, query_mix
 # Query seeds of their own (make bench uses 7 and up, its warm-up 1007).
 SEEDS = (101, 103, 105)
 WARM_SEED = 99
+# What make bench calls the server's floor is this page through gunicorn.
+SMALLEST_PAGE = "/robots.txt"
 
 
 class EngineMeter:
@@ -119,25 +124,36 @@ def measure(
 ) -> dict[str, Any]:
     """The three passes over ``mixes`` (each mix's pages are first visits in the first pass);
     milliseconds of CPU per page."""
-    paths = [query.path() for mix in mixes for query in mix]
+    queries = [query for mix in mixes for query in mix]
+    paths = [query.path() for query in queries]
     buffer = bytearray(os.urandom(flush_bytes)) if flush_bytes else bytearray()
     meter = EngineMeter()
+    # Per kind of query: [pages, own work after a real search, own work replayed] (seconds).
+    kinds: dict[str, list[float]] = {query.kind: [0, 0.0, 0.0] for query in queries}
     with meter.installed():
         for query in warm:
             call(query.path())
         meter.seconds, meter.searches = 0.0, 0
-        started = time.process_time()
-        for path in paths:
+        first = 0.0
+        for query, path in zip(queries, paths, strict=True):
+            engine_before = meter.seconds
+            started = time.process_time()
             call(path)
-        first = time.process_time() - started
+            page = time.process_time() - started
+            first += page
+            kinds[query.kind][0] += 1
+            kinds[query.kind][1] += page - (meter.seconds - engine_before)
         engine_seconds, searches = meter.seconds, meter.searches
 
         meter.replay = True
         meter.seconds, meter.searches = 0.0, 0
-        started = time.process_time()
-        for path in paths:
+        replayed = 0.0
+        for query, path in zip(queries, paths, strict=True):
+            started = time.process_time()
             call(path)
-        replayed = time.process_time() - started
+            page = time.process_time() - started
+            replayed += page
+            kinds[query.kind][2] += page
 
         flushed = 0.0
         for path in paths:
@@ -163,7 +179,26 @@ def measure(
         # Replayed passes must not reach the engine (the searches of the spelling suggestion
         # and the counts without filters are replayed too).
         "engine_searches_while_replaying": searches_replaying,
+        "by_kind": {
+            kind: {
+                "pages": int(pages),
+                "first_visits_own_work_ms": round(own * 1000 / pages, 3),
+                "replayed_own_work_ms": round(again * 1000 / pages, 3),
+            }
+            for kind, (pages, own, again) in kinds.items()
+        },
     }
+
+
+def smallest_page(call: Callable[[str], bytes], requests: int = 2000) -> float:
+    """Milliseconds of CPU a ``/robots.txt`` request costs through ``call`` (Django's handler,
+    every middleware and a view that does next to nothing), after a few unmeasured ones."""
+    for _ in range(min(requests, 100)):
+        call(SMALLEST_PAGE)
+    started = time.process_time()
+    for _ in range(requests):
+        call(SMALLEST_PAGE)
+    return round((time.process_time() - started) * 1000 / requests, 3)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,12 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    call = page_caller(run.HOST)
     result = measure(
-        page_caller(run.HOST),
+        call,
         [query_mix(args.queries, seed) for seed in SEEDS],
         query_mix(args.queries, WARM_SEED),
         flush_bytes=args.flush_mb << 20,
     )
+    floor = smallest_page(call)
     first = result["first_visits"]
     print(f"{result['pages']} search pages of {data_dir.name}, in one process, ms of CPU a page:")
     print(
@@ -202,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         f"  replayed, {args.flush_mb} MB read between pages: own work "
         f"{result['replayed_cache_emptied']['own_work_ms']}"
     )
+    print("  by kind, own work after a real search / replayed:")
+    for kind, figures in sorted(result["by_kind"].items()):
+        after, again = figures["first_visits_own_work_ms"], figures["replayed_own_work_ms"]
+        print(f"    {kind}: {after} / {again} ({figures['pages']} pages)")
+    print(f"{SMALLEST_PAGE} in the same process (Django's handler and middleware): {floor} ms")
     return 0
 
 

@@ -114,7 +114,8 @@ MIDDLEWARE = [
     "socialmission.core.middleware.AnonymousWithoutSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once (core/middleware.py).
+    "socialmission.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "socialmission.library.middleware.IndexUnavailableMiddleware",

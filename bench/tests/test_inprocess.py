@@ -53,6 +53,17 @@ def test_the_replayed_passes_never_reach_the_engine() -> None:
     assert result["engine_searches_while_replaying"] == 0
     assert first["own_work_ms"] == pytest.approx(first["page_ms"] - first["engine_ms"], abs=0.002)
     assert result["replayed_cache_emptied"]["flush_mb"] == 0  # 64 KB: under a megabyte
+    # Each kind of query apart: its pages, and both passes' own work.
+    by_kind = result["by_kind"]
+    assert {kind: figures["pages"] for kind, figures in by_kind.items()} == {"rare": 2, "browse": 1}
+    assert all(
+        figures["first_visits_own_work_ms"] > 0 and figures["replayed_own_work_ms"] > 0
+        for figures in by_kind.values()
+    )
+    # The kinds add up to the whole (each figure rounded to a microsecond).
+    assert sum(
+        figures["first_visits_own_work_ms"] * figures["pages"] for figures in by_kind.values()
+    ) == pytest.approx(first["own_work_ms"] * result["pages"], abs=0.01)
     # The meter leaves the engine as it found it.
     assert engine.SearchEngine.search.__qualname__ == "SearchEngine.search"
 
@@ -70,3 +81,20 @@ def test_without_a_catalog_it_says_what_to_run(
 ) -> None:
     assert inprocess.main(["--n", "10", "--data-dir", str(tmp_path)]) == 2
     assert "make bench N=10" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_the_smallest_page_is_robots_txt_through_the_whole_handler() -> None:
+    real = inprocess.page_caller("testserver")
+    asked: list[str] = []
+
+    def call(path: str) -> bytes:
+        asked.append(path)
+        return real(path)
+
+    figure = inprocess.smallest_page(call, requests=20)
+
+    assert asked == ["/robots.txt"] * 40  # 20 unmeasured, then 20 measured
+    assert real("/robots.txt").startswith(b"User-agent: *")
+    assert isinstance(figure, float)  # milliseconds of CPU a request, rounded to a microsecond

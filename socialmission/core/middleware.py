@@ -1,15 +1,22 @@
 """Middleware of our own: refuse NUL bytes in admin addresses; keep the public read path free
-of sessions; one transaction per writing request."""
+of sessions; the Content-Security-Policy header built once; one transaction per writing
+request."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
@@ -64,6 +71,70 @@ class AdminRefusesNulMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the site's policy built once per process.
+
+    django-csp builds both headers afresh for every response (its policy parts copied with
+    ``dataclasses.asdict``, every directive copied and joined again): 0.05 ms a request, a fifth
+    of what Django's handler and all the middleware cost the smallest page (issue 12). Our
+    policy is the settings' alone: no view changes it and no template asks for a nonce. So a
+    response that none of django-csp's decorators touched, for a request that used no nonce,
+    gets the headers built from the settings once (again after a test changes them), with
+    django-csp's own rules for exempt responses, excluded prefixes and the nonce after the
+    fact. Anything else goes through django-csp unchanged.
+    """
+
+    _PER_RESPONSE = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+    )
+    # (header, the response attribute exempting it, the setting behind it, report-only)
+    _HEADERS = (
+        (HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    )
+
+    def process_response(self, request: HttpRequest, response: Any) -> Any:
+        if (
+            settings.DEBUG  # django-csp leaves Django's debug 404 and 500 pages alone
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(getattr(response, name, None) is not None for name in self._PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        for header, exempt, setting, report_only in self._HEADERS:
+            policy, excluded = _settings_policy(setting, report_only)
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        # As django-csp does: a nonce asked for once the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+
+@functools.cache
+def _settings_policy(setting: str, report_only: bool) -> tuple[str, tuple[str, ...]]:
+    """The header django-csp builds from ``setting`` alone, and its excluded path prefixes."""
+    configured = getattr(settings, setting, None) or {}
+    return (
+        build_policy(report_only=report_only),
+        tuple(configured.get("EXCLUDE_URL_PREFIXES", None) or ()),
+    )
+
+
+@receiver(setting_changed)
+def _forget_policy(setting: str, **kwargs: Any) -> None:
+    if setting in {"CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"}:
+        _settings_policy.cache_clear()
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

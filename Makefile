@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff format --check socialmission tests bench
 
 types: $(VENV)/.installed-test ## mypy with django-stubs
-	$(BIN)/mypy socialmission
+	$(BIN)/mypy socialmission bench
 
 migrations-check: $(VENV)/.installed ## Fail if models and migrations disagree
 	DATA_DIR=$$(mktemp -d) $(MANAGE) makemigrations --check --dry-run

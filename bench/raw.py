@@ -68,8 +68,8 @@ def open_engine(path: Path, timer: Timer | None = None) -> Any:
     opened = engine.SearchEngine(path)
     if timer is not None:
         # Instance attributes shadow the methods: the search calls these through ``self``.
-        opened._hits = timer.wrap("documents_and_snippets", opened._hits)
-        opened._count_facets = timer.wrap("facet_counts", opened._count_facets)
+        opened._hits = timer.wrap("documents_and_snippets", opened._hits)  # type: ignore[method-assign]
+        opened._count_facets = timer.wrap("facet_counts", opened._count_facets)  # type: ignore[method-assign]
     return opened
 
 

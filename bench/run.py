@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import html
 import importlib
 import json
@@ -808,14 +809,9 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 with httpx.Client(base_url=base_url, timeout=60) as client:
                     cpu.lap()
                     # Each page, then the same query through the raw engine at once.
-                    first = round_number == 1
+                    measure_raw = functools.partial(raw.measure, keep_answer=round_number == 1)
                     search += run_sequential(
-                        base_url,
-                        "search",
-                        page_mix,
-                        1,
-                        client=client,
-                        after=lambda q, first=first: raw.measure(q, keep_answer=first),
+                        base_url, "search", page_mix, 1, client=client, after=measure_raw
                     )
                     cpu_search += cpu.lap()
                     cached += run_sequential(base_url, "search_cached", page_mix, 1, client=client)

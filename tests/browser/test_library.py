@@ -281,7 +281,12 @@ def test_loading_state_and_a_live_region_that_stays(page: Page, catalog_server: 
     page.route(search_requests, hold)
     page.check("#f-topic-specialty-choice")
     page.wait_for_function("() => document.querySelector('#search-region.htmx-request')")
-    assert float(page.eval_on_selector(".results-region", "e => getComputedStyle(e).opacity")) < 1
+    # The results dim while the request is held. The dimming is a 0.2 s transition, so the
+    # opacity read in the very frame the class arrives can still be 1: wait for it to fall
+    # (the request stays held, so a page that never dims times out here).
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.querySelector('.results-region')).opacity) < 1"
+    )
     assert held, "the request was not held"
     held[0].continue_()
     page.unroute(search_requests, hold)

@@ -130,6 +130,12 @@ def measure(
     meter = EngineMeter()
     # Per kind of query: [pages, own work after a real search, own work replayed] (seconds).
     kinds: dict[str, list[float]] = {query.kind: [0, 0.0, 0.0] for query in queries}
+
+    def cpu_of(path: str) -> float:
+        started = time.process_time()
+        call(path)
+        return time.process_time() - started
+
     with meter.installed():
         for query in warm:
             call(query.path())
@@ -137,9 +143,7 @@ def measure(
         first = 0.0
         for query, path in zip(queries, paths, strict=True):
             engine_before = meter.seconds
-            started = time.process_time()
-            call(path)
-            page = time.process_time() - started
+            page = cpu_of(path)
             first += page
             kinds[query.kind][0] += 1
             kinds[query.kind][1] += page - (meter.seconds - engine_before)
@@ -149,18 +153,14 @@ def measure(
         meter.seconds, meter.searches = 0.0, 0
         replayed = 0.0
         for query, path in zip(queries, paths, strict=True):
-            started = time.process_time()
-            call(path)
-            page = time.process_time() - started
+            page = cpu_of(path)
             replayed += page
             kinds[query.kind][2] += page
 
         flushed = 0.0
         for path in paths:
             _flush(buffer)
-            started = time.process_time()
-            call(path)
-            flushed += time.process_time() - started
+            flushed += cpu_of(path)
         searches_replaying = meter.searches
 
     def per_page(seconds: float) -> float:

@@ -1060,21 +1060,19 @@ class SearchEngine:
         found = {need: self._cached_aggregation(need) for need in needed}
         missing = [need for need, value in found.items() if value is None]
         with _searches.under_way() as alone:
-            if not missing:
-                total, raw_hits = find()
-                hits = documents(raw_hits)
-            elif not alone:
-                # Other searches are running in this process: the cores are taken, and more
-                # threads would only cost CPU (about a tenth more a page under four clients).
-                total, raw_hits = find()
-                hits = documents(raw_hits)
-                plan = _counting_plan(searcher, q, total, missing)
-                for need in missing:
-                    found.update(self._count_facets(searcher, common, filters, [need], plan[need]))
-            else:
+            if missing and alone:
                 count = functools.partial(self._count_facets, searcher, common, filters)
                 plan = _plan_by_bounds(searcher, q, clauses, missing)
                 total, hits = self._counts_beside_hits(find, documents, count, plan, found)
+            else:
+                total, raw_hits = find()
+                hits = documents(raw_hits)
+                # Counts still to make while other searches run in this process: the cores are
+                # taken, and more threads would only cost CPU (about a tenth more a page under
+                # four clients), so they follow the search here.
+                plan = _counting_plan(searcher, q, total, missing) if missing else {}
+                for need in missing:
+                    found.update(self._count_facets(searcher, common, filters, [need], plan[need]))
         facets = _page_counts(q, needed, found) if needed else None
         facet_counts, year_stats = facets or ({}, (None, None))
         return EngineResult(

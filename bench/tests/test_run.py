@@ -17,9 +17,11 @@ from bench.queries import BenchQuery, query_mix
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn does
     seen: list[tuple[str, str | None]] = []
+    ports: list[int] = []  # the client's port of each request: one per connection
 
     def do_GET(self) -> None:
         type(self).seen.append((self.path, self.headers.get("HX-Request")))
+        type(self).ports.append(self.client_address[1])
         status = 500 if "broken" in self.path else 200
         body = b"partial" if self.headers.get("HX-Request") else b"<html>full page</html>"
         self.send_response(status)
@@ -34,6 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     _Handler.seen = []
+    _Handler.ports = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -237,3 +240,26 @@ def test_a_search_page_is_split_into_engine_any_page_and_its_own_work() -> None:
     assert (
         run.page_breakdown({"search": scenarios["search"]}, {"cpu_ms_per_search_page": 8}) is None
     )
+
+
+def test_a_warmed_scenario_measures_only_its_own_requests_on_the_warmed_connection(
+    server: str,
+) -> None:
+    # A worker the warm-up never reached would pay its first-page costs in the figure: the
+    # scenario first sends unmeasured requests on the connection it then measures on.
+    laps: list[int] = []
+
+    class Meter:
+        def lap(self) -> float:
+            laps.append(len(_Handler.seen))
+            return 0.25 * len(laps)
+
+    warmup = [BenchQuery("home", "warm", ())]
+    measured = [BenchQuery("home", "", ())] * 5
+    meter = Meter()
+    samples, seconds = run.run_warmed(server, meter, "home", measured, warmup, base="/")  # type: ignore[arg-type]
+    assert [s.scenario for s in samples] == ["home"] * 5
+    assert [path for path, _ in _Handler.seen] == ["/?q=warm"] * run.CONNECTION_WARMUP + ["/"] * 5
+    assert laps == [run.CONNECTION_WARMUP, run.CONNECTION_WARMUP + 5]
+    assert seconds == 0.5  # the second lap: the measured requests only
+    assert len(set(_Handler.ports)) == 1  # one connection throughout

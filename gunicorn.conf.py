@@ -1,10 +1,15 @@
 """Production-style gunicorn settings: one worker per core, threads for I/O waits.
 
-``timeout`` bounds the longest response: the longest ones are an import upload (up to
-``IMPORT_MAX_BYTES``) and a capped search export; whole-library exports are served from
-pre-built files. ``graceful_timeout`` is how long a reload or stop (SIGHUP, SIGTERM) lets
-requests under way finish before their worker is killed: as long as the longest response, so a
-reload cuts none off. Both are settable from the environment (README, "Settings").
+``timeout`` restarts a hung worker: one whose process has not checked in with gunicorn's master
+for that long (stuck holding the GIL, say) is killed and replaced, with whatever it was
+answering. With threaded workers it does not cut off a response that is only slow: a request
+runs on one of the worker's threads while its main loop keeps checking in. What bounds a
+response is the work itself (capped search exports, ``IMPORT_MAX_BYTES``; whole-library
+exports are pre-built files) and, for the client, the proxy's read timeout.
+``graceful_timeout`` is how long a reload or stop (SIGHUP, SIGTERM) lets requests under way
+finish before their worker is killed: by default as long as ``timeout``, so a reload cuts off
+no import or export of ordinary length. Both are settable from the environment (README,
+"Settings"); ``core/tests/test_logmasking.py`` runs a real gunicorn to check both behaviours.
 """
 
 import multiprocessing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import runpy
 import subprocess
 import sys
@@ -114,7 +115,7 @@ def test_gunicorn_config_reads_its_timeouts_from_the_environment(
     monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
     monkeypatch.delenv("GUNICORN_GRACEFUL_TIMEOUT", raising=False)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    # The default lets a reload finish any response that the worker timeout allows.
+    # By default a reload or stop waits as long as the worker timeout for responses under way.
     assert config["graceful_timeout"] == config["timeout"] == 120
     monkeypatch.setenv("GUNICORN_TIMEOUT", "300")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -209,3 +210,69 @@ def test_the_error_mail_to_the_admins_masks_private_links(settings: Any, mailout
     assert f"/contribute/status/{MASK}/" in mail.body
     assert f"/alerts/unsubscribe/{MASK}/" in mail.body
     assert "the view failed" in mail.body
+
+
+_TIMEOUT_APP = """
+import ctypes
+import os
+import time
+
+
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/slow":
+        time.sleep(2.5)  # releases the GIL: the worker's main loop keeps checking in
+    elif environ["PATH_INFO"] == "/hang":
+        ctypes.PyDLL(None).sleep(6)  # libc's sleep with the GIL held: the whole worker is stuck
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(os.getpid()).encode()]
+"""
+
+
+def test_the_worker_timeout_restarts_a_hung_worker_and_lets_a_slow_response_finish(
+    tmp_path: Path,
+) -> None:
+    """What ``GUNICORN_TIMEOUT`` does with the project's threaded workers (README, "Settings"):
+    a worker whose process stops answering its master (here: stuck holding the GIL) is killed
+    and replaced; a response that is only slow, on one of the worker's threads, is not cut off.
+    """
+    (tmp_path / "timeout_app.py").write_text(_TIMEOUT_APP)
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")},
+        "GUNICORN_TIMEOUT": "1",
+        "WEB_CONCURRENCY": "1",
+        "PYTHONPATH": str(tmp_path),
+    }
+    command = [sys.executable, "-m", "gunicorn", "timeout_app:app", "-c", "gunicorn.conf.py"]
+    proc = subprocess.Popen(
+        [*command, "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        first = _get_when_up(url, proc)
+        slow = httpx.get(f"{url}/slow", timeout=30)
+        assert slow.status_code == 200
+        assert slow.text == first  # the same worker, not restarted
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"{url}/hang", timeout=30)  # the master kills the worker under way
+        assert _get_when_up(url, proc) != first  # a new worker answers
+    finally:
+        proc.terminate()
+        _, errors = proc.communicate(timeout=30)
+    assert "WORKER TIMEOUT" in errors
+
+
+def _get_when_up(url: str, proc: subprocess.Popen[str]) -> str:
+    """The worker's pid from ``url``, waiting for the server (or a new worker) to answer."""
+    for _ in range(300):
+        assert proc.poll() is None, "gunicorn exited"
+        try:
+            return httpx.get(url, timeout=5).text
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("gunicorn did not answer")

@@ -53,12 +53,20 @@ def test_the_raw_engine_runs_the_mix_without_django(tmp_path: Path) -> None:
     assert figures["django_imported"] is False
     assert figures["queries_measured"] == 40  # two rounds
     assert figures["cpu_ms_per_search_page"] > 0
-    assert set(figures["parts_ms_per_query"]) == {
+    parts = figures["parts_ms_per_query"]
+    assert set(parts) == {
+        "searches",
         "search_call_whole",
         "facet_counts",
         "documents_and_snippets",
         "query_and_hits",
+        "large_hit_searches",
+        "facet_counts_large_hits",
     }
+    # Each distinct query once (a repeat would find its counts cached).
+    assert parts["searches"] == len({q.path() for q in query_mix(20, 7) + query_mix(20, 9)})
+    assert parts["large_hit_searches"] == 0  # 59 records: no list of 10,000 hits
+    assert parts["facet_counts_large_hits"] is None
     answers = figures["answers"]
     assert [a["path"] for a in answers] == [q.path() for q in query_mix(20, 7)]
     everything = next(a for a in answers if a["path"] == "/search/")  # browse, no filter
@@ -137,3 +145,25 @@ def test_the_raw_engine_groups_synonyms_as_the_server_does(tmp_path: Path) -> No
     assert loaded == engine.synonym_groups(pairs)
     assert "underrepresented minority" in loaded[engine.fold("under-represented")]
     assert raw.load_synonyms(tmp_path / "missing.sqlite3") == {}
+
+
+def test_facet_counting_of_large_hit_lists_is_timed_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_index(tmp_path / "index")
+    path = raw.index_path(tmp_path / "index")
+    monkeypatch.setattr(raw, "LARGE_HITS", 30)  # "large" in a library of 59
+    mix = query_mix(20, 7)
+    opened = raw.open_engine(path)
+    distinct = {q.path(): q for q in mix}.values()
+    large = [
+        q
+        for q in distinct
+        if opened.search(raw.engine_query(q, limit=raw.PER_PAGE, facets=True)).total >= 30
+    ]
+    assert 0 < len(large) < len(distinct)
+    parts = raw.parts(path, mix)
+    assert parts["searches"] == len(distinct)
+    assert parts["large_hit_searches"] == len(large)
+    assert parts["facet_counts_large_hits"] is not None
+    assert parts["facet_counts_large_hits"] >= 0

@@ -81,12 +81,38 @@ def test_errors_are_counted_and_left_out_of_the_latencies(server: str) -> None:
 
 def test_targets_are_checked_for_the_sizes_the_issue_names() -> None:
     results = {
-        "scenarios": {"search": {"p50": 12.0, "p95": 61.0}},
-        "reindex": {"seconds": 40.0},
+        "scenarios": {
+            "search": {"p50": 9.0, "p95": 31.0},
+            "home": {"cpu_ratio_to_search": 0.6},
+            "search_no_hits": {"cpu_ratio_to_search": 1.25},
+        },
+        "reindex": {"seconds": 12.0, "cpu_seconds": 17.3},
+        "raw_engine": {"ratio": 1.7, "parts_ms_per_query": {"facet_counts_large_hits": 2.4}},
     }
     checks = {c["what"]: c["met"] for c in run.check_targets(100_000, results)}
-    assert checks == {"search p50 ms": True, "search p95 ms": False, "full reindex s": True}
-    assert run.check_targets(10_000, results) == []
+    assert checks == {
+        "search p50 ms": True,
+        "search p95 ms": False,
+        "search page server CPU / raw engine CPU": False,
+        "home page CPU / search page CPU": True,
+        "search_no_hits page CPU / search page CPU": False,
+        "facet counting ms, searches with 10,000+ hits": False,
+        "full reindex CPU-s": True,
+    }
+    # At 10k only what holds at every size: the ratios (no latency, counting or reindex limit).
+    small = {c["what"] for c in run.check_targets(10_000, results)}
+    assert small == {
+        "search page server CPU / raw engine CPU",
+        "home page CPU / search page CPU",
+        "search_no_hits page CPU / search page CPU",
+    }
+    # A catalog with no large hit lists has no counting figure, and no check of it.
+    results["raw_engine"]["parts_ms_per_query"]["facet_counts_large_hits"] = None  # type: ignore[index]
+    assert "facet counting ms, searches with 10,000+ hits" not in {
+        c["what"] for c in run.check_targets(100_000, results)
+    }
+    one_million = {c["what"]: c["limit"] for c in run.check_targets(1_000_000, results)}
+    assert one_million["search p95 ms"] == 150.0
 
 
 def test_pubmed_figure_is_reported_when_the_benchmark_exists(

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from socialmission.accounts.models import User
 from socialmission.assessment import scoring
@@ -61,7 +62,7 @@ def institution_for_member(user: User | AnonymousUser, pk: int) -> tuple[Institu
     institution = Institution.objects.filter(pk=pk).first()
     membership = membership_for(user, institution) if institution else None
     if institution is None or membership is None:
-        raise Http404("No such institution.")
+        raise Http404(gettext("No such institution."))
     return institution, membership
 
 
@@ -73,7 +74,7 @@ def cycle_for_member(user: User | AnonymousUser, pk: int) -> tuple[Cycle, Member
     )
     membership = membership_for(user, cycle.institution) if cycle else None
     if cycle is None or membership is None:
-        raise Http404("No such cycle.")
+        raise Http404(gettext("No such cycle."))
     return cycle, membership
 
 
@@ -85,7 +86,7 @@ def shared_cycle(token: str) -> Cycle:
         .first()
     )
     if link is None:
-        raise Http404("No such report link.")
+        raise Http404(gettext("No such report link."))
     return link.cycle
 
 
@@ -167,7 +168,7 @@ def domain_rows(cycle: Cycle, slug: str) -> list[AreaRows]:
     instrument = cycle.instrument.parsed
     domain = next((d for d in instrument.domains if d.slug == slug), None)
     if domain is None:
-        raise Http404("No such domain in this instrument.")
+        raise Http404(gettext("No such domain in this instrument."))
     answers = answers_of(cycle)
     ids = [i.id for a in domain.areas for i in a.indicators]
     changes = answer_changes(cycle, ids)

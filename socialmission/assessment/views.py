@@ -231,7 +231,7 @@ def invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
     or creates an account (with the invited address) here."""
     found = Invitation.objects.select_related("institution").filter(token=token).first()
     if found is None:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     user = request.user if request.user.is_authenticated else None
     problem = services.invitation_problem(found, user)
     form = None
@@ -360,7 +360,7 @@ def answer(request: HtmxHttpRequest, pk: int, indicator: str) -> HttpResponse:
     try:
         area = cycle.instrument.parsed.area_of(indicator)
     except KeyError:
-        raise Http404("No such indicator.") from None
+        raise Http404(_("No such indicator.")) from None
     slug = next(d.slug for d in cycle.instrument.parsed.domains if area in d.areas)
     errors: list[str] = []
     saved = None

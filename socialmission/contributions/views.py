@@ -232,7 +232,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
 def status(request: HttpRequest, token: str) -> HttpResponse:
     item = selectors.item_by_token(token)
     if item is None:
-        raise Http404("No contribution has this status link.")
+        raise Http404(gettext("No contribution has this status link."))
     if selectors.status_link_expired(item):
         days = settings.CONTRIBUTION_STATUS_LINK_DAYS
         return render(request, "contributions/status_expired.html", {"link_days": days}, status=410)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from socialmission.accounts.models import User
 from socialmission.accounts.roles import is_curator
@@ -51,7 +52,7 @@ def guide_for_viewer(slug: str, user: User | AnonymousUser) -> ReadingGuide:
     """The guide at ``slug``; an unpublished one only for curators, else ``Http404``."""
     guide = ReadingGuide.objects.filter(slug=slug).first()
     if guide is None or (not guide.is_published and not is_curator(user)):
-        raise Http404("No such reading guide.")
+        raise Http404(gettext("No such reading guide."))
     return guide
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from socialmission.guides import selectors
@@ -59,7 +60,7 @@ def guide_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | St
     """A guide's resources in one format: bounded by the guide's size (a curator's list), and
     counted in the per-address export limit like every multi-record download."""
     if fmt not in EXPORTS:
-        raise Http404("No such export format.")
+        raise Http404(gettext("No such export format."))
     if limited := throttle(request):
         return limited
     guide = selectors.guide_for_viewer(slug, request.user)  # type: ignore[arg-type]

@@ -103,7 +103,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     guide = get_object_or_404(ReadingGuide, pk=pk)
     resource_pk = request.POST.get("resource", "")
     if not resource_pk.isdigit():
-        raise Http404("No such resource.")
+        raise Http404(_("No such resource."))
     resource = get_object_or_404(Resource, pk=int(resource_pk))
     try:
         item = services.add_item(guide=guide, resource=resource, curator=_curator(request))

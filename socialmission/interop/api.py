@@ -413,6 +413,6 @@ def without_trailing_slash(request: HttpRequest, rest: str) -> HttpResponsePerma
     try:
         resolve(location)
     except Resolver404:
-        raise Http404("No such API path.") from None
+        raise Http404(gettext("No such API path.")) from None
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from socialmission.bibliography.names import format_name
@@ -193,7 +194,11 @@ def _parse_datestamp(value: str, argument: str) -> tuple[datetime, str]:
         pass
     raise OAIError(
         "badArgument",
-        f"The {argument} argument must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDThh:mm:ssZ).",
+        _(
+            "The %(argument)s argument must be a date (YYYY-MM-DD) or a UTC time "
+            "(YYYY-MM-DDThh:mm:ssZ)."
+        )
+        % {"argument": argument},
     )
 
 
@@ -266,7 +271,7 @@ class ListArguments:
     def queryset(self) -> QuerySet[m.Resource]:
         queryset = items()
         if self.from_:
-            start, _ = _parse_datestamp(self.from_, "from")
+            start, _granularity = _parse_datestamp(self.from_, "from")
             queryset = queryset.filter(updated_at__gte=start)
         if self.until:
             end, granularity = _parse_datestamp(self.until, "until")
@@ -304,12 +309,15 @@ def read_token(token: str, verb: str) -> tuple[ListArguments, int, int]:
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise OAIError("badResumptionToken", "The resumptionToken has expired.") from exc
+        raise OAIError("badResumptionToken", _("The resumptionToken has expired.")) from exc
     except signing.BadSignature as exc:
-        raise OAIError("badResumptionToken", "The resumptionToken is not valid.") from exc
+        raise OAIError("badResumptionToken", _("The resumptionToken is not valid.")) from exc
     try:
         if payload["v"] != verb:
-            raise OAIError("badResumptionToken", f"The resumptionToken is not one for {verb}.")
+            raise OAIError(
+                "badResumptionToken",
+                _("The resumptionToken is not one for %(verb)s.") % {"verb": verb},
+            )
         arguments = ListArguments(
             verb=verb,
             metadata_prefix=str(payload["p"]),
@@ -319,7 +327,7 @@ def read_token(token: str, verb: str) -> tuple[ListArguments, int, int]:
         )
         return arguments, int(payload["a"]), int(payload["c"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise OAIError("badResumptionToken", "The resumptionToken is not valid.") from exc
+        raise OAIError("badResumptionToken", _("The resumptionToken is not valid.")) from exc
 
 
 # -- the protocol ----------------------------------------------------------------------------
@@ -358,33 +366,48 @@ class Provider:
         verbs = list(arguments.get("verb", []))
         if len(verbs) != 1:
             raise OAIError(
-                "badVerb", "The verb argument is missing." if not verbs else "The verb is repeated."
+                "badVerb",
+                _("The verb argument is missing.") if not verbs else _("The verb is repeated."),
             )
         verb = verbs[0]
         if verb not in VERBS:
-            raise OAIError("badVerb", "The value of the verb argument is not a legal OAI-PMH verb.")
+            raise OAIError(
+                "badVerb", _("The value of the verb argument is not a legal OAI-PMH verb.")
+            )
         required, optional, exclusive = _ARGUMENTS[verb]
         args: dict[str, str] = {}
         for name, values in arguments.items():
             if name == "verb":
                 continue
             if name not in required | optional and name != exclusive:
-                raise OAIError("badArgument", f"{verb} does not take the argument {name}.")
+                raise OAIError(
+                    "badArgument",
+                    _("%(verb)s does not take the argument %(name)s.")
+                    % {"verb": verb, "name": name},
+                )
             if len(values) != 1:
-                raise OAIError("badArgument", f"The argument {name} is repeated.")
+                raise OAIError(
+                    "badArgument", _("The argument %(name)s is repeated.") % {"name": name}
+                )
             args[name] = values[0]
         if exclusive and exclusive in args:
             if len(args) > 1:
                 raise OAIError(
-                    "badArgument", f"{exclusive} is an exclusive argument: it must come alone."
+                    "badArgument",
+                    _("%(name)s is an exclusive argument: it must come alone.")
+                    % {"name": exclusive},
                 )
             return verb, args
         missing = sorted(required - args.keys())
         if missing:
-            raise OAIError("badArgument", f"{verb} needs the argument {', '.join(missing)}.")
+            raise OAIError(
+                "badArgument",
+                _("%(verb)s needs the argument %(names)s.")
+                % {"verb": verb, "names": ", ".join(missing)},
+            )
         self._check_dates(args)
         if "set" in args and not _SET_SPEC_RE.fullmatch(args["set"]):
-            raise OAIError("badArgument", "The set argument is not a valid setSpec.")
+            raise OAIError("badArgument", _("The set argument is not a valid setSpec."))
         return verb, args
 
     @staticmethod
@@ -396,10 +419,13 @@ class Provider:
             (start, start_granularity), (end, end_granularity) = parsed["from"], parsed["until"]
             if start_granularity != end_granularity:
                 raise OAIError(
-                    "badArgument", "The from and until arguments must have the same granularity."
+                    "badArgument",
+                    _("The from and until arguments must have the same granularity."),
                 )
             if start > end:
-                raise OAIError("badArgument", "The from argument is later than the until argument.")
+                raise OAIError(
+                    "badArgument", _("The from argument is later than the until argument.")
+                )
 
     @staticmethod
     def _echo(element: etree._Element, verb: str, args: Mapping[str, str]) -> None:
@@ -460,10 +486,10 @@ class Provider:
     def _ListSets(self, args: Mapping[str, str]) -> etree._Element:
         if "resumptionToken" in args:
             # The set list is short and always sent whole, so no token was ever issued for it.
-            raise OAIError("badResumptionToken", "ListSets does not issue resumption tokens.")
+            raise OAIError("badResumptionToken", _("ListSets does not issue resumption tokens."))
         sets = all_sets()
         if not sets:
-            raise OAIError("noSetHierarchy", "This repository has no sets.")
+            raise OAIError("noSetHierarchy", _("This repository has no sets."))
         body = etree.Element(f"{{{OAI_NS}}}ListSets")
         for oai_set in sets:
             element = etree.SubElement(body, f"{{{OAI_NS}}}set")
@@ -504,13 +530,13 @@ class Provider:
             after, cursor = 0, 0
         self._check_format(arguments.metadata_prefix)
         if arguments.set_spec and not all_sets():
-            raise OAIError("noSetHierarchy", "This repository has no sets.")
+            raise OAIError("noSetHierarchy", _("This repository has no sets."))
         queryset = arguments.queryset()
         page = list(
             queryset.filter(pk__gt=after).with_vocabularies()[: PAGE_SIZE + 1]  # type: ignore[attr-defined]
         )
         if not page:
-            raise OAIError("noRecordsMatch", "No records match these arguments.")
+            raise OAIError("noRecordsMatch", _("No records match these arguments."))
         more = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
         body = etree.Element(f"{{{OAI_NS}}}{verb}")
@@ -535,7 +561,7 @@ class Provider:
         if fmt is None:
             raise OAIError(
                 "cannotDisseminateFormat",
-                "This repository does not disseminate that metadata format (it offers oai_dc).",
+                _("This repository does not disseminate that metadata format (it offers oai_dc)."),
             )
         return fmt
 
@@ -547,7 +573,7 @@ class Provider:
             else None
         )
         if resource is None:
-            raise OAIError("idDoesNotExist", "No item of this repository has that identifier.")
+            raise OAIError("idDoesNotExist", _("No item of this repository has that identifier."))
         return resource
 
     def _header(self, resource: m.Resource) -> etree._Element:

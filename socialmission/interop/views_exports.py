@@ -103,7 +103,7 @@ def _import_now_fields(request: HttpRequest, token: str) -> list[tuple[str, str]
 
 def _kind(fmt: str) -> str:
     if fmt not in EXPORTS:
-        raise Http404("No such export format.")
+        raise Http404(gettext("No such export format."))
     return fmt
 
 
@@ -114,7 +114,7 @@ def resource_export(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpRes
     key = _kind(fmt)
     resource = get_object_or_404(Resource.objects.with_vocabularies(), pk=pk)
     if not resource.is_published and not is_curator(request.user):
-        raise Http404("No such resource.")
+        raise Http404(gettext("No such resource."))
     return export_response([resource_to_record(resource)], key, filename=f"resource-{pk}")
 
 

@@ -387,7 +387,7 @@ def resource_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
     resource = get_object_or_404(Resource.objects.with_vocabularies(), pk=pk)
     curator = is_curator(request.user)
     if not resource.is_published and not curator:
-        raise Http404("No such resource.")
+        raise Http404(_("No such resource."))
     if slug != resource.slug:
         return redirect(resource, permanent=True)
     context = {

@@ -53,6 +53,10 @@ def test_the_catalog_holds_messages_of_both_engines_and_python(
     assert "templates/base.html:" in entry(catalog, "For developers and librarians")
     # Only in Python (a role decorator's refusal).
     assert "accounts/decorators.py:" in entry(catalog, "Only curators may see this page.")
+    # OAI-PMH's error texts, with their arguments as named placeholders for translators.
+    assert "interop/oai.py:" in entry(catalog, "%(verb)s does not take the argument %(name)s.")
+    # The texts of 404s (Django's 404 page in DEBUG shows them).
+    assert "library/views.py:" in entry(catalog, "No such resource.")
     # A plural from a Jinja2 {% trans count %} keeps both forms.
     assert 'msgid_plural "%(num)s resources found"' in catalog
     # Tests' strings are not messages.

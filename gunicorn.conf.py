@@ -6,10 +6,13 @@ answering. With threaded workers it does not cut off a response that is only slo
 runs on one of the worker's threads while its main loop keeps checking in. What bounds a
 response is the work itself (capped search exports, ``IMPORT_MAX_BYTES``; whole-library
 exports are pre-built files) and, for the client, the proxy's read timeout.
-``graceful_timeout`` is how long a reload or stop (SIGHUP, SIGTERM) lets requests under way
-finish before their worker is killed: by default as long as ``timeout``, so a reload cuts off
-no import or export of ordinary length. Both are settable from the environment (README,
-"Settings"); ``core/tests/test_logmasking.py`` runs a real gunicorn to check both behaviours.
+``graceful_timeout`` is how long a stop (SIGTERM) lets requests under way finish before their
+worker is killed. On a reload (SIGHUP) a new worker answers at once, and the old one waits
+``graceful_timeout`` for its requests under way, then stops checking in, so the master kills it
+``timeout`` later: a request under way has both together. By default ``graceful_timeout`` is
+``timeout``, so neither cuts off an import or export of ordinary length. Both are settable from
+the environment (README, "Settings"); ``core/tests/test_logmasking.py`` runs a real gunicorn
+with this file to check each of these behaviours.
 """
 
 import multiprocessing

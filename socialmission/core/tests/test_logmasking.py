@@ -1,5 +1,6 @@
 """Private links are masked in every log line (issue 10 §7): gunicorn's access and error logs,
-Django's request logging, and gunicorn's timeouts are read from the environment."""
+Django's request logging. gunicorn's timeouts are read from the environment, and a real gunicorn
+with gunicorn.conf.py shows what each does (README, "Settings")."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import io
 import logging
 import os
 import runpy
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -215,12 +220,15 @@ def test_the_error_mail_to_the_admins_masks_private_links(settings: Any, mailout
 _TIMEOUT_APP = """
 import ctypes
 import os
+import pathlib
 import time
 
 
 def app(environ, start_response):
     if environ["PATH_INFO"] == "/slow":
-        time.sleep(2.5)  # releases the GIL: the worker's main loop keeps checking in
+        seconds = float(environ["QUERY_STRING"])
+        pathlib.Path(os.environ["STARTED_DIR"], environ["QUERY_STRING"]).touch()
+        time.sleep(seconds)  # releases the GIL: the worker's main loop keeps checking in
     elif environ["PATH_INFO"] == "/hang":
         ctypes.PyDLL(None).sleep(6)  # libc's sleep with the GIL held: the whole worker is stuck
     start_response("200 OK", [("Content-Type", "text/plain")])
@@ -228,21 +236,21 @@ def app(environ, start_response):
 """
 
 
-def test_the_worker_timeout_restarts_a_hung_worker_and_lets_a_slow_response_finish(
-    tmp_path: Path,
-) -> None:
-    """What ``GUNICORN_TIMEOUT`` does with the project's threaded workers (README, "Settings"):
-    a worker whose process stops answering its master (here: stuck holding the GIL) is killed
-    and replaced; a response that is only slow, on one of the worker's threads, is not cut off.
-    """
+@contextmanager
+def _server_with_timeouts(tmp_path: Path, **settings: str) -> Iterator[_Server]:
+    """gunicorn with the project's gunicorn.conf.py (one worker, its two threads) serving a
+    tiny app whose answer is the worker's pid, with ``settings`` (GUNICORN_TIMEOUT, ...)."""
     (tmp_path / "timeout_app.py").write_text(_TIMEOUT_APP)
-    port = free_port()
+    started = tmp_path / "started"
+    started.mkdir()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")},
-        "GUNICORN_TIMEOUT": "1",
+        **settings,
         "WEB_CONCURRENCY": "1",
         "PYTHONPATH": str(tmp_path),
+        "STARTED_DIR": str(started),
     }
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "timeout_app:app", "-c", "gunicorn.conf.py"]
     proc = subprocess.Popen(
         [*command, "-b", f"127.0.0.1:{port}"],
@@ -252,27 +260,122 @@ def test_the_worker_timeout_restarts_a_hung_worker_and_lets_a_slow_response_fini
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    server = _Server(f"http://127.0.0.1:{port}", proc, started)
     try:
-        first = _get_when_up(url, proc)
-        slow = httpx.get(f"{url}/slow", timeout=30)
+        yield server
+    finally:
+        proc.terminate()
+        _, server.errors = proc.communicate(timeout=30)
+
+
+@dataclass
+class _Server:
+    url: str
+    proc: subprocess.Popen[str]
+    started: Path
+    errors: str = ""
+
+    def pid(self) -> str:
+        """The pid of the worker that answers, waiting for the server (or a new worker)."""
+        for _ in range(300):
+            assert self.proc.poll() is None, "gunicorn exited"
+            try:
+                return httpx.get(self.url, timeout=5).text
+            except httpx.TransportError:
+                time.sleep(0.1)
+        pytest.fail("gunicorn did not answer")
+
+    def pid_other_than(self, old: str) -> str:
+        """The pid of a worker other than ``old``: right after a reload the old one may still
+        take a request before its stop signal arrives."""
+        for _ in range(300):
+            pid = self.pid()
+            if pid != old:
+                return pid
+            time.sleep(0.1)
+        pytest.fail(f"worker {old} is still the one answering")
+
+    def slow_in_background(self, seconds: str) -> Callable[[], httpx.Response | Exception]:
+        """Start ``/slow?seconds`` on a thread; once the app is answering it, return a function
+        that waits for the response (or the error that ended it)."""
+        outcome: list[httpx.Response | Exception] = []
+
+        def get() -> None:
+            try:
+                outcome.append(httpx.get(f"{self.url}/slow?{seconds}", timeout=30))
+            except httpx.TransportError as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=get)
+        thread.start()
+        for _ in range(300):
+            if (self.started / seconds).exists():
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail(f"the app never started /slow?{seconds}")
+
+        def result() -> httpx.Response | Exception:
+            thread.join(timeout=30)
+            return outcome[0]
+
+        return result
+
+
+def test_the_worker_timeout_restarts_a_hung_worker_and_lets_a_slow_response_finish(
+    tmp_path: Path,
+) -> None:
+    """What ``GUNICORN_TIMEOUT`` does with the project's threaded workers (README, "Settings"):
+    a worker whose process stops answering its master (here: stuck holding the GIL) is killed
+    and replaced; a response that is only slow, on one of the worker's threads, is not cut off.
+    """
+    with _server_with_timeouts(tmp_path, GUNICORN_TIMEOUT="1") as server:
+        first = server.pid()
+        slow = httpx.get(f"{server.url}/slow?2.5", timeout=30)
         assert slow.status_code == 200
         assert slow.text == first  # the same worker, not restarted
         with pytest.raises(httpx.TransportError):
-            httpx.get(f"{url}/hang", timeout=30)  # the master kills the worker under way
-        assert _get_when_up(url, proc) != first  # a new worker answers
-    finally:
-        proc.terminate()
-        _, errors = proc.communicate(timeout=30)
-    assert "WORKER TIMEOUT" in errors
+            httpx.get(f"{server.url}/hang", timeout=30)  # the master kills the worker under way
+        server.pid_other_than(first)  # a new worker answers
+    assert "WORKER TIMEOUT" in server.errors
 
 
-def _get_when_up(url: str, proc: subprocess.Popen[str]) -> str:
-    """The worker's pid from ``url``, waiting for the server (or a new worker) to answer."""
-    for _ in range(300):
-        assert proc.poll() is None, "gunicorn exited"
-        try:
-            return httpx.get(url, timeout=5).text
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail("gunicorn did not answer")
+def test_a_stop_lets_responses_under_way_finish_within_the_graceful_timeout(
+    tmp_path: Path,
+) -> None:
+    """``GUNICORN_GRACEFUL_TIMEOUT`` (README, "Settings"): on a stop (SIGTERM) the worker
+    finishes the responses under way that end within it; longer ones are cut off."""
+    with _server_with_timeouts(
+        tmp_path, GUNICORN_TIMEOUT="30", GUNICORN_GRACEFUL_TIMEOUT="3"
+    ) as server:
+        old = server.pid()
+        short = server.slow_in_background("0.5")
+        long = server.slow_in_background("10")  # the worker's second thread
+        server.proc.terminate()
+        finished = short()
+        assert isinstance(finished, httpx.Response)
+        assert (finished.status_code, finished.text) == (200, old)
+        assert isinstance(long(), httpx.TransportError)
+        assert server.proc.wait(timeout=30) == 0
+
+
+def test_a_reload_lets_the_old_worker_finish_for_the_graceful_and_the_worker_timeouts(
+    tmp_path: Path,
+) -> None:
+    """On a reload (SIGHUP, as a deploy sends) a new worker answers at once; the old one stops
+    taking requests, waits ``GUNICORN_GRACEFUL_TIMEOUT`` for those under way, then stops
+    checking in with the master, which kills it ``GUNICORN_TIMEOUT`` later: a response under
+    way may take both together (README, "Settings")."""
+    with _server_with_timeouts(
+        tmp_path, GUNICORN_TIMEOUT="5", GUNICORN_GRACEFUL_TIMEOUT="1"
+    ) as server:
+        old = server.pid()
+        within = server.slow_in_background("3")  # past the graceful timeout, within both
+        beyond = server.slow_in_background("15")  # the worker's second thread
+        os.kill(server.proc.pid, signal.SIGHUP)
+        server.pid_other_than(old)
+        finished = within()
+        assert isinstance(finished, httpx.Response)
+        assert (finished.status_code, finished.text) == (200, old)
+        assert isinstance(beyond(), httpx.TransportError)
+    assert "WORKER TIMEOUT" in server.errors

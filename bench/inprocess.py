@@ -15,8 +15,11 @@ If the first and the last agree while the middle is lower, the page's Python cos
 search because the search pushed it out of the CPU's cache. The first two are also given for
 each kind of query (which searches leave the page the colder cache), and the smallest page
 (``/robots.txt``) is timed through the same handler: Django's share of what ``make bench`` calls
-the server's floor, the rest of which is gunicorn's. docs/performance.md ("Why the ratio is not
-met, measured", and the fifth pass) has the figures.
+the server's floor, the rest of which is gunicorn's. Last, the same kind of search is answered
+three ways, from the least to the whole page (``without_the_page``): ``library.search.search()``
+alone, a view that answers only its total, and the search page, each with the ratio to the
+engine that its own work alone leaves. docs/performance.md ("Why the ratio is not met,
+measured", and the fifth and seventh passes) has the figures.
 
     python -m bench.inprocess --n 100000   # the catalog make bench generated
 """
@@ -40,6 +43,11 @@ SEEDS = (101, 103, 105)
 WARM_SEED = 99
 # What make bench calls the server's floor is this page through gunicorn.
 SMALLEST_PAGE = "/robots.txt"
+# The mixes of ``without_the_page``: round r, way i takes seed BARE_SEED + len(WAYS) * r + i.
+BARE_SEED = 201
+BARE_ROUNDS = 3
+# The ways ``without_the_page`` answers a search, from the least to the whole page.
+WAYS = ("search_alone", "total_only", "page")
 
 
 class EngineMeter:
@@ -190,6 +198,69 @@ def measure(
     }
 
 
+def without_the_page(
+    call: Callable[[str], bytes], mixes: Sequence[Sequence[BenchQuery]]
+) -> dict[str, dict[str, float]]:
+    """How much of a search page's own work is not the page: first visits of three ways to
+    answer a search, taking ``mixes`` in turn (``WAYS`` in order, round after round, so a change
+    in the machine's load falls on all three alike; each mix is sent once):
+
+    - ``search_alone``: ``library.search.search()`` called directly (the query parsed, the
+      engine's query built, the result objects and facet lists made), with no Django handler,
+      middleware or template;
+    - ``total_only``: a view that runs that search and answers its total alone
+      (``bench.floor_urls``), through Django's handler and every middleware;
+    - ``page``: the search page.
+
+    For each, ms of CPU a page: the engine's, the rest (own work), and (engine + own work) /
+    engine: the ratio to the engine that this much alone leaves, before any HTTP server's work.
+    """
+    from django.http import QueryDict
+    from django.test.utils import override_settings
+
+    from bench.floor_urls import TOTAL_ONLY
+    from socialmission.library.search import SearchParams, search
+
+    if not mixes or len(mixes) % len(WAYS):
+        raise ValueError(f"one mix per way and round: a multiple of {len(WAYS)}")
+
+    def search_alone(path: str) -> bytes:
+        return str(
+            search(SearchParams.from_query(QueryDict(path.partition("?")[2]))).total
+        ).encode()
+
+    ways: dict[str, tuple[Callable[[str], bytes], str]] = {
+        "search_alone": (search_alone, "/search/"),
+        "total_only": (call, TOTAL_ONLY),
+        "page": (call, "/search/"),
+    }
+    # Per way: pages, CPU seconds of the whole, of the engine within it.
+    spent = {name: [0, 0.0, 0.0] for name in WAYS}
+    meter = EngineMeter()
+    with meter.installed(), override_settings(ROOT_URLCONF="bench.floor_urls"):
+        for index, mix in enumerate(mixes):
+            name = WAYS[index % len(WAYS)]
+            answer, base = ways[name]
+            for query in mix:
+                engine_before = meter.seconds
+                started = time.process_time()
+                answer(query.path(base))
+                figures = spent[name]
+                figures[0] += 1
+                figures[1] += time.process_time() - started
+                figures[2] += meter.seconds - engine_before
+    result = {}
+    for name, (pages, whole, engine_seconds) in spent.items():
+        own = whole - engine_seconds
+        result[name] = {
+            "pages": pages,
+            "engine_ms": round(engine_seconds * 1000 / pages, 3),
+            "own_work_ms": round(own * 1000 / pages, 3),
+            "ratio_to_engine": round(whole / engine_seconds, 3) if engine_seconds else 0.0,
+        }
+    return result
+
+
 def smallest_page(call: Callable[[str], bytes], requests: int = 2000) -> float:
     """Milliseconds of CPU a ``/robots.txt`` request costs through ``call`` (Django's handler,
     every middleware and a view that does next to nothing), after a few unmeasured ones."""
@@ -228,6 +299,14 @@ def main(argv: list[str] | None = None) -> int:
         flush_bytes=args.flush_mb << 20,
     )
     floor = smallest_page(call)
+    bare = without_the_page(
+        call,
+        [
+            query_mix(args.queries, BARE_SEED + len(WAYS) * r + i)
+            for r in range(BARE_ROUNDS)
+            for i in range(len(WAYS))
+        ],
+    )
     first = result["first_visits"]
     print(f"{result['pages']} search pages of {data_dir.name}, in one process, ms of CPU a page:")
     print(
@@ -244,6 +323,18 @@ def main(argv: list[str] | None = None) -> int:
         after, again = figures["first_visits_own_work_ms"], figures["replayed_own_work_ms"]
         print(f"    {kind}: {after} / {again} ({figures['pages']} pages)")
     print(f"{SMALLEST_PAGE} in the same process (Django's handler and middleware): {floor} ms")
+    print("Without the page (first visits, mixes of their own, alternating), ms of CPU a page:")
+    labels = {
+        "search_alone": "search() alone, no handler, no template",
+        "total_only": "a view answering the total alone",
+        "page": "the search page",
+    }
+    for name in WAYS:
+        figures = bare[name]
+        print(
+            f"  {labels[name]}: own work {figures['own_work_ms']} (engine {figures['engine_ms']}):"
+            f" {figures['ratio_to_engine']:.2f}x the engine before the HTTP server's work"
+        )
     return 0
 
 

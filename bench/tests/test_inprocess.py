@@ -98,3 +98,69 @@ def test_the_smallest_page_is_robots_txt_through_the_whole_handler() -> None:
     assert asked == ["/robots.txt"] * 40  # 20 unmeasured, then 20 measured
     assert real("/robots.txt").startswith(b"User-agent: *")
     assert isinstance(figure, float)  # milliseconds of CPU a request, rounded to a microsecond
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_three_ways_to_answer_a_search_from_the_least_to_the_whole_page() -> None:
+    ResourceFactory(title="Rural track one", domains=["community-engagement"])
+    ResourceFactory(title="Rural track two", domains=["students-faculty"])
+    real = inprocess.page_caller("testserver")
+    asked: list[str] = []
+
+    def call(path: str) -> bytes:
+        asked.append(path.partition("?")[0])
+        return real(path)
+
+    rural = BenchQuery("rare", "rural", ())
+    browse = BenchQuery("browse", "", (("domain", "students-faculty"),))
+    # Two rounds: each way gets the mix at its place, round after round.
+    mixes = [[rural], [rural, browse], [browse], [browse], [rural], [rural, browse, rural]]
+
+    result = inprocess.without_the_page(call, mixes)
+
+    assert list(result) == list(inprocess.WAYS)
+    assert {name: figures["pages"] for name, figures in result.items()} == {
+        "search_alone": 2,  # mixes 1 and 4
+        "total_only": 3,  # mixes 2 and 5
+        "page": 4,  # mixes 3 and 6
+    }
+    # search() alone never went through Django's handler; the other two did, in turn.
+    assert asked == [
+        "/bench-total-only/",
+        "/bench-total-only/",
+        "/search/",
+        "/bench-total-only/",
+        "/search/",
+        "/search/",
+        "/search/",
+    ]
+    for figures in result.values():
+        assert figures["engine_ms"] > 0
+        assert figures["ratio_to_engine"] == pytest.approx(
+            (figures["engine_ms"] + figures["own_work_ms"]) / figures["engine_ms"], rel=0.01
+        )
+    # The view answers the search page's total; the site's URLs are back afterwards.
+    assert real("/search/?q=rural").count(b"Rural") >= 2
+    with pytest.raises(RuntimeError, match="404"):
+        real("/bench-total-only/?q=rural")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_the_total_only_view_answers_the_search_pages_total() -> None:
+    from django.test.utils import override_settings
+
+    ResourceFactory(title="Rural track one", domains=["community-engagement"])
+    ResourceFactory(title="Rural track two", domains=["students-faculty"])
+    ResourceFactory(title="Urban clinic", domains=["students-faculty"])
+    call = inprocess.page_caller("testserver")
+    with override_settings(ROOT_URLCONF="bench.floor_urls"):
+        assert call("/bench-total-only/?q=rural") == b"2\n"
+        assert call("/bench-total-only/?domain=students-faculty") == b"2\n"
+        assert call("/bench-total-only/?q=rural&domain=students-faculty") == b"1\n"
+
+
+def test_without_the_page_wants_one_mix_per_way_and_round() -> None:
+    with pytest.raises(ValueError, match="multiple of 3"):
+        inprocess.without_the_page(lambda path: b"", [[BenchQuery("rare", "rural", ())]] * 2)

@@ -221,8 +221,8 @@ def without_the_page(
     from bench.floor_urls import TOTAL_ONLY
     from socialmission.library.search import SearchParams, search
 
-    if not mixes or len(mixes) % len(WAYS):
-        raise ValueError(f"one mix per way and round: a multiple of {len(WAYS)}")
+    if not mixes or len(mixes) % len(WAYS) or not all(mixes):
+        raise ValueError(f"one mix per way and round, none empty: a multiple of {len(WAYS)}")
 
     def search_alone(path: str) -> bytes:
         return str(

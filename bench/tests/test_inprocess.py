@@ -162,5 +162,8 @@ def test_the_total_only_view_answers_the_search_pages_total() -> None:
 
 
 def test_without_the_page_wants_one_mix_per_way_and_round() -> None:
+    rural = [BenchQuery("rare", "rural", ())]
     with pytest.raises(ValueError, match="multiple of 3"):
-        inprocess.without_the_page(lambda path: b"", [[BenchQuery("rare", "rural", ())]] * 2)
+        inprocess.without_the_page(lambda path: b"", [rural] * 2)
+    with pytest.raises(ValueError, match="none empty"):
+        inprocess.without_the_page(lambda path: b"", [rural, [], rural])

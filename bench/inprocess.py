@@ -46,8 +46,13 @@ SMALLEST_PAGE = "/robots.txt"
 # The mixes of ``without_the_page``: round r, way i takes seed BARE_SEED + len(WAYS) * r + i.
 BARE_SEED = 201
 BARE_ROUNDS = 3
-# The ways ``without_the_page`` answers a search, from the least to the whole page.
-WAYS = ("search_alone", "total_only", "page")
+# The ways ``without_the_page`` answers a search, from the least to the whole page, each with
+# the words ``main`` prints it under.
+WAYS = {
+    "search_alone": "search() alone, no handler, no template",
+    "total_only": "a view answering the total alone",
+    "page": "the search page",
+}
 
 
 class EngineMeter:
@@ -236,10 +241,11 @@ def without_the_page(
     }
     # Per way: pages, CPU seconds of the whole, of the engine within it.
     spent = {name: [0, 0.0, 0.0] for name in WAYS}
+    names = list(WAYS)
     meter = EngineMeter()
     with meter.installed(), override_settings(ROOT_URLCONF="bench.floor_urls"):
         for index, mix in enumerate(mixes):
-            name = WAYS[index % len(WAYS)]
+            name = names[index % len(names)]
             answer, base = ways[name]
             for query in mix:
                 engine_before = meter.seconds
@@ -324,15 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {kind}: {after} / {again} ({figures['pages']} pages)")
     print(f"{SMALLEST_PAGE} in the same process (Django's handler and middleware): {floor} ms")
     print("Without the page (first visits, mixes of their own, alternating), ms of CPU a page:")
-    labels = {
-        "search_alone": "search() alone, no handler, no template",
-        "total_only": "a view answering the total alone",
-        "page": "the search page",
-    }
-    for name in WAYS:
+    for name, label in WAYS.items():
         figures = bare[name]
         print(
-            f"  {labels[name]}: own work {figures['own_work_ms']} (engine {figures['engine_ms']}):"
+            f"  {label}: own work {figures['own_work_ms']} (engine {figures['engine_ms']}):"
             f" {figures['ratio_to_engine']:.2f}x the engine before the HTTP server's work"
         )
     return 0

@@ -140,7 +140,7 @@ def test_three_ways_to_answer_a_search_from_the_least_to_the_whole_page() -> Non
         assert figures["ratio_to_engine"] == pytest.approx(
             (figures["engine_ms"] + figures["own_work_ms"]) / figures["engine_ms"], rel=0.01
         )
-    # The view answers the search page's total; the site's URLs are back afterwards.
+    # The site's URLs are back afterwards: the search page answers, the bench's view is gone.
     assert real("/search/?q=rural").count(b"Rural") >= 2
     with pytest.raises(RuntimeError, match="404"):
         real("/bench-total-only/?q=rural")
